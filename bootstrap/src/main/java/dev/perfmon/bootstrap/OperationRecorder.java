@@ -1,0 +1,291 @@
+package dev.perfmon.bootstrap;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Lock-free statistics of one operation: an exact call count, an error count, the sum, minimum and
+ * maximum of the durations, and a log-linear histogram (see {@link Buckets}) of them.
+ *
+ * <h2>Layout and cost</h2>
+ *
+ * <p>The recorder holds {@code lanes} single-writer stripes and one shared stripe. The first thread
+ * that records into lane {@code threadId & (lanes - 1)} owns that lane: it updates it with plain
+ * loads and opaque/release stores (no lock-prefixed instruction, nothing shared with other threads'
+ * cache lines). A thread whose lane is owned by another live thread records into the shared stripe
+ * with atomic read-modify-write operations. Either way every call is counted exactly once.
+ *
+ * <p>A call allocates nothing, except the first call that lands in a histogram page (one power of
+ * two of durations) of a stripe, which allocates that 512-byte page once. Memory per operation is
+ * therefore bounded by {@code (lanes + 1) * Buckets.PAGES * 512} bytes and in practice a few pages
+ * per stripe.
+ *
+ * <h2>Reading</h2>
+ *
+ * <p>{@link #readInto} is called by one reader thread (the snapshot thread). Writers never wait for
+ * it. Counts are monotonic; the reader takes deltas between two reads for interval figures. A call
+ * that is being recorded while the reader reads is either wholly in this read or wholly in the next
+ * one as far as its count and error flag go (errors are published after the bucket, and read before
+ * it), so {@code errors <= count} in every read. When a lane's owner thread has terminated, the
+ * reader folds the lane into its own {@code retired} totals and frees the lane for another thread.
+ *
+ * <p>Thread-safety: {@link #record} may be called by any number of threads concurrently;
+ * {@link #readInto} by one thread at a time.
+ */
+public final class OperationRecorder {
+  private static final VarHandle PAGES = MethodHandles.arrayElementVarHandle(long[][].class);
+  private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle LANES = MethodHandles.arrayElementVarHandle(Stripe[].class);
+
+  /** Lanes per operation: the next power of two at or above the processor count, at most 16. */
+  static final int LANE_COUNT = lanesFor(Runtime.getRuntime().availableProcessors());
+
+  private final int id;
+  private final String name;
+  private final Stripe[] lanes = new Stripe[LANE_COUNT];
+  private final Stripe shared = new Stripe(null);
+  /** Reader-owned totals of lanes whose owner thread terminated. */
+  private final Stripe retired = new Stripe(null);
+
+  /** Calls at or above this duration are reported to {@link SlowCalls}. */
+  private volatile long slowNanos = Long.MAX_VALUE;
+
+  public OperationRecorder(int id, String name) {
+    this.id = id;
+    this.name = name;
+  }
+
+  static int lanesFor(int processors) {
+    int n = Integer.highestOneBit(Math.max(1, Math.min(16, processors)));
+    return n < processors && n < 16 ? n << 1 : n;
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public void setSlowThresholdNanos(long nanos) {
+    this.slowNanos = nanos <= 0 ? Long.MAX_VALUE : nanos;
+  }
+
+  public long slowThresholdNanos() {
+    return slowNanos;
+  }
+
+  /**
+   * Records one finished call. Allocation-free apart from a stripe's first use of a histogram page
+   * and a thread's first call on this operation. Never throws for any input.
+   */
+  public void record(long nanos, boolean error) {
+    if (nanos < 0) {
+      nanos = 0;
+    }
+    Thread t = Thread.currentThread();
+    int lane = (int) t.getId() & (LANE_COUNT - 1);
+    Stripe s = lanes[lane];
+    if (s != null && s.owner == t) {
+      s.recordOwned(nanos, error);
+    } else if (s == null && claim(lane, t)) {
+      lanes[lane].recordOwned(nanos, error);
+    } else {
+      shared.recordShared(nanos, error);
+    }
+    if (nanos >= slowNanos) {
+      SlowCalls.report(id, nanos, error);
+    }
+  }
+
+  private boolean claim(int lane, Thread t) {
+    return LANES.compareAndSet(lanes, lane, (Stripe) null, new Stripe(t));
+  }
+
+  /**
+   * Adds this recorder's cumulative figures to {@code into}: {@code counts} (length
+   * {@link Buckets#BUCKETS}) and {@code totals} = {errors, sum, min, max}. Single reader only.
+   *
+   * @return the number of lanes folded into the retired totals during this read
+   */
+  public int readInto(long[] counts, long[] totals) {
+    int folded = 0;
+    for (int i = 0; i < LANE_COUNT; i++) {
+      Stripe s = (Stripe) LANES.getAcquire(lanes, i);
+      if (s == null) {
+        continue;
+      }
+      Thread owner = s.owner;
+      if (owner != null && !owner.isAlive()) {
+        // Termination happens-before isAlive() returning false: the lane is final, fold it.
+        s.addTo(retired);
+        LANES.setRelease(lanes, i, (Stripe) null);
+        folded++;
+        continue;
+      }
+      s.readInto(counts, totals);
+    }
+    shared.readInto(counts, totals);
+    retired.readInto(counts, totals);
+    return folded;
+  }
+
+  /** Bytes of histogram pages and stripes this recorder currently holds (an estimate). */
+  public long footprintBytes() {
+    long bytes = 64 + 16L * LANE_COUNT;
+    for (int i = 0; i < LANE_COUNT; i++) {
+      Stripe s = (Stripe) LANES.getAcquire(lanes, i);
+      if (s != null) {
+        bytes += s.footprintBytes();
+      }
+    }
+    return bytes + shared.footprintBytes() + retired.footprintBytes();
+  }
+
+  @Override
+  public String toString() {
+    return "OperationRecorder[" + id + ", " + name + "]";
+  }
+
+  /** One stripe of counters. Padded so that two stripes' hot fields never share a cache line. */
+  static final class Stripe {
+    private static final VarHandle SUM;
+    private static final VarHandle ERRORS;
+    private static final VarHandle MIN;
+    private static final VarHandle MAX;
+
+    static {
+      try {
+        MethodHandles.Lookup l = MethodHandles.lookup();
+        SUM = l.findVarHandle(Stripe.class, "sum", long.class);
+        ERRORS = l.findVarHandle(Stripe.class, "errors", long.class);
+        MIN = l.findVarHandle(Stripe.class, "min", long.class);
+        MAX = l.findVarHandle(Stripe.class, "max", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    long p01, p02, p03, p04, p05, p06, p07;
+    final Thread owner;
+    final long[][] pages = new long[Buckets.PAGES][];
+    long sum;
+    long errors;
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    long p11, p12, p13, p14, p15, p16, p17;
+
+    Stripe(Thread owner) {
+      this.owner = owner;
+    }
+
+    /** Single-writer path: only {@link #owner} calls this. */
+    void recordOwned(long nanos, boolean error) {
+      int index = Buckets.index(nanos);
+      int p = index >>> Buckets.SUB_BITS;
+      long[] page = pages[p];
+      if (page == null) {
+        page = new long[Buckets.SUB_BUCKETS];
+        PAGES.setRelease(pages, p, page);
+      }
+      int i = index & (Buckets.SUB_BUCKETS - 1);
+      COUNTS.setOpaque(page, i, page[i] + 1);
+      SUM.setOpaque(this, sum + nanos);
+      if (nanos < min) {
+        MIN.setOpaque(this, nanos);
+      }
+      if (nanos > max) {
+        MAX.setOpaque(this, nanos);
+      }
+      if (error) {
+        // Release: a reader that sees this error also sees the bucket increment above.
+        ERRORS.setRelease(this, errors + 1);
+      }
+    }
+
+    /** Multi-writer path. */
+    void recordShared(long nanos, boolean error) {
+      int index = Buckets.index(nanos);
+      int p = index >>> Buckets.SUB_BITS;
+      long[] page = (long[]) PAGES.getAcquire(pages, p);
+      if (page == null) {
+        long[] fresh = new long[Buckets.SUB_BUCKETS];
+        long[] witness = (long[]) PAGES.compareAndExchange(pages, p, (long[]) null, fresh);
+        page = witness == null ? fresh : witness;
+      }
+      COUNTS.getAndAdd(page, index & (Buckets.SUB_BUCKETS - 1), 1L);
+      SUM.getAndAdd(this, nanos);
+      long m;
+      while (nanos < (m = (long) MIN.getVolatile(this)) && !MIN.compareAndSet(this, m, nanos)) {
+        Thread.onSpinWait();
+      }
+      while (nanos > (m = (long) MAX.getVolatile(this)) && !MAX.compareAndSet(this, m, nanos)) {
+        Thread.onSpinWait();
+      }
+      if (error) {
+        ERRORS.getAndAdd(this, 1L);
+      }
+    }
+
+    void readInto(long[] counts, long[] totals) {
+      // Errors first (acquire), buckets after: every error read has its bucket increment visible.
+      totals[0] += (long) ERRORS.getAcquire(this);
+      totals[1] += (long) SUM.getOpaque(this);
+      long mn = (long) MIN.getOpaque(this);
+      long mx = (long) MAX.getOpaque(this);
+      for (int p = 0; p < Buckets.PAGES; p++) {
+        long[] page = (long[]) PAGES.getAcquire(pages, p);
+        if (page == null) {
+          continue;
+        }
+        int base = p << Buckets.SUB_BITS;
+        for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
+          counts[base + i] += (long) COUNTS.getOpaque(page, i);
+        }
+      }
+      if (mn < totals[2]) {
+        totals[2] = mn;
+      }
+      if (mx > totals[3]) {
+        totals[3] = mx;
+      }
+    }
+
+    /** Adds a final (no longer written) stripe into the reader-owned {@code target}. */
+    void addTo(Stripe target) {
+      for (int p = 0; p < Buckets.PAGES; p++) {
+        long[] page = (long[]) PAGES.getAcquire(pages, p);
+        if (page == null) {
+          continue;
+        }
+        long[] dst = (long[]) PAGES.getAcquire(target.pages, p);
+        if (dst == null) {
+          dst = new long[Buckets.SUB_BUCKETS];
+          PAGES.setRelease(target.pages, p, dst);
+        }
+        for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
+          COUNTS.setOpaque(dst, i, dst[i] + page[i]);
+        }
+      }
+      SUM.setOpaque(target, target.sum + sum);
+      ERRORS.setRelease(target, target.errors + errors);
+      if (min < target.min) {
+        MIN.setOpaque(target, min);
+      }
+      if (max > target.max) {
+        MAX.setOpaque(target, max);
+      }
+    }
+
+    long footprintBytes() {
+      long bytes = 160 + 16L + 8L * Buckets.PAGES;
+      for (int p = 0; p < Buckets.PAGES; p++) {
+        if (PAGES.getAcquire(pages, p) != null) {
+          bytes += 16 + 8L * Buckets.SUB_BUCKETS;
+        }
+      }
+      return bytes;
+    }
+  }
+}

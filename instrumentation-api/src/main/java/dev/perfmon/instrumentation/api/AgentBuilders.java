@@ -1,0 +1,123 @@
+package dev.perfmon.instrumentation.api;
+
+import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
+import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.matcher.ElementMatchers;
+
+/**
+ * Builds the agent's {@link AgentBuilder}: shared settings and the translation of {@link
+ * InstrumentationModule}s into Byte Buddy transformations. Used by the agent and by the in-process
+ * instrumentation tests, so both weave exactly the same way.
+ */
+public final class AgentBuilders {
+  private AgentBuilders() {}
+
+  /**
+   * The common base: retransformation (so that classes loaded before the agent, and an attach to a
+   * running JVM, are covered), no class-format changes (advice is inlined; no fields or methods are
+   * added, so retransformation is always legal), descriptions from the class file pool only (no
+   * class loading during matching), and our own and Byte Buddy's packages ignored.
+   */
+  public static AgentBuilder base(AgentBuilder.Listener listener) {
+    return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        .disableClassFormatChanges()
+        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
+        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+        .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+        .with(AgentBuilder.PoolStrategy.Default.FAST)
+        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+        .with(listener)
+        .ignore(ignored());
+  }
+
+  /** Types never transformed: ours, Byte Buddy's, reflection accessors, synthetic types. */
+  public static ElementMatcher.Junction<TypeDescription> ignoredTypes() {
+    return nameStartsWith("dev.perfmon.")
+        .or(nameStartsWith("net.bytebuddy."))
+        .or(nameStartsWith("sun.reflect."))
+        .or(nameStartsWith("jdk.internal.reflect."))
+        .or(nameStartsWith("java.lang.invoke."))
+        .or(ElementMatchers.<TypeDescription>nameContains("$$Lambda"))
+        .or(isSynthetic());
+  }
+
+  /**
+   * Class loaders whose types are never transformed. The JDK's own loaders are excluded except for
+   * {@code java.sql}/{@code javax.sql} types, which the JDBC instrumentation needs (DriverManager).
+   */
+  private static AgentBuilder.RawMatcher ignored() {
+    ElementMatcher<TypeDescription> types = ignoredTypes();
+    return (typeDescription, classLoader, module, classBeingRedefined, protectionDomain) -> {
+      if (types.matches(typeDescription)) {
+        return true;
+      }
+      boolean jdkLoader =
+          isBootstrapClassLoader().matches(classLoader)
+              || isExtensionClassLoader().matches(classLoader);
+      if (!jdkLoader) {
+        return false;
+      }
+      String name = typeDescription.getName();
+      return !(name.startsWith("java.sql.") || name.startsWith("javax.sql."));
+    };
+  }
+
+  /**
+   * Adds the transformations of one module.
+   *
+   * @param adviceLoader the class loader that can read the advice classes' bytes (the agent's)
+   */
+  public static AgentBuilder add(
+      AgentBuilder builder, InstrumentationModule module, ClassLoader adviceLoader) {
+    AgentBuilder result = builder;
+    for (TypeInstrumentation ti : module.typeInstrumentations()) {
+      List<AgentBuilder.Transformer> transformers = transformersOf(ti, Advice.withCustomMapping(), adviceLoader);
+      AgentBuilder.Identified.Extendable ext = null;
+      for (AgentBuilder.Transformer t : transformers) {
+        ext = ext == null
+            ? result.type(ti.typeMatcher(), module.classLoaderMatcher()).transform(t)
+            : ext.transform(t);
+      }
+      if (ext != null) {
+        result = ext;
+      }
+    }
+    return result;
+  }
+
+  /** The Byte Buddy transformers for one type instrumentation. */
+  public static List<AgentBuilder.Transformer> transformersOf(
+      TypeInstrumentation ti, Advice.WithCustomMapping mapping, ClassLoader adviceLoader) {
+    List<AgentBuilder.Transformer> out = new ArrayList<>();
+    ti.transform(
+        (methods, adviceClassName) ->
+            out.add(
+                new AgentBuilder.Transformer.ForAdvice(mapping)
+                    .include(adviceLoader)
+                    .withExceptionHandler(AdviceSupport.exceptionHandler())
+                    .advice(abstractFree(methods), adviceClassName)));
+    return out;
+  }
+
+  /** Advice is never woven into abstract or native methods. */
+  @SuppressWarnings("unchecked")
+  private static ElementMatcher<? super MethodDescription> abstractFree(
+      ElementMatcher<? super MethodDescription> methods) {
+    return ElementMatchers.not(ElementMatchers.isAbstract())
+        .and(ElementMatchers.not(ElementMatchers.isNative()))
+        .and((ElementMatcher<MethodDescription>) methods);
+  }
+}

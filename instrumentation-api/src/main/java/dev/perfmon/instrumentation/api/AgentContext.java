@@ -1,0 +1,12 @@
+package dev.perfmon.instrumentation.api;
+
+import dev.perfmon.config.AgentConfig;
+
+/** What the agent offers to instrumentation modules at start-up. */
+public interface AgentContext {
+  /** The resolved configuration. */
+  AgentConfig config();
+
+  /** The operation registry (ids for names, with the max-operations cap applied). */
+  Operations operations();
+}
