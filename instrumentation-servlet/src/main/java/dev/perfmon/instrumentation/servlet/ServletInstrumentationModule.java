@@ -1,0 +1,61 @@
+package dev.perfmon.instrumentation.servlet;
+
+import dev.perfmon.bootstrap.servlet.ServletHooks;
+import dev.perfmon.config.AgentConfig;
+import dev.perfmon.config.Keys;
+import dev.perfmon.instrumentation.api.AgentContext;
+import dev.perfmon.instrumentation.api.InstrumentationModule;
+import dev.perfmon.instrumentation.api.TypeInstrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.matcher.ElementMatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Times every HTTP request served through the Servlet API, javax (3.0-4.0) and jakarta (5.0-6.1),
+ * as one operation named {@code servlet.<METHOD> <route>} (see {@link ServletNaming}).
+ */
+public final class ServletInstrumentationModule implements InstrumentationModule {
+  private static final Logger LOG = LoggerFactory.getLogger(ServletInstrumentationModule.class);
+
+  @Override
+  public String name() {
+    return "servlet";
+  }
+
+  @Override
+  public ElementMatcher<ClassLoader> classLoaderMatcher() {
+    return ServletMatchers.seesServletApi();
+  }
+
+  @Override
+  public List<TypeInstrumentation> typeInstrumentations() {
+    return List.of(new JavaxServletInstrumentation(), new JakartaServletInstrumentation());
+  }
+
+  @Override
+  public void start(AgentContext context) {
+    try {
+      AgentConfig config = context.config();
+      if (!config.get(Keys.INSTRUMENT_SERVLET)) {
+        return;
+      }
+      List<String> problems = new ArrayList<>();
+      List<String[]> rules = ServletNaming.parseRules(config.get(Keys.SERVLET_NAME_RULES), problems);
+      for (String p : problems) {
+        LOG.warn(p);
+      }
+      ServletNaming naming =
+          new ServletNaming(context.operations(), config.get(Keys.SERVLET_EXCLUDE), rules);
+      ServletHooks.setHandler(new ServletRequestHandler(naming));
+    } catch (RuntimeException | LinkageError e) {
+      LOG.warn("servlet instrumentation not started: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void stop() {
+    ServletHooks.setHandler(null);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.perfmon.instrumentation.servlet;
+
+import dev.perfmon.bootstrap.PerfMon;
+import dev.perfmon.bootstrap.servlet.ServletHooks;
+import dev.perfmon.bootstrap.servlet.StatusCounters;
+
+/**
+ * The agent-side receiver of finished requests: names them ({@link ServletNaming}), records the
+ * duration and outcome ({@link PerfMon#recordNanos}) and the status class ({@link StatusCounters}),
+ * and hands asynchronous requests to {@link AsyncRequests}.
+ *
+ * <p>Outcome: error when the request threw (or its async context timed out or failed) or the final
+ * status is 500 or above. A request that threw counts as 5xx: the container turns it into a 500.
+ */
+final class ServletRequestHandler implements ServletHooks.Handler {
+  private final ServletNaming naming;
+
+  ServletRequestHandler(ServletNaming naming) {
+    this.naming = naming;
+  }
+
+  @Override
+  public void onExit(
+      String method,
+      String uri,
+      String contextPath,
+      Object route,
+      int status,
+      long nanos,
+      boolean thrown) {
+    int id = naming.idOf(method, uri, contextPath, route, status);
+    if (id == ServletNaming.EXCLUDED) {
+      return;
+    }
+    boolean error = thrown || status >= 500;
+    PerfMon.recordNanos(id, nanos, error);
+    StatusCounters.increment(id, thrown ? StatusCounters.CLASS_5XX : StatusCounters.classOf(status));
+  }
+
+  @Override
+  public boolean onAsync(
+      Class<?> listenerType,
+      Object request,
+      Object response,
+      String method,
+      String uri,
+      String contextPath,
+      long startNanos) {
+    return AsyncRequests.register(
+        this, listenerType, request, response, method, uri, contextPath, startNanos);
+  }
+}
