@@ -1,0 +1,105 @@
+package dev.perfmon.instrumentation.jdbc;
+
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.perfmon.bootstrap.CallDepth;
+import dev.perfmon.bootstrap.jdbc.JdbcHooks;
+import dev.perfmon.instrumentation.api.Transformer;
+import dev.perfmon.instrumentation.api.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Implementations of {@code java.sql.Connection}: {@code prepareStatement}/{@code prepareCall}
+ * (to learn the SQL of the returned statement), {@code commit()} and {@code rollback(..)}.
+ */
+public final class ConnectionInstrumentation implements TypeInstrumentation {
+
+  @Override
+  public ElementMatcher<TypeDescription> typeMatcher() {
+    return JdbcTypes.implementing(JdbcTypes.CONNECTION);
+  }
+
+  @Override
+  public void transform(Transformer transformer) {
+    transformer.applyAdvice(
+        namedOneOf("prepareStatement", "prepareCall")
+            .and(takesArgument(0, String.class))
+            .and(isPublic()),
+        getClass().getName() + "$PrepareAdvice");
+    transformer.applyAdvice(
+        named("commit").and(takesArguments(0)).and(isPublic()),
+        getClass().getName() + "$CommitAdvice");
+    transformer.applyAdvice(
+        named("rollback")
+            .and(
+                takesArguments(0)
+                    .or(takesArguments(1).and(takesArgument(0, named("java.sql.Savepoint")))))
+            .and(isPublic()),
+        getClass().getName() + "$RollbackAdvice");
+  }
+
+  /** Maps the returned statement to its SQL; only the outermost (pool proxy) level. */
+  @SuppressWarnings("unused")
+  public static final class PrepareAdvice {
+    private PrepareAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static boolean enter() {
+      return CallDepth.enter(CallDepth.JDBC_PREPARE);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(
+        @Advice.This Object connection,
+        @Advice.Argument(0) String sql,
+        @Advice.Return Object statement,
+        @Advice.Enter boolean outermost,
+        @Advice.Thrown Throwable thrown) {
+      if (CallDepth.exit(CallDepth.JDBC_PREPARE) && outermost && thrown == null && statement != null) {
+        JdbcHooks.statementPrepared(connection, statement, sql);
+      }
+    }
+  }
+
+  /** {@code commit()}. */
+  @SuppressWarnings("unused")
+  public static final class CommitAdvice {
+    private CommitAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static long enter() {
+      return CallDepth.enter(CallDepth.JDBC_TRANSACTION) ? System.nanoTime() : 0L;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(@Advice.Enter long start, @Advice.Thrown Throwable thrown) {
+      if (CallDepth.exit(CallDepth.JDBC_TRANSACTION) && start != 0L) {
+        JdbcHooks.committed(System.nanoTime() - start, thrown != null);
+      }
+    }
+  }
+
+  /** {@code rollback()} and {@code rollback(Savepoint)}. */
+  @SuppressWarnings("unused")
+  public static final class RollbackAdvice {
+    private RollbackAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static long enter() {
+      return CallDepth.enter(CallDepth.JDBC_TRANSACTION) ? System.nanoTime() : 0L;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(@Advice.Enter long start, @Advice.Thrown Throwable thrown) {
+      if (CallDepth.exit(CallDepth.JDBC_TRANSACTION) && start != 0L) {
+        JdbcHooks.rolledBack(System.nanoTime() - start, thrown != null);
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.perfmon.instrumentation.jdbc;
+
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.perfmon.bootstrap.CallDepth;
+import dev.perfmon.bootstrap.jdbc.JdbcHooks;
+import dev.perfmon.instrumentation.api.Transformer;
+import dev.perfmon.instrumentation.api.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Implementations of {@code javax.sql.DataSource}: {@code getConnection()} and {@code
+ * getConnection(user, password)}, timed once at the outermost level (a pool's data source that
+ * opens a physical connection through a driver data source is one acquisition).
+ */
+public final class DataSourceInstrumentation implements TypeInstrumentation {
+
+  @Override
+  public ElementMatcher<TypeDescription> typeMatcher() {
+    return JdbcTypes.implementing(JdbcTypes.DATA_SOURCE);
+  }
+
+  @Override
+  public void transform(Transformer transformer) {
+    transformer.applyAdvice(
+        named("getConnection")
+            .and(takesArguments(0).or(takesArguments(String.class, String.class)))
+            .and(isPublic()),
+        getClass().getName() + "$GetConnectionAdvice");
+  }
+
+  /** Connection acquisition; also used for the static {@code DriverManager.getConnection}. */
+  @SuppressWarnings("unused")
+  public static final class GetConnectionAdvice {
+    private GetConnectionAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static long enter() {
+      return CallDepth.enter(CallDepth.JDBC_CONNECTION) ? System.nanoTime() : 0L;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(@Advice.Enter long start, @Advice.Thrown Throwable thrown) {
+      if (CallDepth.exit(CallDepth.JDBC_CONNECTION) && start != 0L) {
+        JdbcHooks.connectionAcquired(System.nanoTime() - start, thrown != null);
+      }
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package dev.perfmon.instrumentation.jdbc;
+
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.perfmon.bootstrap.CallDepth;
+import dev.perfmon.bootstrap.jdbc.JdbcHooks;
+import dev.perfmon.instrumentation.api.Transformer;
+import dev.perfmon.instrumentation.api.TypeInstrumentation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Implementations of {@code java.sql.Statement} (and so of its sub-interfaces): the SQL-taking
+ * {@code execute*} methods, {@code addBatch(String)}, {@code clearBatch()} and the batch
+ * executions.
+ */
+public final class StatementInstrumentation implements TypeInstrumentation {
+
+  @Override
+  public ElementMatcher<TypeDescription> typeMatcher() {
+    return JdbcTypes.implementing(JdbcTypes.STATEMENT);
+  }
+
+  @Override
+  public void transform(Transformer transformer) {
+    transformer.applyAdvice(
+        namedOneOf("execute", "executeQuery", "executeUpdate", "executeLargeUpdate")
+            .and(takesArgument(0, String.class))
+            .and(isPublic()),
+        getClass().getName() + "$ExecuteSqlAdvice");
+    transformer.applyAdvice(
+        named("addBatch").and(takesArguments(String.class)).and(isPublic()),
+        getClass().getName() + "$AddBatchAdvice");
+    transformer.applyAdvice(
+        named("clearBatch").and(takesArguments(0)).and(isPublic()),
+        getClass().getName() + "$ClearBatchAdvice");
+    transformer.applyAdvice(
+        namedOneOf("executeBatch", "executeLargeBatch").and(takesArguments(0)).and(isPublic()),
+        getClass().getName() + "$ExecuteBatchAdvice");
+  }
+
+  /** {@code execute*(String sql, ...)}: timed at the outermost statement level. */
+  @SuppressWarnings("unused")
+  public static final class ExecuteSqlAdvice {
+    private ExecuteSqlAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static long enter() {
+      return CallDepth.enter(CallDepth.JDBC_STATEMENT) ? System.nanoTime() : 0L;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(
+        @Advice.This Object statement,
+        @Advice.Argument(0) String sql,
+        @Advice.Enter long start,
+        @Advice.Thrown Throwable thrown) {
+      if (CallDepth.exit(CallDepth.JDBC_STATEMENT) && start != 0L) {
+        JdbcHooks.statementExecuted(statement, sql, System.nanoTime() - start, thrown != null);
+      }
+    }
+  }
+
+  /** {@code addBatch(String sql)}: remembers the statement of the pending batch. */
+  @SuppressWarnings("unused")
+  public static final class AddBatchAdvice {
+    private AddBatchAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static boolean enter() {
+      return CallDepth.enter(CallDepth.JDBC_STATEMENT);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(
+        @Advice.This Object statement,
+        @Advice.Argument(0) String sql,
+        @Advice.Enter boolean outermost,
+        @Advice.Thrown Throwable thrown) {
+      if (CallDepth.exit(CallDepth.JDBC_STATEMENT) && outermost && thrown == null) {
+        JdbcHooks.batchAdded(statement, sql);
+      }
+    }
+  }
+
+  /** {@code clearBatch()}: forgets the pending batch. */
+  @SuppressWarnings("unused")
+  public static final class ClearBatchAdvice {
+    private ClearBatchAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static boolean enter() {
+      return CallDepth.enter(CallDepth.JDBC_STATEMENT);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(
+        @Advice.This Object statement,
+        @Advice.Enter boolean outermost,
+        @Advice.Thrown Throwable thrown) {
+      if (CallDepth.exit(CallDepth.JDBC_STATEMENT) && outermost && thrown == null) {
+        JdbcHooks.batchCleared(statement);
+      }
+    }
+  }
+
+  /** {@code executeBatch()} / {@code executeLargeBatch()}: timed; batch size from the result. */
+  @SuppressWarnings("unused")
+  public static final class ExecuteBatchAdvice {
+    private ExecuteBatchAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static long enter() {
+      return CallDepth.enter(CallDepth.JDBC_STATEMENT) ? System.nanoTime() : 0L;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(
+        @Advice.This Object statement,
+        @Advice.Return Object result,
+        @Advice.Enter long start,
+        @Advice.Thrown Throwable thrown) {
+      if (CallDepth.exit(CallDepth.JDBC_STATEMENT) && start != 0L) {
+        JdbcHooks.batchExecuted(statement, result, System.nanoTime() - start, thrown != null);
+      }
+    }
+  }
+}
