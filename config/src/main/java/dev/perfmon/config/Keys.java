@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Every fixed configuration key, in documentation order. Open-ended key families (a glob after a
@@ -13,6 +14,14 @@ public final class Keys {
   private Keys() {}
 
   private static final List<ConfigKey<?>> ALL = new ArrayList<>();
+  private static final List<KeyFamily<?>> FAMILIES = new ArrayList<>();
+
+  private static <T> KeyFamily<T> family(
+      String prefix, ValueType<T> type, String description, String example) {
+    KeyFamily<T> f = new KeyFamily<>(prefix, type, description, example);
+    FAMILIES.add(f);
+    return f;
+  }
 
   private static <T> ConfigKey<T> key(String name, ValueType<T> type, T def, String description) {
     ConfigKey<T> k = new ConfigKey<>(name, type, def, description, "0.1.0");
@@ -21,15 +30,15 @@ public final class Keys {
   }
 
   public static final ConfigKey<String> CONFIG =
-      key("config", Types.STRING, "", "Path of the properties file to read. Default: agent.properties in the working directory, when it exists.");
+      key("config", Types.STRING, "", "Path of the properties file to read (relative paths are resolved against the working directory). Default: agent.properties in the working directory, when it exists. Not allowed inside the file itself.");
   public static final ConfigKey<Boolean> ENABLED =
       key("enabled", Types.BOOLEAN, true, "Master switch. false: the agent installs nothing and writes nothing.");
   public static final ConfigKey<List<String>> METHODS =
-      key("methods", Types.LIST, List.of(), "Method patterns to time, comma-separated (grammar in the README).");
+      key("methods", Types.PATTERN_LIST, List.of(), "Method patterns to time: [+|@]ClassPattern[#methodPattern[(ParamTypes)]][=operation.name], e.g. com.example.repo.*#find* (grammar in the README).");
   public static final ConfigKey<List<String>> ANNOTATIONS =
       key("annotations", Types.LIST, List.of(), "Annotation type names; every method carrying one is timed. A non-empty String value() names the operation.");
   public static final ConfigKey<Duration> INTERVAL =
-      key("interval", Types.DURATION, Duration.ofSeconds(60), "Period between snapshots.");
+      key("interval", Types.durationAtLeast(Duration.ofMillis(10)), Duration.ofSeconds(60), "Period between snapshots.");
   public static final ConfigKey<List<String>> OUTPUT =
       key("output", Types.subsetOf("file", "log"), List.of("file"), "Where snapshots go: file, log, file,log or none.");
   public static final ConfigKey<String> OUTPUT_FILE =
@@ -51,8 +60,89 @@ public final class Keys {
   public static final ConfigKey<String> LOG_LEVEL =
       key("log.level", Types.oneOf("error", "warn", "info", "debug"), "info", "The agent's own log level (stderr, prefixed [perfmon]).");
 
+  // ---- Slow calls, budgets and sampling ------------------------------------------------------
+
+  public static final ConfigKey<Duration> SLOW_THRESHOLD =
+      key("slow.threshold", Types.DURATION, Duration.ofSeconds(1), "Slow-call detection: a call taking at least this long counts as slow (overridable per operation with slow.threshold.<glob>).");
+  public static final ConfigKey<Duration> VERY_SLOW_THRESHOLD =
+      key("very-slow.threshold", Types.DURATION, Duration.ofSeconds(5), "Slow-call detection: a call taking at least this long counts as very slow (overridable per operation with very-slow.threshold.<glob>).");
+  public static final ConfigKey<Double> BUDGET_PERCENTILE =
+      key("budget.percentile", Types.FRACTION, 0.95, "Latency budgets: the percentile of an operation's durations that is compared with its budget.<glob> value (0.95 = p95).");
+  public static final ConfigKey<String> RESET =
+      key("reset", Types.oneOf("cumulative", "interval"), "cumulative", "What the statistics of a snapshot cover: cumulative = everything since the agent started; interval = only the calls since the previous snapshot.");
+
+  // ---- Memory -------------------------------------------------------------------------------
+
+  public static final ConfigKey<Optional<Duration>> MEMORY_INTERVAL =
+      key("memory.interval", Types.optional(Types.durationAtLeast(Duration.ofMillis(10))), Optional.empty(), "Memory readings: period between heap readings. Empty: the same as interval.");
+  public static final ConfigKey<Optional<Long>> MEMORY_WARN_HEAP_USED =
+      key("memory.warn.heap-used", Types.optional(Types.SIZE), Optional.empty(), "Memory readings: warn when the used heap exceeds this size (e.g. 500MB). Empty: no warning on the absolute size.");
+  public static final ConfigKey<Optional<Double>> MEMORY_WARN_HEAP_RATIO =
+      key("memory.warn.heap-ratio", Types.optional(Types.FRACTION), Optional.empty(), "Memory readings: warn when used heap / maximum heap exceeds this fraction (e.g. 0.9). Empty: no warning on the ratio.");
+
+  // ---- Event handlers -----------------------------------------------------------------------
+
+  public static final ConfigKey<List<String>> HANDLERS =
+      key("handlers", Types.LIST, List.of("log"), "Event handlers: where slow-call, budget and memory events are sent (log = the agent's log).");
+  public static final ConfigKey<String> HANDLERS_PATH =
+      key("handlers.path", Types.STRING, "", "Event handlers: the file or program used by handlers that need one (relative to the working directory).");
+  public static final ConfigKey<Duration> HANDLERS_TIMEOUT =
+      key("handlers.timeout", Types.DURATION, Duration.ofSeconds(1), "Event handlers: the longest one handler may take per event before it is abandoned.");
+
+  // ---- Method-pattern coverage --------------------------------------------------------------
+
+  public static final ConfigKey<Duration> PATTERN_WARN_AFTER =
+      key("pattern.warn-after", Types.DURATION, Duration.ofSeconds(30), "Method-pattern coverage: a pattern in methods that has matched no method this long after start-up is reported with a WARN.");
+  public static final ConfigKey<Integer> COVERAGE_MAX_LISTED =
+      key("coverage.max-listed", Types.intRange(0, 100_000), 50, "Method-pattern coverage: how many matched methods are listed per pattern in the coverage report.");
+
+  // ---- Open-ended families: a prefix followed by an operation glob ---------------------------
+
+  /** {@code slow.threshold.<glob>=<duration>}: per-operation override of {@link #SLOW_THRESHOLD}. */
+  public static final KeyFamily<Duration> SLOW_THRESHOLDS =
+      family("slow.threshold.", Types.DURATION, "Slow-call threshold for the operations the glob matches (overrides slow.threshold).", "slow.threshold.jdbc.*=200ms");
+  /** {@code very-slow.threshold.<glob>=<duration>}: per-operation {@link #VERY_SLOW_THRESHOLD}. */
+  public static final KeyFamily<Duration> VERY_SLOW_THRESHOLDS =
+      family("very-slow.threshold.", Types.DURATION, "Very-slow threshold for the operations the glob matches (overrides very-slow.threshold).", "very-slow.threshold.jdbc.*=1s");
+  /** {@code budget.<glob>=<duration>}: latency budget of the operations the glob matches. */
+  public static final KeyFamily<Duration> BUDGETS =
+      family("budget.", Types.DURATION, "Latency budget: the budget.percentile of the matched operations' durations should stay below this.", "budget./api/orders*=300ms");
+  /** {@code sample.<glob>=<fraction>}: sampling rate of the operations the glob matches. */
+  public static final KeyFamily<Double> SAMPLES =
+      family("sample.", Types.FRACTION, "Sampling: the fraction of calls of the matched operations that are timed (1 = all).", "sample.jdbc.*=0.1");
+
   /** Prefixes of open-ended key families: the rest of the key is an operation glob. */
-  public static final List<String> PREFIXES = List.of();
+  public static final List<String> PREFIXES = prefixes();
+
+  private static List<String> prefixes() {
+    List<String> out = new ArrayList<>();
+    for (KeyFamily<?> f : FAMILIES) {
+      out.add(f.prefix());
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /** Every open-ended key family, in documentation order. */
+  public static List<KeyFamily<?>> families() {
+    return Collections.unmodifiableList(FAMILIES);
+  }
+
+  /**
+   * The family whose prefix {@code key} starts with, or null. A fixed key wins over a family: {@code
+   * budget.percentile} is the key {@link #BUDGET_PERCENTILE}, not a budget for the glob {@code
+   * percentile}.
+   */
+  public static KeyFamily<?> familyOf(String key) {
+    if (byName(key) != null) {
+      return null;
+    }
+    for (KeyFamily<?> f : FAMILIES) {
+      if (key.startsWith(f.prefix())) {
+        return f;
+      }
+    }
+    return null;
+  }
 
   /** Every fixed key, in documentation order. */
   public static List<ConfigKey<?>> all() {

@@ -1,10 +1,9 @@
 package dev.perfmon.config;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /** The value types of configuration keys. Strict: anything not of the stated form is rejected. */
@@ -44,31 +43,22 @@ public final class Types {
         }
       };
 
-  /** Comma-separated list; blank items are dropped. */
+  /**
+   * A list of items separated by {@code ,} or {@code ;}; blank items are dropped. ({@code ;} is
+   * the safe separator inside agent arguments, where {@code ,} also separates keys.)
+   */
   public static final ValueType<List<String>> LIST =
-      new ValueType<>() {
-        @Override
-        public List<String> parse(String text) {
-          List<String> out = new ArrayList<>();
-          for (String part : text.split(",")) {
-            String p = part.trim();
-            if (!p.isEmpty()) {
-              out.add(p);
-            }
-          }
-          return Collections.unmodifiableList(out);
-        }
+      new ListType(false, null, "a list separated by , or ;");
 
-        @Override
-        public String expectedForm() {
-          return "a comma-separated list";
-        }
-
-        @Override
-        public String format(List<String> value) {
-          return String.join(",", value);
-        }
-      };
+  /**
+   * Like {@link #LIST}, but separators inside parentheses do not split, so a method pattern's
+   * parameter list {@code (java.lang.String,int)} stays in one item. Used by {@code methods}.
+   */
+  public static final ValueType<List<String>> PATTERN_LIST =
+      new ListType(
+          true,
+          null,
+          "method patterns separated by , or ; (separators inside parentheses do not split)");
 
   /** Durations: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 500us}, or bare milliseconds. */
   public static final ValueType<Duration> DURATION =
@@ -113,18 +103,27 @@ public final class Types {
     };
   }
 
-  /** A fraction in [0, 1]. */
+  /** A fraction in [0, 1], written as plain decimal digits ({@code 0.95}, {@code 1}, {@code .5}). */
   public static final ValueType<Double> FRACTION =
       new ValueType<>() {
         @Override
         public Double parse(String text) {
-          double v;
-          try {
-            v = Double.parseDouble(text.trim());
-          } catch (NumberFormatException e) {
+          String t = text.trim();
+          // Double.parseDouble also takes "NaN", "1e-1", "0x1p-1" and "0.5f"; none is meant here.
+          int dots = 0;
+          for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == '.') {
+              dots++;
+            } else if (!Durations.isAsciiDigit(c)) {
+              throw new IllegalArgumentException("not a number");
+            }
+          }
+          if (t.isEmpty() || dots > 1 || t.equals(".")) {
             throw new IllegalArgumentException("not a number");
           }
-          if (!(v >= 0 && v <= 1)) {
+          double v = Double.parseDouble(t);
+          if (v > 1) {
             throw new IllegalArgumentException("out of range");
           }
           return v;
@@ -158,33 +157,78 @@ public final class Types {
 
   /** A comma-separated subset of a fixed set of words; {@code none} alone means the empty set. */
   public static ValueType<List<String>> subsetOf(String... words) {
-    Set<String> allowed = Set.of(words);
+    return new ListType(
+        false,
+        List.of(words),
+        "none, or a list of " + String.join(", ", words) + " separated by , or ;");
+  }
+
+  /**
+   * A memory size such as {@code 512KB}, {@code 500MB} or {@code 2GB} (binary units; a bare number
+   * is bytes), in bytes. See {@link Sizes}.
+   */
+  public static final ValueType<Long> SIZE =
+      new ValueType<>() {
+        @Override
+        public Long parse(String text) {
+          return Sizes.parse(text);
+        }
+
+        @Override
+        public String expectedForm() {
+          return "a size such as 512KB, 500MB or 2GB (binary units) or a bare number of bytes";
+        }
+
+        @Override
+        public String format(Long value) {
+          return Sizes.format(value);
+        }
+      };
+
+  /** A duration of at least {@code min}; see {@link #DURATION}. */
+  public static ValueType<Duration> durationAtLeast(Duration min) {
     return new ValueType<>() {
       @Override
-      public List<String> parse(String text) {
-        List<String> items = LIST.parse(text.toLowerCase(Locale.ROOT));
-        if (items.size() == 1 && items.get(0).equals("none")) {
-          return List.of();
+      public Duration parse(String text) {
+        Duration d = Durations.parse(text);
+        if (d.compareTo(min) < 0) {
+          throw new IllegalArgumentException("too small");
         }
-        for (String item : items) {
-          if (!allowed.contains(item)) {
-            throw new IllegalArgumentException("unknown word " + item);
-          }
-        }
-        if (items.isEmpty()) {
-          throw new IllegalArgumentException("empty");
-        }
-        return items;
+        return d;
       }
 
       @Override
       public String expectedForm() {
-        return "none, or a comma-separated list of " + String.join(", ", words);
+        return DURATION.expectedForm() + ", at least " + Durations.format(min);
       }
 
       @Override
-      public String format(List<String> value) {
-        return value.isEmpty() ? "none" : String.join(",", value);
+      public String format(Duration value) {
+        return Durations.format(value);
+      }
+    };
+  }
+
+  /**
+   * A value that may be left unset: a blank text means {@link Optional#empty()}, shown as an empty
+   * value. Used where "not configured" has its own meaning (e.g. {@code memory.interval}: same as
+   * {@code interval}), so that no magic value such as {@code 0} or {@code -1} is needed.
+   */
+  public static <T> ValueType<Optional<T>> optional(ValueType<T> type) {
+    return new ValueType<>() {
+      @Override
+      public Optional<T> parse(String text) {
+        return text.isBlank() ? Optional.empty() : Optional.of(type.parse(text));
+      }
+
+      @Override
+      public String expectedForm() {
+        return type.expectedForm() + ", or empty for unset";
+      }
+
+      @Override
+      public String format(Optional<T> value) {
+        return value.isPresent() ? type.format(value.get()) : "";
       }
     };
   }
