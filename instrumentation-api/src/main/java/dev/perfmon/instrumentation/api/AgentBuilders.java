@@ -27,8 +27,9 @@ public final class AgentBuilders {
   /**
    * The common base: retransformation (so that classes loaded before the agent, and an attach to a
    * running JVM, are covered), no class-format changes (advice is inlined; no fields or methods are
-   * added, so retransformation is always legal), descriptions from the class file pool only (no
-   * class loading during matching), and our own and Byte Buddy's packages ignored.
+   * added, so retransformation is always legal), descriptions from the class file pool first (no
+   * class loading during matching; reflection only for loaded classes without a class file, such
+   * as proxies), and our own and Byte Buddy's packages ignored.
    */
   public static AgentBuilder base(AgentBuilder.Listener listener) {
     return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
@@ -36,17 +37,26 @@ public final class AgentBuilders {
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+        .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
         .with(AgentBuilder.PoolStrategy.Default.FAST)
         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
         .with(listener)
         .ignore(ignored());
   }
 
-  /** Types never transformed: ours, Byte Buddy's, reflection accessors, synthetic types. */
+  /**
+   * Types never transformed: the agent's own packages (but not other {@code dev.perfmon} code such
+   * as the demo), Byte Buddy's, reflection accessors, JDK proxies, lambdas and synthetic types.
+   */
   public static ElementMatcher.Junction<TypeDescription> ignoredTypes() {
-    return nameStartsWith("dev.perfmon.")
+    return nameStartsWith("dev.perfmon.agent.")
+        .or(nameStartsWith("dev.perfmon.bootstrap."))
+        .or(nameStartsWith("dev.perfmon.config."))
+        .or(nameStartsWith("dev.perfmon.instrumentation."))
+        .or(nameStartsWith("dev.perfmon.shaded."))
         .or(nameStartsWith("net.bytebuddy."))
+        .or(nameStartsWith("jdk.proxy"))
+        .or(nameStartsWith("com.sun.proxy."))
         .or(nameStartsWith("sun.reflect."))
         .or(nameStartsWith("jdk.internal.reflect."))
         .or(nameStartsWith("java.lang.invoke."))

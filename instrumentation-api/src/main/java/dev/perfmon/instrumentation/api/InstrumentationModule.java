@@ -29,4 +29,11 @@ public interface InstrumentationModule {
 
   /** Called when the agent detaches: uninstall hooks, drop caches. */
   default void stop() {}
+
+  /**
+   * Adds this module's own cumulative counters of one operation (e.g. {@code status5xx}) to a
+   * snapshot: calls {@code sink} once per counter with a non-zero value. Called on the snapshot
+   * thread; must be cheap and must not throw.
+   */
+  default void readCounters(int operationId, java.util.function.ObjLongConsumer<String> sink) {}
 }

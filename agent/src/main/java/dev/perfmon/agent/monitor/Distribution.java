@@ -1,0 +1,89 @@
+package dev.perfmon.agent.monitor;
+
+import dev.perfmon.bootstrap.Buckets;
+
+/**
+ * Figures of one set of calls (cumulative or one interval), computed from a dense bucket-count
+ * array in the {@link Buckets} layout. Percentiles are bucket midpoints clamped to the exact
+ * minimum and maximum, so their relative error is at most {@link Buckets#RELATIVE_ERROR}.
+ *
+ * @param count calls
+ * @param errors calls that threw
+ * @param sumNanos exact sum of durations
+ * @param minNanos minimum duration (exact for cumulative figures; within the bucket error for an
+ *     interval), or 0 when count is 0
+ * @param maxNanos maximum duration (same remark)
+ * @param percentiles the values at {@link #PERCENTILES}, in nanoseconds
+ */
+public record Distribution(
+    long count, long errors, long sumNanos, long minNanos, long maxNanos, double[] percentiles) {
+
+  /** The percentiles every snapshot reports: p50, p90, p95, p99, p999. */
+  public static final double[] PERCENTILES = {0.50, 0.90, 0.95, 0.99, 0.999};
+
+  public static final String[] PERCENTILE_NAMES = {"p50", "p90", "p95", "p99", "p999"};
+
+  public long successes() {
+    return count - errors;
+  }
+
+  public double avgNanos() {
+    return count == 0 ? 0 : (double) sumNanos / count;
+  }
+
+  /** Value at {@code percentile} (0..1] of the distribution, from a separately given array. */
+  public static double valueAt(long[] counts, long total, double percentile, long min, long max) {
+    if (total == 0) {
+      return 0;
+    }
+    long rank = (long) Math.ceil(percentile * total);
+    if (rank < 1) {
+      rank = 1;
+    }
+    long seen = 0;
+    for (int i = 0; i < counts.length; i++) {
+      seen += counts[i];
+      if (seen >= rank) {
+        double v = Buckets.midpoint(i);
+        return Math.max(min, Math.min(max, v));
+      }
+    }
+    return max;
+  }
+
+  /**
+   * Builds a distribution from bucket counts. {@code min}/{@code max} bound the reported values;
+   * pass {@code Long.MAX_VALUE}/{@code Long.MIN_VALUE} when unknown and they are derived from the
+   * lowest and highest non-empty buckets.
+   */
+  public static Distribution of(long[] counts, long errors, long sum, long min, long max) {
+    long total = 0;
+    int first = -1;
+    int last = -1;
+    for (int i = 0; i < counts.length; i++) {
+      long c = counts[i];
+      if (c != 0) {
+        total += c;
+        if (first < 0) {
+          first = i;
+        }
+        last = i;
+      }
+    }
+    if (total == 0) {
+      return new Distribution(0, 0, 0, 0, 0, new double[PERCENTILES.length]);
+    }
+    long lo = Buckets.lowerBound(first);
+    long hi = Buckets.lowerBound(last) + Buckets.width(last) - 1;
+    long mn = Math.max(lo, min == Long.MAX_VALUE ? lo : min);
+    long mx = Math.min(hi, max == Long.MIN_VALUE ? hi : max);
+    if (mx < mn) {
+      mx = mn;
+    }
+    double[] p = new double[PERCENTILES.length];
+    for (int k = 0; k < p.length; k++) {
+      p[k] = valueAt(counts, total, PERCENTILES[k], mn, mx);
+    }
+    return new Distribution(total, Math.min(errors, total), sum, mn, mx, p);
+  }
+}

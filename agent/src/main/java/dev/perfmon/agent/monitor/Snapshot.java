@@ -1,0 +1,49 @@
+package dev.perfmon.agent.monitor;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One snapshot: what the agent writes as a {@code {"type":"snapshot"}} line. Immutable.
+ *
+ * @param partial true for the first snapshot after a dynamic attach (calls in flight at attach
+ *     time are not counted)
+ * @param memory null when memory readings are off
+ * @param agent the agent's own figures
+ */
+public record Snapshot(
+    Instant timestamp,
+    long pid,
+    long uptimeMs,
+    long intervalMs,
+    boolean partial,
+    List<Operation> operations,
+    MemorySampler.Reading memory,
+    Self agent) {
+
+  /** One operation's figures. {@code extra} holds further integer fields (e.g. status2xx). */
+  public record Operation(
+      String name,
+      Distribution cumulative,
+      Distribution interval,
+      Map<String, Long> extra,
+      Map<String, Long> intervalExtra,
+      Map<String, String> metadata) {}
+
+  /**
+   * The agent's own cost and state.
+   *
+   * @param operations operations registered
+   * @param overflowed whether the max-operations cap was reached
+   * @param suppressedErrors advice failures suppressed so far
+   * @param snapshotMillis time taken to compute the previous snapshot
+   */
+  public record Self(
+      int operations,
+      int maxOperations,
+      boolean overflowed,
+      long suppressedErrors,
+      double snapshotMillis,
+      long footprintBytes) {}
+}

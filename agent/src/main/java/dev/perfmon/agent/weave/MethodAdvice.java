@@ -1,0 +1,46 @@
+package dev.perfmon.agent.weave;
+
+import dev.perfmon.bootstrap.PerfMon;
+import dev.perfmon.instrumentation.api.OperationId;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Advice woven into user-listed methods. Inlined into the application's classes: it may only use
+ * JDK and bootstrap classes. The operation id is a constant bound when the class is transformed.
+ * Every call is timed (nested and recursive calls of tracked methods each count), success when it
+ * returns, error when it throws; the throwable propagates untouched.
+ */
+@SuppressWarnings("unused")
+public final class MethodAdvice {
+  private MethodAdvice() {}
+
+  @Advice.OnMethodEnter(suppress = Throwable.class)
+  public static long enter() {
+    return System.nanoTime();
+  }
+
+  @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+  public static void exit(
+      @OperationId int id, @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
+    PerfMon.record(id, start, thrown);
+  }
+
+  /**
+   * Constructors cannot have exit advice that catches (the object may be uninitialised), so a
+   * constructor that throws is not recorded; every constructor that completes is.
+   */
+  @SuppressWarnings("unused")
+  public static final class ForConstructor {
+    private ForConstructor() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static long enter() {
+      return System.nanoTime();
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    public static void exit(@OperationId int id, @Advice.Enter long start) {
+      PerfMon.record(id, start, null);
+    }
+  }
+}

@@ -1,0 +1,224 @@
+package dev.perfmon.agent.weave;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+
+import dev.perfmon.config.MethodPattern;
+import dev.perfmon.instrumentation.api.AdviceSupport;
+import dev.perfmon.instrumentation.api.Operations;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.annotation.AnnotationDescription;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDefinition;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.description.type.TypeList;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Weaves {@link MethodAdvice} into the methods that the user listed in {@code methods} (patterns)
+ * and {@code annotations}. Each woven method gets its operation id as a constant; the name is the
+ * pattern's explicit {@code =name}, else the tracking annotation's non-empty {@code value()}, else
+ * {@code <fully.qualified.Class>.<method>} (overloads share one operation).
+ *
+ * <p>JDK classes and the agent's own are never matched. Abstract, native, synthetic and bridge
+ * methods and static initialisers are never woven.
+ */
+public final class MethodInstrumentation {
+  private final List<MethodPattern> patterns;
+  private final List<String> annotations;
+  private final Operations operations;
+  private final Coverage coverage;
+  private final Advice methodAdvice;
+  private final Advice constructorAdvice;
+
+  /** What chose a method: the pattern (or annotation) and the operation name. */
+  record Match(String source, String operation) {}
+
+  public MethodInstrumentation(
+      List<MethodPattern> patterns, List<String> annotations, Operations operations, Coverage coverage) {
+    this.patterns = List.copyOf(patterns);
+    this.annotations = List.copyOf(annotations);
+    this.operations = operations;
+    this.coverage = coverage;
+    Advice.WithCustomMapping mapping =
+        AdviceSupport.withOperationIds(
+            (type, method) -> {
+              Match m = match(type, method);
+              return operations.idOf(m == null ? Operations.OVERFLOW : m.operation());
+            });
+    this.methodAdvice =
+        mapping.to(MethodAdvice.class).withExceptionHandler(AdviceSupport.exceptionHandler());
+    this.constructorAdvice =
+        mapping
+            .to(MethodAdvice.ForConstructor.class)
+            .withExceptionHandler(AdviceSupport.exceptionHandler());
+  }
+
+  public boolean isEmpty() {
+    return patterns.isEmpty() && annotations.isEmpty();
+  }
+
+  /** Adds the transformation to {@code builder} (unchanged when nothing is configured). */
+  public AgentBuilder install(AgentBuilder builder) {
+    if (isEmpty()) {
+      return builder;
+    }
+    return builder.type(typeMatcher()).transform(this::transform);
+  }
+
+  private net.bytebuddy.dynamic.DynamicType.Builder<?> transform(
+      net.bytebuddy.dynamic.DynamicType.Builder<?> builder,
+      TypeDescription type,
+      ClassLoader loader,
+      net.bytebuddy.utility.JavaModule module,
+      java.security.ProtectionDomain domain) {
+    boolean methods = false;
+    boolean constructors = false;
+    for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
+      Match match = match(type, m);
+      if (match != null) {
+        coverage.matched(match.source(), type.getName(), m.getInternalName());
+        if (m.isConstructor()) {
+          constructors = true;
+        } else {
+          methods = true;
+        }
+      }
+    }
+    ElementMatcher<MethodDescription> selected = md -> match(type, md) != null;
+    if (methods) {
+      builder = builder.visit(methodAdvice.on(md -> md.isMethod() && selected.matches(md)));
+    }
+    if (constructors) {
+      builder = builder.visit(constructorAdvice.on(md -> md.isConstructor() && selected.matches(md)));
+    }
+    return builder;
+  }
+
+  ElementMatcher<TypeDescription> typeMatcher() {
+    return type -> {
+      String name = type.getName();
+      if (MethodPattern.excludedClassName(name) || type.isAnnotation()) {
+        return false;
+      }
+      for (MethodPattern p : patterns) {
+        if (typeMatches(p, type)) {
+          return true;
+        }
+      }
+      if (!annotations.isEmpty()) {
+        for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
+          if (annotationOf(m) != null) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+  }
+
+  static boolean typeMatches(MethodPattern p, TypeDescription type) {
+    String name = type.getName();
+    if (p.isAnnotationPattern()) {
+      for (AnnotationDescription a : type.getDeclaredAnnotations()) {
+        if (a.getAnnotationType().getName().equals(p.annotationName())) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (p.isSubtypePattern()) {
+      if (name.equals(p.baseTypeName())) {
+        return true;
+      }
+      try {
+        return hasSuperType(named(p.baseTypeName())).matches(type);
+      } catch (RuntimeException unresolvable) {
+        return false; // a supertype is not on the class path: cannot be a subtype we know
+      }
+    }
+    return p.couldMatchClassName(name) && p.classMatches(name);
+  }
+
+  /** The pattern or annotation that selects {@code method} of {@code type}, or null. */
+  Match match(TypeDescription type, MethodDescription method) {
+    if (!eligible(method)) {
+      return null;
+    }
+    String defaultName = type.getName() + "." + method.getInternalName();
+    for (MethodPattern p : patterns) {
+      if (!methodMatches(p, method) || !typeMatches(p, type)) {
+        continue;
+      }
+      String explicit = p.operationName();
+      return new Match(p.text(), explicit != null ? explicit : defaultName);
+    }
+    if (!annotations.isEmpty()) {
+      AnnotationDescription a = annotationOf(method);
+      if (a != null) {
+        String value = stringValue(a);
+        return new Match(
+            "@" + a.getAnnotationType().getName(), value != null ? value : defaultName);
+      }
+    }
+    return null;
+  }
+
+  private static boolean eligible(MethodDescription m) {
+    return !m.isAbstract()
+        && !m.isNative()
+        && !m.isSynthetic()
+        && !m.isBridge()
+        && !m.isTypeInitializer();
+  }
+
+  private static boolean methodMatches(MethodPattern p, MethodDescription m) {
+    if (m.isConstructor()) {
+      if (!p.matchesConstructors()) {
+        return false;
+      }
+    } else if (!p.methodMatches(m.getName())) {
+      return false;
+    }
+    List<String> params = p.parameterTypes();
+    if (params == null) {
+      return true;
+    }
+    TypeList types = m.getParameters().asTypeList().asErasures();
+    if (types.size() != params.size()) {
+      return false;
+    }
+    for (int i = 0; i < params.size(); i++) {
+      TypeDefinition t = types.get(i);
+      if (!t.asErasure().getActualName().equals(params.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private AnnotationDescription annotationOf(MethodDescription m) {
+    for (AnnotationDescription a : m.getDeclaredAnnotations()) {
+      if (annotations.contains(a.getAnnotationType().getName())) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /** The annotation's {@code String value()} when it has one and it is not empty. */
+  private static String stringValue(AnnotationDescription a) {
+    for (MethodDescription.InDefinedShape property : a.getAnnotationType().getDeclaredMethods()) {
+      if (property.getName().equals("value")
+          && property.getReturnType().asErasure().represents(String.class)) {
+        Object v = a.getValue(property).resolve();
+        if (v instanceof String s && !s.isEmpty()) {
+          return s;
+        }
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,131 @@
+package dev.perfmon.agent.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perfmon.bootstrap.Buckets;
+import dev.perfmon.bootstrap.OperationRecorder;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Percentile accuracy of the recorder + reader pipeline against exact percentiles of known
+ * distributions, and against HdrHistogram (2 significant digits) fed the same values.
+ */
+class DistributionTest {
+  private static final int N = 200_000;
+
+  static Stream<Arguments> distributions() {
+    return Stream.of(
+        Arguments.of("uniform 1us..10ms", (Generator) r -> 1_000 + r.nextLong(10_000_000 - 1_000)),
+        Arguments.of(
+            "log-normal median 2ms",
+            (Generator) r -> (long) Math.exp(Math.log(2_000_000) + 0.8 * gaussian(r))),
+        Arguments.of(
+            "bimodal 50us/20ms with 0.5% outliers at 2s",
+            (Generator)
+                r -> {
+                  double u = r.nextDouble();
+                  if (u < 0.005) {
+                    return 2_000_000_000L + r.nextLong(100_000_000);
+                  }
+                  return u < 0.7
+                      ? 50_000 + r.nextLong(10_000)
+                      : 20_000_000 + r.nextLong(5_000_000);
+                }),
+        Arguments.of("trivial calls 20..80ns", (Generator) r -> 20 + r.nextLong(60)));
+  }
+
+  interface Generator {
+    long next(SplittableRandom r);
+  }
+
+  static double gaussian(SplittableRandom r) {
+    double u1 = r.nextDouble();
+    double u2 = r.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1 + 1e-300)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("distributions")
+  void percentilesAreWithinTheStatedRelativeError(String name, Generator gen) {
+    SplittableRandom random = new SplittableRandom(name.hashCode());
+    long[] values = new long[N];
+    OperationRecorder recorder = new OperationRecorder(1, name);
+    Histogram hdr = new Histogram(2);
+    long sum = 0;
+    for (int i = 0; i < N; i++) {
+      long v = gen.next(random);
+      values[i] = v;
+      sum += v;
+      recorder.record(v, false);
+      hdr.recordValue(v);
+    }
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+
+    StatsReader reader = new StatsReader(recorder);
+    Distribution d =
+        reader.read(new long[Buckets.BUCKETS], new long[Buckets.BUCKETS], new long[4]).cumulative();
+
+    assertThat(d.count()).isEqualTo(N);
+    assertThat(d.sumNanos()).isEqualTo(sum);
+    assertThat(d.minNanos()).isEqualTo(sorted[0]);
+    assertThat(d.maxNanos()).isEqualTo(sorted[N - 1]);
+    for (int k = 0; k < Distribution.PERCENTILES.length; k++) {
+      double p = Distribution.PERCENTILES[k];
+      long exact = sorted[(int) Math.ceil(p * N) - 1];
+      double ours = d.percentiles()[k];
+      assertThat(Math.abs(ours - exact) / exact)
+          .as("%s p%s: ours %s exact %s", name, p * 100, ours, exact)
+          .isLessThanOrEqualTo(Buckets.RELATIVE_ERROR);
+      double theirs = hdr.getValueAtPercentile(p * 100);
+      // At least as accurate as HdrHistogram with 2 significant digits (plus one bucket of slack).
+      assertThat(Math.abs(ours - exact))
+          .isLessThanOrEqualTo(Math.abs(theirs - exact) + Buckets.RELATIVE_ERROR * exact);
+    }
+  }
+
+  @Test
+  void intervalFiguresAreTheDifferenceBetweenTwoReads() {
+    OperationRecorder recorder = new OperationRecorder(1, "op");
+    StatsReader reader = new StatsReader(recorder);
+    long[] a = new long[Buckets.BUCKETS];
+    long[] b = new long[Buckets.BUCKETS];
+    long[] t = new long[4];
+    for (int i = 0; i < 100; i++) {
+      recorder.record(1_000, i < 10);
+    }
+    StatsReader.Reading first = reader.read(a, b, t);
+    assertThat(first.interval().count()).isEqualTo(100);
+    assertThat(first.interval().errors()).isEqualTo(10);
+    for (int i = 0; i < 50; i++) {
+      recorder.record(5_000_000, i < 5);
+    }
+    StatsReader.Reading second = reader.read(a, b, t);
+    assertThat(second.cumulative().count()).isEqualTo(150);
+    assertThat(second.cumulative().errors()).isEqualTo(15);
+    assertThat(second.interval().count()).isEqualTo(50);
+    assertThat(second.interval().errors()).isEqualTo(5);
+    assertThat(second.interval().sumNanos()).isEqualTo(250_000_000L);
+    assertThat(second.interval().percentiles()[0])
+        .isCloseTo(5_000_000, org.assertj.core.data.Percentage.withPercentage(1));
+    assertThat(second.interval().minNanos()).isGreaterThan(4_900_000);
+    StatsReader.Reading third = reader.read(a, b, t);
+    assertThat(third.interval().count()).isZero();
+    assertThat(third.cumulative().count()).isEqualTo(150);
+  }
+
+  @Test
+  void emptyDistributionIsAllZero() {
+    Distribution d = Distribution.of(new long[Buckets.BUCKETS], 0, 0, Long.MAX_VALUE, Long.MIN_VALUE);
+    assertThat(d.count()).isZero();
+    assertThat(d.avgNanos()).isZero();
+    assertThat(d.percentiles()).containsOnly(0.0);
+  }
+}

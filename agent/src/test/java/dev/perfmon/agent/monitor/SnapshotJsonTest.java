@@ -1,0 +1,132 @@
+package dev.perfmon.agent.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.perfmon.bootstrap.Buckets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SnapshotJsonTest {
+
+  private static Distribution dist(long... nanos) {
+    long[] counts = new long[Buckets.BUCKETS];
+    long sum = 0;
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (long n : nanos) {
+      counts[Buckets.index(n)]++;
+      sum += n;
+      min = Math.min(min, n);
+      max = Math.max(max, n);
+    }
+    return Distribution.of(counts, 1, sum, min, max);
+  }
+
+  @Test
+  void snapshotIsOneCompleteLineWithTheDocumentedFields() throws IOException {
+    Distribution d = dist(80, 1_840_000, 38_200_000);
+    Snapshot s =
+        new Snapshot(
+            Instant.parse("2026-11-27T10:15:00.123Z"),
+            4711,
+            60012,
+            60000,
+            true,
+            List.of(new Snapshot.Operation("svc \"quoted\"\nname", d, d, Map.of("status5xx", 2L), Map.of("status5xx", 1L), Map.of("kind", "method"))),
+            new MemorySampler.Reading(123.4, 256, 4096, 61.2, 310.5, Map.of("G1 Young Generation", new long[] {12, 85}), 34, 0.12, 1L),
+            new Snapshot.Self(3, 2000, false, 0, 1.5, 4096));
+    byte[] line = SnapshotJson.snapshot(s);
+    String text = new String(line, StandardCharsets.UTF_8);
+
+    assertThat(text).endsWith("\n");
+    assertThat(text.indexOf('\n')).isEqualTo(text.length() - 1);
+    assertThat(text).doesNotContain("E-").doesNotContain("E+");
+
+    Map<String, String> fields = flatten(text);
+    assertThat(fields)
+        .containsEntry("type", "snapshot")
+        .containsEntry("timestamp", "2026-11-27T10:15:00.123Z")
+        .containsEntry("pid", "4711")
+        .containsEntry("uptimeMs", "60012")
+        .containsEntry("intervalMs", "60000")
+        .containsEntry("partial", "true");
+    String op = "operations.svc \"quoted\"\nname.";
+    assertThat(fields)
+        .containsEntry(op + "count", "3")
+        .containsEntry(op + "successCount", "2")
+        .containsEntry(op + "errorCount", "1")
+        .containsEntry(op + "minDuration", "0.00008")
+        .containsEntry(op + "maxDuration", "38.2")
+        .containsEntry(op + "status5xx", "2")
+        .containsEntry(op + "interval.status5xx", "1")
+        .containsEntry(op + "metadata.kind", "method")
+        .containsKeys(op + "avgDuration", op + "p50", op + "p90", op + "p95", op + "p99", op + "p999", op + "interval.p99");
+    assertThat(Double.parseDouble(fields.get(op + "avgDuration"))).isCloseTo(13.346693, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(fields)
+        .containsEntry("memory.heapUsed", "123.4")
+        .containsEntry("memory.heapMax", "4096")
+        .containsEntry("memory.rss", "310.5")
+        .containsEntry("memory.gc.G1 Young Generation.count", "12")
+        .containsEntry("memory.gc.G1 Young Generation.timeMs", "85")
+        .containsEntry("memory.threads", "34")
+        .containsEntry("memory.processCpuLoad", "0.12")
+        .containsEntry("agent.operations", "3");
+  }
+
+  @Test
+  void unknownReadingsAreOmitted() throws IOException {
+    Snapshot s =
+        new Snapshot(Instant.EPOCH, 1, 1, 1, false, List.of(),
+            new MemorySampler.Reading(1, 1, -1, 1, -1, Map.of(), 1, -1, 1L),
+            new Snapshot.Self(0, 1, false, 0, 0, 0));
+    Map<String, String> fields = flatten(new String(SnapshotJson.snapshot(s), StandardCharsets.UTF_8));
+    assertThat(fields).doesNotContainKeys("partial", "memory.rss", "memory.heapMax", "memory.processCpuLoad");
+  }
+
+  @Test
+  void millisecondsAreWrittenAsPlainDecimalsToTheNanosecond() {
+    assertThat(SnapshotJson.millis(1).toPlainString()).isEqualTo("0.000001");
+    assertThat(SnapshotJson.millis(1_840_000).toPlainString()).isEqualTo("1.84");
+    assertThat(SnapshotJson.millis(60_000_000_000L).toPlainString()).isEqualTo("60000");
+    assertThat(SnapshotJson.millis(12.6).toPlainString()).isEqualTo("0.000013");
+  }
+
+  /** Parses a JSON object into dotted paths to scalar text values. */
+  static Map<String, String> flatten(String json) throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (JsonParser p = new JsonFactory().createParser(json)) {
+      java.util.Deque<String> path = new java.util.ArrayDeque<>();
+      String field = null;
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        switch (t) {
+          case FIELD_NAME -> field = p.currentName();
+          case START_OBJECT -> {
+            if (field != null) {
+              path.addLast(field);
+            }
+            field = null;
+          }
+          case END_OBJECT -> {
+            if (!path.isEmpty()) {
+              path.removeLast();
+            }
+          }
+          default -> {
+            String prefix = path.isEmpty() ? "" : String.join(".", path) + ".";
+            out.put(prefix + field, p.getText());
+          }
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,132 @@
+package dev.perfmon.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class OperationRecorderTest {
+
+  static long[] read(OperationRecorder r) {
+    long[] counts = new long[Buckets.BUCKETS];
+    long[] totals = {0, 0, Long.MAX_VALUE, Long.MIN_VALUE};
+    r.readInto(counts, totals);
+    long n = 0;
+    for (long c : counts) {
+      n += c;
+    }
+    return new long[] {n, totals[0], totals[1], totals[2], totals[3]};
+  }
+
+  @Test
+  void recordsCountErrorsSumMinMax() {
+    OperationRecorder r = new OperationRecorder(1, "op");
+    r.record(100, false);
+    r.record(300, true);
+    r.record(200, false);
+    assertThat(read(r)).containsExactly(3, 1, 600, 100, 300);
+  }
+
+  @ParameterizedTest(name = "{0} threads")
+  @ValueSource(ints = {2, 8, 32})
+  void countsAreExactUnderConcurrency(int threads) throws Exception {
+    OperationRecorder r = new OperationRecorder(1, "op");
+    int perThread = 100_000;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> list = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      final int seed = t;
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                  r.record(1 + ((i * 31L + seed) % 5000), i % 10 == 0);
+                }
+              });
+      list.add(th);
+      th.start();
+    }
+    start.countDown();
+    // Read concurrently while writers run: counts must never go backwards.
+    long last = 0;
+    while (list.stream().anyMatch(Thread::isAlive)) {
+      long[] v = read(r);
+      assertThat(v[0]).isGreaterThanOrEqualTo(last);
+      assertThat(v[1]).isLessThanOrEqualTo(v[0]);
+      last = v[0];
+    }
+    for (Thread th : list) {
+      th.join();
+    }
+    long[] v = read(r);
+    long expectedSum = 0;
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < perThread; i++) {
+        expectedSum += 1 + ((i * 31L + t) % 5000);
+      }
+    }
+    assertThat(v[0]).isEqualTo((long) threads * perThread);
+    assertThat(v[1]).isEqualTo((long) threads * perThread / 10);
+    assertThat(v[2]).isEqualTo(expectedSum);
+    assertThat(v[3]).isEqualTo(1);
+    assertThat(v[4]).isEqualTo(5000);
+  }
+
+  @Test
+  void lanesOfTerminatedThreadsAreFoldedWithoutLosingCounts() throws Exception {
+    OperationRecorder r = new OperationRecorder(1, "op");
+    for (int round = 0; round < 5; round++) {
+      List<Thread> list = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        Thread th = new Thread(() -> {
+          for (int i = 0; i < 1000; i++) {
+            r.record(50, false);
+          }
+        });
+        list.add(th);
+        th.start();
+      }
+      for (Thread th : list) {
+        th.join();
+      }
+      assertThat(read(r)[0]).isEqualTo((round + 1) * 4000L);
+    }
+    assertThat(read(r)[0]).isEqualTo(20_000L);
+  }
+
+  @Test
+  void slowCallsAreHandedToTheListenerOnlyAboveTheThreshold() {
+    OperationRecorder r = new OperationRecorder(7, "op");
+    List<long[]> seen = new ArrayList<>();
+    SlowCalls.setListener((id, nanos, error) -> seen.add(new long[] {id, nanos, error ? 1 : 0}));
+    try {
+      r.setSlowThresholdNanos(1_000);
+      r.record(999, false);
+      r.record(1_000, true);
+      r.record(5_000, false);
+    } finally {
+      SlowCalls.setListener(null);
+    }
+    assertThat(seen).hasSize(2);
+    assertThat(seen.get(0)).containsExactly(7, 1_000, 1);
+    assertThat(seen.get(1)).containsExactly(7, 5_000, 0);
+  }
+
+  @Test
+  void laneCountIsAPowerOfTwoCoveringTheProcessors() {
+    assertThat(OperationRecorder.lanesFor(1)).isEqualTo(1);
+    assertThat(OperationRecorder.lanesFor(2)).isEqualTo(2);
+    assertThat(OperationRecorder.lanesFor(3)).isEqualTo(4);
+    assertThat(OperationRecorder.lanesFor(6)).isEqualTo(8);
+    assertThat(OperationRecorder.lanesFor(64)).isEqualTo(16);
+  }
+}

@@ -1,0 +1,119 @@
+package dev.perfmon.it.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import example.core.CoreApp;
+import dev.perfmon.it.support.AgentOutput;
+import dev.perfmon.it.support.ForkedJvm;
+import dev.perfmon.it.support.Jdk;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The whole product on an unmodified application: {@code -javaagent} with an agent.properties in
+ * the working directory, user-listed methods, an annotation, subtype matching, explicit names, two
+ * threads, and the final snapshot written at shutdown. Runs the monitored JVM on every configured
+ * JDK (17 and 25).
+ */
+class CoreAgentIT {
+  private static final String APP = "example.core.";
+
+  static List<Jdk> jdks() {
+    return Jdk.all();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void recordsExactStatisticsOfListedMethods(Jdk jdk) throws Exception {
+    String baseline = run(jdk, false).result;
+    Run run = run(jdk, true);
+
+    assertThat(run.result).as("the application's own results are unchanged").isEqualTo(baseline);
+    assertThat(run.result).contains("made-by-app-bytebuddy").contains("bb=byte-buddy-1.17.8.jar");
+
+    AgentOutput out = AgentOutput.read(run.dir.resolve("stats.jsonl"));
+    JsonNode snapshot = out.lastSnapshot();
+    assertThat(snapshot.get("pid").asLong()).isEqualTo(run.pid);
+    assertThat(snapshot.get("timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+
+    assertCounts(out, APP + "UserService.getUser", 400, 0);
+    assertCounts(out, APP + "UserService.validate", 200, 100);
+    assertCounts(out, APP + "UserService.fib", 2 * 177, 0);
+    assertCounts(out, "custom.findUsers", 80, 0);
+    assertCounts(out, "custom.report", 60, 0);
+    assertCounts(out, APP + "Repo.audit", 40, 0);
+    assertCounts(out, APP + "EmailHandler.handle", 2 * (25 + 15), 0);
+    assertCounts(out, APP + "SmsHandler.handle", 2 * 15, 0);
+
+    JsonNode sleep = out.operation(APP + "UserService.sleep50");
+    assertCounts(out, APP + "UserService.sleep50", 6, 0);
+    assertThat(sleep.get("p50").asDouble()).isBetween(50.0, 70.0);
+    assertThat(sleep.get("minDuration").asDouble()).isGreaterThanOrEqualTo(50.0);
+    assertThat(sleep.get("avgDuration").asDouble()).isBetween(50.0, 70.0);
+    assertThat(sleep.get("maxDuration").asDouble()).isGreaterThanOrEqualTo(sleep.get("p99").asDouble());
+
+    assertThat(out.operationNames())
+        .as("untracked methods and the constructor are absent")
+        .noneMatch(n -> n.contains("untracked") || n.contains("<init>") || n.contains("ownLibraries"));
+
+    JsonNode memory = snapshot.get("memory");
+    assertThat(memory.get("heapUsed").asDouble()).isPositive();
+    assertThat(memory.get("heapMax").asDouble()).isGreaterThanOrEqualTo(memory.get("heapCommitted").asDouble());
+    assertThat(memory.get("rss").asDouble()).isPositive();
+    assertThat(memory.get("threads").asInt()).isPositive();
+    assertThat(memory.get("gc").size()).isPositive();
+
+    JsonNode agent = snapshot.get("agent");
+    assertThat(agent.get("suppressedErrors").asLong()).isZero();
+    assertThat(run.stderr).doesNotContain("could not").doesNotContain("Exception").doesNotContain("[ERROR]");
+  }
+
+  private static void assertCounts(AgentOutput out, String name, long count, long errors) {
+    JsonNode op = out.operation(name);
+    assertThat(op).as("operation %s in %s", name, out.operationNames()).isNotNull();
+    assertThat(op.get("count").asLong()).as(name + " count").isEqualTo(count);
+    assertThat(op.get("errorCount").asLong()).as(name + " errors").isEqualTo(errors);
+    assertThat(op.get("successCount").asLong()).as(name + " successes").isEqualTo(count - errors);
+    assertThat(op.get("avgDuration").asDouble()).as(name + " avg").isPositive();
+    assertThat(op.get("p50").asDouble())
+        .isBetween(op.get("minDuration").asDouble(), op.get("maxDuration").asDouble());
+    assertThat(op.get("avgDuration").asDouble())
+        .isBetween(op.get("minDuration").asDouble(), op.get("maxDuration").asDouble());
+    assertThat(op.get("interval").get("count").asLong()).isBetween(0L, count);
+  }
+
+  record Run(Path dir, long pid, String result, String stderr) {}
+
+  private static Run run(Jdk jdk, boolean agent) throws Exception {
+    Path dir = ForkedJvm.workDir("core-" + jdk.name());
+    Files.writeString(
+        dir.resolve("agent.properties"),
+        String.join(
+            "\n",
+            "# written by CoreAgentIT",
+            "methods=" + APP + "UserService, \\",
+            "  " + APP + "Repo#findUsers=custom.findUsers, \\",
+            "  +" + APP + "Handler#handle",
+            "annotations=" + APP + "TrackPerformance",
+            "output.file=stats.jsonl",
+            ""));
+    ForkedJvm.Builder b = ForkedJvm.builder(jdk).mainClass(CoreApp.class).workDir(dir);
+    if (agent) {
+      b.agent(null);
+    }
+    try (ForkedJvm.Running jvm = b.start()) {
+      int code = jvm.waitForExit(Duration.ofSeconds(60));
+      assertThat(code).as(jvm.describe()).isZero();
+      Matcher m = Pattern.compile("RESULT .*").matcher(jvm.stdout());
+      assertThat(m.find()).as(jvm.describe()).isTrue();
+      return new Run(dir, jvm.pid(), m.group(), jvm.stderr());
+    }
+  }
+}

@@ -1,0 +1,5 @@
+package example.core;
+
+public interface Handler {
+  int handle(int x);
+}
