@@ -35,6 +35,10 @@ import java.util.TreeMap;
  *   <li>The defaults in {@link Keys}.
  * </ol>
  *
+ * <p>{@code get(Keys.CONFIG)} is the absolute path of the file actually read (empty when none
+ * was), and {@code sourceOf("config")} says who named it ({@code working directory} for the
+ * default file), so the start-up line and the {@code status} command show which file applied.
+ *
  * <p>For each key the value of the highest source that has it is taken. If that value is invalid,
  * the <em>default</em> is used, not the value of a lower source: the message then says exactly
  * what happened ("using default 60s"), and the outcome does not depend on which other sources

@@ -34,7 +34,7 @@ public final class Keys {
   public static final ConfigKey<Boolean> ENABLED =
       key("enabled", Types.BOOLEAN, true, "Master switch. false: the agent installs nothing and writes nothing.");
   public static final ConfigKey<List<String>> METHODS =
-      key("methods", Types.PATTERN_LIST, List.of(), "Method patterns to time: [+|@]ClassPattern[#methodPattern[(ParamTypes)]][=operation.name], e.g. com.example.repo.*#find* (grammar in the README).");
+      key("methods", Types.PATTERN_LIST, List.of(), "Method patterns to time: [+|@]ClassPattern[#methodPattern[(ParamTypes)]][=operation.name], e.g. com.example.repo.*#find* (see Method patterns below).");
   public static final ConfigKey<List<String>> ANNOTATIONS =
       key("annotations", Types.LIST, List.of(), "Annotation type names; every method carrying one is timed. A non-empty String value() names the operation.");
   public static final ConfigKey<Duration> INTERVAL =
@@ -52,7 +52,7 @@ public final class Keys {
   public static final ConfigKey<List<String>> SERVLET_EXCLUDE =
       key("servlet.exclude", Types.LIST, List.of(), "Request path globs that are not timed (e.g. /health,/metrics/*).");
   public static final ConfigKey<List<String>> SERVLET_NAME_RULES =
-      key("servlet.name-rules", Types.LIST, List.of(), "Path glob to operation route rules, glob=>route, comma-separated (e.g. /api/users/*=>/api/users/{name}).");
+      key("servlet.name-rules", Types.LIST, List.of(), "Path glob to operation route rules, glob=>route, separated by , or ; (e.g. /api/users/*=>/api/users/{name}; in agent arguments use ; between rules).");
   public static final ConfigKey<Integer> JDBC_MAX_SQL_LENGTH =
       key("jdbc.max-sql-length", Types.intRange(20, 100_000), 300, "Normalised SQL longer than this is cut, with a marker.");
   public static final ConfigKey<String> JDBC_NAME_MODE =

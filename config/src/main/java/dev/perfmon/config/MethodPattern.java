@@ -209,8 +209,12 @@ public final class MethodPattern {
       return List.of();
     }
     List<String> out = new ArrayList<>();
-    for (String raw : p.split(",", -1)) { // a one-char literal: String.split takes its fast path
-      String type = raw.trim();
+    int start = 0;
+    while (start <= p.length()) {
+      int comma = p.indexOf(',', start);
+      int end = comma < 0 ? p.length() : comma;
+      String type = p.substring(start, end).trim();
+      start = end + 1;
       if (type.isEmpty()) {
         throw new IllegalArgumentException("empty parameter type in '(" + params + ")'");
       }

@@ -183,6 +183,7 @@ class MethodPatternTest {
         "com.example.Foo#ba-r          | invalid character '-' in the method name 'ba-r'",
         "com.example.Foo#<clinit>      | static initialisers (<clinit>) cannot be timed",
         "com.example.Foo#bar(int,,long) | empty parameter type",
+        "com.example.Foo#bar(int,)     | empty parameter type",
         "com.example.Foo#bar(int x)    | invalid parameter type 'int x'",
         "com.example.Foo#bar(java.*)   | invalid parameter type 'java.*'",
         "com.example.Foo(int)          | parameter types without '#method' before them",
