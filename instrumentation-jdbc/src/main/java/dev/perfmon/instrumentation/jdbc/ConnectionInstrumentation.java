@@ -17,6 +17,11 @@ import net.bytebuddy.matcher.ElementMatcher;
 /**
  * Implementations of {@code java.sql.Connection}: {@code prepareStatement}/{@code prepareCall}
  * (to learn the SQL of the returned statement), {@code commit()} and {@code rollback(..)}.
+ *
+ * <p>Only explicit commits and rollbacks are timed: {@code setAutoCommit(..)} and {@code close()}
+ * hold the transaction depth while they run, so a commit or rollback that a driver or pool issues
+ * from inside them (H2 commits in {@code setAutoCommit(true)}, HikariCP rolls back dirty
+ * connections in {@code close()}) is not counted. This keeps the counts the same on every driver.
  */
 public final class ConnectionInstrumentation implements TypeInstrumentation {
 
@@ -42,6 +47,12 @@ public final class ConnectionInstrumentation implements TypeInstrumentation {
                     .or(takesArguments(1).and(takesArgument(0, named("java.sql.Savepoint")))))
             .and(isPublic()),
         getClass().getName() + "$RollbackAdvice");
+    transformer.applyAdvice(
+        named("setAutoCommit")
+            .and(takesArguments(boolean.class))
+            .or(named("close").and(takesArguments(0)))
+            .and(isPublic()),
+        getClass().getName() + "$ImplicitTransactionAdvice");
   }
 
   /** Maps the returned statement to its SQL; only the outermost (pool proxy) level. */
@@ -100,6 +111,22 @@ public final class ConnectionInstrumentation implements TypeInstrumentation {
       if (CallDepth.exit(CallDepth.JDBC_TRANSACTION) && start != 0L) {
         JdbcHooks.rolledBack(System.nanoTime() - start, thrown != null);
       }
+    }
+  }
+
+  /** {@code setAutoCommit(..)} and {@code close()}: not timed, they only hide nested commits. */
+  @SuppressWarnings("unused")
+  public static final class ImplicitTransactionAdvice {
+    private ImplicitTransactionAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void enter() {
+      CallDepth.enter(CallDepth.JDBC_TRANSACTION);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit() {
+      CallDepth.exit(CallDepth.JDBC_TRANSACTION);
     }
   }
 }
