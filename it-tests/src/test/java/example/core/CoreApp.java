@@ -35,6 +35,7 @@ public final class CoreApp {
       th.join();
     }
     String own = ownLibraries();
+    org.slf4j.LoggerFactory.getLogger("app").info("APP-LOG via the application's own logback");
     System.out.println("RESULT checksum=" + checksum.get() + " libs=" + own);
   }
 

@@ -13,7 +13,6 @@ import dev.perfmon.config.ConfigLoader;
 import dev.perfmon.config.Durations;
 import dev.perfmon.config.Keys;
 import dev.perfmon.config.MethodPattern;
-import dev.perfmon.config.MethodPatterns;
 import dev.perfmon.instrumentation.api.AgentBuilders;
 import dev.perfmon.instrumentation.api.AgentContext;
 import dev.perfmon.instrumentation.api.InstrumentationModule;
@@ -79,10 +78,10 @@ public final class AgentRuntime {
       log.info("perfmon is disabled (enabled=false): nothing is instrumented");
       return;
     }
-    // The loader has already reported malformed patterns (config.problems()); keep the valid ones.
-    MethodPatterns parsed = MethodPatterns.parse(config.get(Keys.METHODS));
+    // The loader has already reported malformed patterns (config.problems()); these are the valid ones.
+    List<MethodPattern> patterns = config.methodPatterns();
     List<String> coverageKeys = new ArrayList<>();
-    for (MethodPattern p : parsed.patterns()) {
+    for (MethodPattern p : patterns) {
       coverageKeys.add(p.text());
     }
     for (String a : config.get(Keys.ANNOTATIONS)) {
@@ -111,7 +110,7 @@ public final class AgentRuntime {
     Monitor monitor =
         new Monitor(registry, outputs(config, log), config.get(Keys.INTERVAL), counters, true, attached, log);
     AgentRuntime rt = new AgentRuntime(config, log, monitor, registry, coverage);
-    rt.install(inst, enabled, parsed.patterns());
+    rt.install(inst, enabled, patterns);
     current = rt;
     monitor.start();
     rt.scheduleCoverage();
@@ -122,7 +121,7 @@ public final class AgentRuntime {
         "perfmon {} started in {} ms: {} method pattern(s), modules {}, snapshots every {} to {}",
         version(),
         (System.nanoTime() - t0) / 1_000_000,
-        parsed.patterns().size(),
+        patterns.size(),
         rt.moduleNames(),
         Durations.format(config.get(Keys.INTERVAL)),
         rt.describeOutputs());

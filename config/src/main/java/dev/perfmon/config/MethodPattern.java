@@ -34,7 +34,7 @@ import java.util.List;
  * </ul>
  *
  * <p>Classes in {@code java.*}, {@code jdk.*}, {@code sun.*}, {@code com.sun.*} and the agent's
- * own {@code dev.perfmon.*} are never matched ({@link #excludedClassName}): timing them would
+ * own packages are never matched ({@link #excludedClassName}): timing them would
  * either recurse into the agent or slow down the whole JVM. A pattern that could only name such
  * classes is rejected when parsed.
  *
@@ -57,8 +57,20 @@ public final class MethodPattern {
           + " or com.example.repo.*#find*";
 
   private static final String[] EXCLUDED_PREFIXES = {
-    "java.", "jdk.", "sun.", "com.sun.", "dev.perfmon."
+    "java.",
+    "jdk.",
+    "sun.",
+    "com.sun.",
+    "dev.perfmon.agent.",
+    "dev.perfmon.bootstrap.",
+    "dev.perfmon.config.",
+    "dev.perfmon.instrumentation.",
+    "dev.perfmon.shaded."
   };
+
+  /** How the agent's own packages are named in messages. */
+  static final String AGENT_PACKAGES =
+      "dev.perfmon.{agent,bootstrap,config,instrumentation,shaded}.*";
 
   private final String text;
   private final char kind; // ' ' name pattern, '+' subtype pattern, '@' annotation pattern
@@ -164,10 +176,13 @@ public final class MethodPattern {
     }
     if (kind == ' ' && excludedPattern(classPart)) {
       throw new IllegalArgumentException(
-          "classes in java.*, jdk.*, sun.*, com.sun.* and dev.perfmon.* are never instrumented");
+          "classes in java.*, jdk.*, sun.*, com.sun.* and the agent's own "
+              + AGENT_PACKAGES
+              + " are never instrumented");
     }
-    if (kind != ' ' && classPart.startsWith("dev.perfmon.")) {
-      throw new IllegalArgumentException("the agent's own types (dev.perfmon.*) are never instrumented");
+    if (kind != ' ' && excludedClassName(classPart) && classPart.startsWith("dev.perfmon.")) {
+      throw new IllegalArgumentException(
+          "the agent's own types (" + AGENT_PACKAGES + ") are never instrumented");
     }
     if (methodGlob != null) {
       checkMethodName(methodGlob);
@@ -285,8 +300,9 @@ public final class MethodPattern {
 
   /**
    * Whether a class of this name is never instrumented: JDK classes ({@code java.}, {@code jdk.},
-   * {@code sun.}, {@code com.sun.}) and the agent's own ({@code dev.perfmon.}, including its
-   * relocated dependencies).
+   * {@code sun.}, {@code com.sun.}) and the agent's own packages ({@code dev.perfmon.agent},
+   * {@code .bootstrap}, {@code .config}, {@code .instrumentation}, and the relocated dependencies
+   * under {@code .shaded}). Other {@code dev.perfmon} code, such as the demo, can be tracked.
    */
   public static boolean excludedClassName(String fqcn) {
     for (String prefix : EXCLUDED_PREFIXES) {

@@ -152,7 +152,8 @@ class MethodPatternTest {
         "sun.misc.Unsafe",
         "com.sun.net.*",
         "dev.perfmon.agent.Monitor#run",
-        "dev.perfmon.*",
+        "dev.perfmon.shaded.*",
+        "dev.perfmon.bootstrap.*#record",
       })
   void patternsNamingExcludedClassesAreRejected(String text) {
     assertThatThrownBy(() -> MethodPattern.parse(text))
@@ -190,12 +191,20 @@ class MethodPatternTest {
         "+                             | no type name after '+'",
         "@                             | no type name after '@'",
         "+@com.example.Traced          | invalid character '@'",
-        "+dev.perfmon.bootstrap.PerfMon | the agent's own types (dev.perfmon.*) are never instrumented",
+        "+dev.perfmon.bootstrap.PerfMon | the agent's own types (dev.perfmon.{agent,bootstrap,config,instrumentation,shaded}.*) are never instrumented",
       })
   void malformedPatterns(String text, String reason) {
     assertThatThrownBy(() -> MethodPattern.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(reason);
+  }
+
+  @Test
+  void otherDevPerfmonCodeSuchAsTheDemoCanBeTracked() {
+    MethodPattern p = MethodPattern.parse("dev.perfmon.demo.DemoApp$OrderService");
+    assertThat(p.classMatches("dev.perfmon.demo.DemoApp$OrderService")).isTrue();
+    assertThat(MethodPattern.excludedClassName("dev.perfmon.demo.DemoApp")).isFalse();
+    assertThat(MethodPattern.excludedClassName("dev.perfmon.agent.AgentRuntime")).isTrue();
   }
 
   @Test
@@ -223,7 +232,9 @@ class MethodPatternTest {
                 + " com.example.UserService#getUser or com.example.repo.*#find*; pattern ignored",
             "duplicate method pattern 'com.example.UserService#getUser' (key 'methods'); listed once",
             "invalid method pattern 'java.lang.String#length' (key 'methods'): classes in java.*,"
-                + " jdk.*, sun.*, com.sun.* and dev.perfmon.* are never instrumented; expected"
+                + " jdk.*, sun.*, com.sun.* and the agent's own"
+                + " dev.perfmon.{agent,bootstrap,config,instrumentation,shaded}.* are never"
+                + " instrumented; expected"
                 + " [+|@]ClassName[#method[(ParamTypes)]][=operation.name], e.g."
                 + " com.example.UserService#getUser or com.example.repo.*#find*; pattern ignored");
   }

@@ -35,6 +35,8 @@ public final class Main {
       case "--version":
         out.println("perfmon-agent " + version());
         return OK;
+      case "summary":
+        return Summary.run(rest, out, err);
       default:
         err.println("perfmon: unknown command '" + command + "' (" + rest.length + " argument(s)); run 'java -jar perfmon-agent.jar help'");
         return USAGE;
@@ -49,6 +51,7 @@ public final class Main {
     out.println("Commands:     java -jar perfmon-agent.jar <command>");
     out.println("  help        this text");
     out.println("  version     the agent's version");
+    out.println("  summary F   the last snapshot of the JSON Lines file F as a table");
   }
 
   static String version() {

@@ -72,7 +72,12 @@ class CoreAgentIT {
 
     JsonNode agent = snapshot.get("agent");
     assertThat(agent.get("suppressedErrors").asLong()).isZero();
-    assertThat(run.stderr).doesNotContain("could not").doesNotContain("Exception").doesNotContain("[ERROR]");
+    assertThat(run.stdout)
+        .as("the application's own logback still owns its SLF4J")
+        .contains("LOGBACK|INFO|app|APP-LOG via the application's own logback")
+        .doesNotContain("perfmon");
+    assertThat(run.stderr).contains("[INFO] perfmon - perfmon ").doesNotContain("LOGBACK|");
+    assertThat(run.stderr).doesNotContain("SLF4J").doesNotContain("could not").doesNotContain("Exception").doesNotContain("[ERROR]");
   }
 
   private static void assertCounts(AgentOutput out, String name, long count, long errors) {
@@ -89,7 +94,7 @@ class CoreAgentIT {
     assertThat(op.get("interval").get("count").asLong()).isBetween(0L, count);
   }
 
-  record Run(Path dir, long pid, String result, String stderr) {}
+  record Run(Path dir, long pid, String result, String stdout, String stderr) {}
 
   private static Run run(Jdk jdk, boolean agent) throws Exception {
     Path dir = ForkedJvm.workDir("core-" + jdk.name());
@@ -113,7 +118,7 @@ class CoreAgentIT {
       assertThat(code).as(jvm.describe()).isZero();
       Matcher m = Pattern.compile("RESULT .*").matcher(jvm.stdout());
       assertThat(m.find()).as(jvm.describe()).isTrue();
-      return new Run(dir, jvm.pid(), m.group(), jvm.stderr());
+      return new Run(dir, jvm.pid(), m.group(), jvm.stdout(), jvm.stderr());
     }
   }
 }

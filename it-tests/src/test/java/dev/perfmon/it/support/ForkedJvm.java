@@ -60,6 +60,7 @@ public final class ForkedJvm {
     private String agentArgs;
     private boolean withAgent;
     private Path workDir;
+    private final java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
 
     private Builder(Jdk jdk) {
       this.jdk = jdk;
@@ -115,6 +116,12 @@ public final class ForkedJvm {
       return this;
     }
 
+    /** Sets an environment variable of the JVM (PERFMON_* of this process are never inherited). */
+    public Builder env(String name, String value) {
+      env.put(name, value);
+      return this;
+    }
+
     public Builder workDir(Path dir) {
       this.workDir = dir;
       return this;
@@ -146,6 +153,7 @@ public final class ForkedJvm {
       pb.redirectOutput(stdout.toFile());
       pb.redirectError(stderr.toFile());
       pb.environment().keySet().removeIf(k -> k.startsWith("PERFMON_") || k.equals("JAVA_TOOL_OPTIONS"));
+      pb.environment().putAll(env);
       return new Running(pb.start(), dir, stdout, stderr, cmd);
     }
   }

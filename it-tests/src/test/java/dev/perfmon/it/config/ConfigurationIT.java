@@ -1,0 +1,187 @@
+package dev.perfmon.it.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perfmon.it.support.AgentOutput;
+import dev.perfmon.it.support.ForkedJvm;
+import dev.perfmon.it.support.Jdk;
+import example.config.LoopApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Configuration as a user meets it: every source in its precedence, periodic snapshots, bad values
+ * that never stop the application, the max-operations cap, and the warning about patterns that
+ * match nothing.
+ */
+class ConfigurationIT {
+  private static final String WORK = "example.config.LoopApp$Work";
+
+  static List<Jdk> jdks() {
+    return Jdk.all();
+  }
+
+  private static long calls(ForkedJvm.Running jvm) {
+    Matcher m = Pattern.compile("CALLS (\\d+)").matcher(jvm.stdout());
+    assertThat(m.find()).as(jvm.describe()).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void sourcesApplyInPrecedenceOrderAndSnapshotsArePeriodic(Jdk jdk) throws Exception {
+    Path dir = ForkedJvm.workDir("sources-" + jdk.name());
+    // The file names an output that the system property overrides, and an interval that the agent
+    // argument overrides; methods come from the environment only.
+    Files.writeString(dir.resolve("agent.properties"), "interval=1m\noutput.file=from-file.jsonl\n");
+    try (ForkedJvm.Running jvm =
+        ForkedJvm.builder(jdk)
+            .mainClass(LoopApp.class)
+            .workDir(dir)
+            .agent("interval=300ms")
+            .jvmArg("-Dperfmon.output.file=from-sysprop.jsonl")
+            .env("PERFMON_OUTPUT_FILE", "from-env.jsonl")
+            .env("PERFMON_METHODS", WORK + "#alpha," + WORK + "#beta=custom.beta")
+            .args("1500")
+            .start()) {
+      assertThat(jvm.waitForExit(Duration.ofSeconds(60))).as(jvm.describe()).isZero();
+      long calls = calls(jvm);
+      assertThat(dir.resolve("from-file.jsonl")).doesNotExist();
+      assertThat(dir.resolve("from-env.jsonl")).doesNotExist();
+      AgentOutput out = AgentOutput.read(dir.resolve("from-sysprop.jsonl"));
+      List<JsonNode> snapshots = out.snapshots();
+      assertThat(snapshots.size()).as(out.text()).isGreaterThanOrEqualTo(3);
+
+      long previous = 0;
+      long intervalSum = 0;
+      List<Long> cumulative = new ArrayList<>();
+      for (JsonNode s : snapshots) {
+        JsonNode alpha = s.path("operations").path(WORK + ".alpha");
+        long count = alpha.path("count").asLong(0);
+        assertThat(count).isGreaterThanOrEqualTo(previous);
+        intervalSum += alpha.path("interval").path("count").asLong(0);
+        previous = count;
+        cumulative.add(count);
+      }
+      assertThat(previous).as("final snapshot at shutdown has every call").isEqualTo(calls);
+      assertThat(intervalSum).as("interval counts add up to the total").isEqualTo(calls);
+      assertThat(out.operation("custom.beta").get("count").asLong()).isEqualTo(calls);
+      assertThat(out.operation(WORK + ".gamma")).isNull();
+      assertThat(snapshots.get(1).get("intervalMs").asLong()).isBetween(200L, 1500L);
+      assertThat(jvm.stderr()).doesNotContain("[WARN]").doesNotContain("[ERROR]");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void badValuesAreReportedOnceAndTheApplicationRunsWithDefaults(Jdk jdk) throws Exception {
+    Path dir = ForkedJvm.workDir("bad-" + jdk.name());
+    Files.writeString(dir.resolve("agent.properties"), "intervall=5s\nmethods=" + WORK + "#alpha\n");
+    try (ForkedJvm.Running jvm =
+        ForkedJvm.builder(jdk)
+            .mainClass(LoopApp.class)
+            .workDir(dir)
+            .agent("interval=fast,max-operations=lots,output.file=out.jsonl")
+            .args("200")
+            .start()) {
+      assertThat(jvm.waitForExit(Duration.ofSeconds(60))).as(jvm.describe()).isZero();
+      long calls = calls(jvm);
+      String err = jvm.stderr();
+      assertThat(lines(err, "'fast'")).hasSize(1);
+      assertThat(lines(err, "'fast'").get(0)).contains("interval").contains("agent argument").contains("250ms");
+      assertThat(lines(err, "'lots'")).hasSize(1);
+      assertThat(lines(err, "'lots'").get(0)).contains("max-operations").contains("integer");
+      assertThat(lines(err, "intervall")).hasSize(1);
+      assertThat(lines(err, "intervall").get(0)).contains("did you mean 'interval'");
+      AgentOutput out = AgentOutput.read(dir.resolve("out.jsonl"));
+      assertThat(out.operation(WORK + ".alpha").get("count").asLong()).isEqualTo(calls);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void operationsBeyondTheCapAreCountedUnderOther(Jdk jdk) throws Exception {
+    Path dir = ForkedJvm.workDir("cap-" + jdk.name());
+    try (ForkedJvm.Running jvm =
+        ForkedJvm.builder(jdk)
+            .mainClass(LoopApp.class)
+            .workDir(dir)
+            .agent("methods=" + WORK + ",max-operations=3,output.file=out.jsonl")
+            .args("200")
+            .start()) {
+      assertThat(jvm.waitForExit(Duration.ofSeconds(60))).as(jvm.describe()).isZero();
+      long calls = calls(jvm);
+      AgentOutput out = AgentOutput.read(dir.resolve("out.jsonl"));
+      List<String> names = out.operationNames();
+      assertThat(names).hasSize(4).contains("other");
+      long total = 0;
+      for (String n : names) {
+        total += out.operation(n).get("count").asLong();
+      }
+      assertThat(total).as("no call is lost beyond the cap").isEqualTo(6 * calls);
+      assertThat(out.operation("other").get("count").asLong()).isEqualTo(3 * calls);
+      assertThat(lines(jvm.stderr(), "max-operations")).hasSize(1);
+      assertThat(out.lastSnapshot().get("agent").get("overflowed").asBoolean()).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void coverageIsWrittenAndAPatternThatMatchesNothingIsNamed(Jdk jdk) throws Exception {
+    Path dir = ForkedJvm.workDir("coverage-" + jdk.name());
+    try (ForkedJvm.Running jvm =
+        ForkedJvm.builder(jdk)
+            .mainClass(LoopApp.class)
+            .workDir(dir)
+            .agent("methods=" + WORK + "#alpha;" + WORK + "#alfa,pattern.warn-after=500ms,output.file=out.jsonl")
+            .args("1500")
+            .start()) {
+      assertThat(jvm.waitForExit(Duration.ofSeconds(60))).as(jvm.describe()).isZero();
+      List<String> warned = lines(jvm.stderr(), "matched no method");
+      assertThat(warned).hasSize(1);
+      assertThat(warned.get(0)).contains(WORK + "#alfa");
+      AgentOutput out = AgentOutput.read(dir.resolve("out.jsonl"));
+      JsonNode coverage = out.ofType("instrumentation").get(0);
+      JsonNode first = coverage.get("patterns").get(0);
+      assertThat(first.get("pattern").asText()).isEqualTo(WORK + "#alpha");
+      assertThat(first.get("classes").asInt()).isEqualTo(1);
+      assertThat(first.get("matched").get(0).asText()).isEqualTo(WORK + "#alpha");
+      assertThat(coverage.get("patterns").get(1).get("methods").asInt()).isZero();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void disabledAgentWritesNothing(Jdk jdk) throws Exception {
+    Path dir = ForkedJvm.workDir("disabled-" + jdk.name());
+    try (ForkedJvm.Running jvm =
+        ForkedJvm.builder(jdk)
+            .mainClass(LoopApp.class)
+            .workDir(dir)
+            .agent("enabled=false,methods=" + WORK + ",output.file=out.jsonl")
+            .args("100")
+            .start()) {
+      assertThat(jvm.waitForExit(Duration.ofSeconds(60))).as(jvm.describe()).isZero();
+      assertThat(calls(jvm)).isPositive();
+      assertThat(dir.resolve("out.jsonl")).doesNotExist();
+    }
+  }
+
+  private static List<String> lines(String text, String needle) {
+    List<String> out = new ArrayList<>();
+    for (String l : text.split("\n")) {
+      if (l.contains(needle)) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+}

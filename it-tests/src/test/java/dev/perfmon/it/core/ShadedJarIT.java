@@ -1,0 +1,66 @@
+package dev.perfmon.it.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perfmon.it.support.ForkedJvm;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The jar users download: entries on an allow-list (everything third-party relocated under
+ * dev/perfmon/shaded, no bootstrap class files outside the nested bootstrap jar) and the agent
+ * manifest.
+ */
+class ShadedJarIT {
+  private static final List<String> ALLOWED_PREFIXES =
+      List.of(
+          "META-INF/MANIFEST.MF",
+          "META-INF/perfmon/perfmon-bootstrap.jar.bin",
+          "META-INF/services/dev.perfmon.",
+          "META-INF/licenses/",
+          "dev/perfmon/agent/",
+          "dev/perfmon/config/",
+          "dev/perfmon/instrumentation/",
+          "dev/perfmon/shaded/",
+          // byte-buddy-agent's attach helpers for Windows JVMs, loaded as resources by the CLI
+          "win32-x86/attach_hotspot_windows.dll",
+          "win32-x86-64/attach_hotspot_windows.dll",
+          "win32-aarch64/attach_hotspot_windows.dll");
+
+  @Test
+  void everyEntryIsOurOwnOrRelocated() throws Exception {
+    List<String> unexpected = new ArrayList<>();
+    try (JarFile jar = new JarFile(ForkedJvm.agentJar().toFile())) {
+      Enumeration<JarEntry> entries = jar.entries();
+      while (entries.hasMoreElements()) {
+        String name = entries.nextElement().getName();
+        if (name.endsWith("/")) {
+          continue;
+        }
+        if (ALLOWED_PREFIXES.stream().noneMatch(name::startsWith)) {
+          unexpected.add(name);
+        }
+      }
+      assertThat(unexpected).as("entries outside the allow-list").isEmpty();
+      assertThat(jar.getEntry("dev/perfmon/bootstrap/PerfMon.class"))
+          .as("bootstrap classes only inside the nested jar")
+          .isNull();
+      assertThat(jar.getEntry("META-INF/perfmon/perfmon-bootstrap.jar.bin")).isNotNull();
+
+      Manifest mf = jar.getManifest();
+      Attributes a = mf.getMainAttributes();
+      assertThat(a.getValue("Premain-Class")).isEqualTo("dev.perfmon.agent.PerfmonAgent");
+      assertThat(a.getValue("Agent-Class")).isEqualTo("dev.perfmon.agent.PerfmonAgent");
+      assertThat(a.getValue("Main-Class")).isEqualTo("dev.perfmon.agent.cli.Main");
+      assertThat(a.getValue("Can-Retransform-Classes")).isEqualTo("true");
+      assertThat(a.getValue("Can-Redefine-Classes")).isEqualTo("true");
+      assertThat(a.getValue("Implementation-Version")).isNotBlank();
+    }
+  }
+}
