@@ -43,7 +43,8 @@ class CoreAgentIT {
     assertThat(snapshot.get("pid").asLong()).isEqualTo(run.pid);
     assertThat(snapshot.get("timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
 
-    assertCounts(out, APP + "UserService.getUser", 400, 0);
+    assertCounts(out, "users.byId", 400, 0);
+    assertCounts(out, APP + "EmailHandler.<init>", 2 * 2, 0);
     assertCounts(out, APP + "UserService.validate", 200, 100);
     assertCounts(out, APP + "UserService.fib", 2 * 177, 0);
     assertCounts(out, "custom.findUsers", 80, 0);
@@ -61,7 +62,13 @@ class CoreAgentIT {
 
     assertThat(out.operationNames())
         .as("untracked methods and the constructor are absent")
-        .noneMatch(n -> n.contains("untracked") || n.contains("<init>") || n.contains("ownLibraries"));
+        .noneMatch(
+            n ->
+                n.contains("untracked")
+                    || n.contains("never.matches")
+                    || n.equals(APP + "UserService.getUser")
+                    || n.contains("UserService.<init>")
+                    || n.contains("ownLibraries"));
 
     JsonNode memory = snapshot.get("memory");
     assertThat(memory.get("heapUsed").asDouble()).isPositive();
@@ -103,7 +110,10 @@ class CoreAgentIT {
         String.join(
             "\n",
             "# written by CoreAgentIT",
-            "methods=" + APP + "UserService, \\",
+            "methods=" + APP + "UserService#getUser(int)=users.byId, \\",
+            "  " + APP + "UserService#validate(java.lang.String)=never.matches, \\",
+            "  " + APP + "EmailHandler#<init>, \\",
+            "  " + APP + "UserService, \\",
             "  " + APP + "Repo#findUsers=custom.findUsers, \\",
             "  +" + APP + "Handler#handle",
             "annotations=" + APP + "TrackPerformance",
