@@ -1,6 +1,7 @@
 package dev.perfmon.instrumentation.servlet;
 
 import dev.perfmon.bootstrap.servlet.ServletHooks;
+import dev.perfmon.bootstrap.servlet.StatusCounters;
 import dev.perfmon.config.AgentConfig;
 import dev.perfmon.config.Keys;
 import dev.perfmon.instrumentation.api.AgentContext;
@@ -8,6 +9,7 @@ import dev.perfmon.instrumentation.api.InstrumentationModule;
 import dev.perfmon.instrumentation.api.TypeInstrumentation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ObjLongConsumer;
 import net.bytebuddy.matcher.ElementMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,5 +59,20 @@ public final class ServletInstrumentationModule implements InstrumentationModule
   @Override
   public void stop() {
     ServletHooks.setHandler(null);
+  }
+
+  /**
+   * {@code status2xx}, {@code status3xx}, {@code status4xx} and {@code status5xx} of a servlet
+   * operation: all four (zeros included, so that every servlet operation has the same fields) once
+   * the operation has counted any response; nothing for other operations.
+   */
+  @Override
+  public void readCounters(int operationId, ObjLongConsumer<String> sink) {
+    long[] counts = new long[4];
+    if (StatusCounters.read(operationId, counts)) {
+      for (int c = 0; c < 4; c++) {
+        sink.accept(StatusCounters.FIELD_NAMES[c], counts[c]);
+      }
+    }
   }
 }
