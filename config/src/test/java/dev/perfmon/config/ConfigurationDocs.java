@@ -120,7 +120,7 @@ final class ConfigurationDocs {
     md.append("| `com.example.Repo#findUsers=custom.findUsers` | `findUsers`, recorded as operation `custom.findUsers` |\n");
     md.append("| `@com.example.Traced` | every declared method of classes annotated `@com.example.Traced` |\n");
     md.append("| `com.example.Foo#<init>` | the constructors of `Foo` |\n\n");
-    md.append("Classes in `java.*`, `jdk.*`, `sun.*`, `com.sun.*` and the agent's own `dev.perfmon.*` are never\n");
+    md.append("Classes in `java.*`, `jdk.*`, `sun.*`, `com.sun.*` and the agent's own `dev.perfmon.{agent,bootstrap,config,instrumentation,shaded}.*` are never\n");
     md.append("instrumented: a pattern naming only such classes is rejected, and a pattern such as `*Service` simply\n");
     md.append("never matches them. A JDK type may be the base of a `+` pattern or an `@` annotation\n");
     md.append("(`+java.lang.Runnable#run` times the application's `Runnable`s). Malformed patterns are reported\n");
