@@ -48,6 +48,12 @@ final class JdbcTypes {
 
   private static final int MAX_DEPTH = 32;
 
+  /** Hierarchy walks done and walks saved by the memo (diagnostics and tests). */
+  static final java.util.concurrent.atomic.LongAdder WALKS = new java.util.concurrent.atomic.LongAdder();
+
+  static final java.util.concurrent.atomic.LongAdder MEMO_HITS =
+      new java.util.concurrent.atomic.LongAdder();
+
   private static final ThreadLocal<Memo> MEMO =
       new ThreadLocal<Memo>() {
         @Override
@@ -81,8 +87,10 @@ final class JdbcTypes {
     }
     Memo memo = MEMO.get();
     if (memo.type.get() == type) {
+      MEMO_HITS.increment();
       return memo.mask;
     }
+    WALKS.increment();
     int m = walk(type, 0);
     memo.type = new WeakReference<>(type);
     memo.mask = m;

@@ -63,6 +63,9 @@ class JdbcH2ForkedTest {
             "org.h2.jdbc.JdbcConnection");
     // Interfaces are never woven.
     assertThat(agent.transformed).doesNotContain("java.sql.Statement", "java.sql.Connection");
+    // The four hierarchy matchers evaluated for one loaded class share one walk.
+    assertThat(JdbcTypes.WALKS.sum()).isPositive();
+    assertThat(JdbcTypes.MEMO_HITS.sum()).isGreaterThanOrEqualTo(2 * JdbcTypes.WALKS.sum());
   }
 
   @Test
