@@ -1,5 +1,6 @@
 package dev.perfmon.instrumentation.servlet;
 
+import dev.perfmon.config.Globs;
 import dev.perfmon.instrumentation.api.Operations;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,12 +134,12 @@ final class ServletNaming {
   private PathInfo analyse(String uri) {
     String plain = PathNormalizer.plainPath(uri);
     for (String glob : excludes) {
-      if (PathGlobs.matches(glob, plain)) {
+      if (Globs.matches(glob, plain)) {
         return new PathInfo(true, null, null);
       }
     }
     for (String[] rule : rules) {
-      if (PathGlobs.matches(rule[0], plain)) {
+      if (Globs.matches(rule[0], plain)) {
         return new PathInfo(false, rule[1], null);
       }
     }

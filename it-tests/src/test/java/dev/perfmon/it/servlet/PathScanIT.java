@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A scan of 10,000 distinct paths (unmatched probes, numeric ids, UUIDs, hex tokens) adds a
- * handful of operations, not thousands. Runs on the first configured JDK only: the naming is the
+ * handful of operations, not thousands; {@code servlet.exclude} and {@code servlet.name-rules}
+ * (given as system properties) leave out and rename paths. Runs on the first configured JDK only: the naming is the
  * same code on every JDK, and the containers IT covers the JDK matrix.
  */
 class PathScanIT {
@@ -49,7 +50,18 @@ class PathScanIT {
 
     AgentOutput out;
     try (ServletApps.App app =
-        ServletApps.App.start(jdk, "servlet-tomcat11", "interval=1h,output.file=stats.jsonl")) {
+        ServletApps.App.start(
+            jdk,
+            "servlet-tomcat11",
+            "interval=1h,output.file=stats.jsonl",
+            "-Dperfmon.servlet.exclude=/users/skip/*,/health",
+            "-Dperfmon.servlet.name-rules=/users/by-name/*=>/users/by-name/{name}")) {
+      for (int i = 0; i < 10; i++) {
+        assertThat(app.get("/users/skip/" + i)).isEqualTo(200);
+      }
+      for (String name : List.of("alice", "bob", "carol")) {
+        assertThat(app.get("/users/by-name/" + name)).isEqualTo(200);
+      }
       Semaphore inFlight = new Semaphore(16);
       AtomicInteger unexpected = new AtomicInteger();
       List<CompletableFuture<?>> all = new ArrayList<>();
@@ -82,7 +94,11 @@ class PathScanIT {
             "servlet.GET {unmatched}",
             "servlet.GET /users/{id}",
             "servlet.GET /users/{uuid}",
-            "servlet.GET /users/{token}");
+            "servlet.GET /users/{token}",
+            "servlet.GET /users/by-name/{name}");
+    assertThat(ServletApps.op(out, "servlet.GET /users/by-name/{name}").get("count").asLong())
+        .isEqualTo(3);
+    assertThat(out.text()).doesNotContain("skip").doesNotContain("alice");
     assertThat(ServletApps.op(out, "servlet.GET {unmatched}").get("count").asLong()).isEqualTo(PROBES);
     assertThat(ServletApps.op(out, "servlet.GET /users/{id}").get("count").asLong()).isEqualTo(IDS);
     assertThat(ServletApps.op(out, "servlet.GET /users/{uuid}").get("count").asLong()).isEqualTo(UUIDS);

@@ -47,10 +47,14 @@ final class ServletApps {
       this.base = base;
     }
 
-    static App start(Jdk jdk, String module, String agentArgs) throws Exception {
+    static App start(Jdk jdk, String module, String agentArgs, String... jvmArgs)
+        throws Exception {
       Path dir = ForkedJvm.workDir(module + "-" + jdk.name());
-      ForkedJvm.Running jvm =
-          ForkedJvm.builder(jdk).jar(appJar(module)).workDir(dir).agent(agentArgs).start();
+      ForkedJvm.Builder b = ForkedJvm.builder(jdk).jar(appJar(module)).workDir(dir).agent(agentArgs);
+      for (String arg : jvmArgs) {
+        b.jvmArg(arg);
+      }
+      ForkedJvm.Running jvm = b.start();
       try {
         jvm.awaitStdout("READY port=", STARTUP);
       } catch (AssertionError | InterruptedException e) {
