@@ -90,7 +90,7 @@ public final class ServletHooks {
     handler = h == null ? NONE : h;
   }
 
-  /** True when an agent-side handler is installed (woven enter advice skips timing otherwise). */
+  /** True when an agent-side handler is installed (for tests and diagnostics). */
   public static boolean active() {
     return handler != NONE;
   }
