@@ -1,6 +1,5 @@
 package dev.perfmon.instrumentation.api;
 
-import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
@@ -35,13 +34,43 @@ public final class AgentBuilders {
     return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
+        .with(LoadedClassDiscovery.INSTANCE)
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
         .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
         .with(AgentBuilder.PoolStrategy.Default.FAST)
         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
         .with(listener)
         .ignore(ignored());
+  }
+
+  /**
+   * Which already-loaded classes the installation (and a later reset) retransforms: only classes
+   * that can be instrumented at all, i.e. not the JDK's own (bootstrap or platform loader) except
+   * {@code java.sql}/{@code javax.sql}, and no arrays, primitives or unmodifiable (hidden) classes.
+   * Filtering here, by loader and name, avoids describing and matching the several hundred JDK
+   * classes loaded before {@code premain}, which was most of the agent's start-up time.
+   */
+  enum LoadedClassDiscovery implements AgentBuilder.RedefinitionStrategy.DiscoveryStrategy {
+    INSTANCE;
+
+    @Override
+    public Iterable<Iterable<Class<?>>> resolve(java.lang.instrument.Instrumentation inst) {
+      List<Class<?>> candidates = new ArrayList<>();
+      ClassLoader platform = ClassLoader.getPlatformClassLoader();
+      for (Class<?> c : inst.getAllLoadedClasses()) {
+        ClassLoader loader = c.getClassLoader();
+        if (loader == null || loader == platform) {
+          String name = c.getName();
+          if (!name.startsWith("java.sql.") && !name.startsWith("javax.sql.")) {
+            continue;
+          }
+        }
+        if (!c.isArray() && !c.isPrimitive() && inst.isModifiableClass(c)) {
+          candidates.add(c);
+        }
+      }
+      return java.util.Collections.<Iterable<Class<?>>>singletonList(candidates);
+    }
   }
 
   /**
@@ -71,19 +100,16 @@ public final class AgentBuilders {
   private static AgentBuilder.RawMatcher ignored() {
     ElementMatcher<TypeDescription> types = ignoredTypes();
     return (typeDescription, classLoader, module, classBeingRedefined, protectionDomain) -> {
-      if (types.matches(typeDescription)) {
-        return true;
+      // Cheapest checks first: the loader, then the name; only then the matchers that need a
+      // description of the type (synthetic flag), which may mean parsing its class file.
+      if (classLoader == null || isExtensionClassLoader().matches(classLoader)) {
+        String name = typeDescription.getName();
+        return !(name.startsWith("java.sql.") || name.startsWith("javax.sql."));
       }
-      boolean jdkLoader =
-          isBootstrapClassLoader().matches(classLoader)
-              || isExtensionClassLoader().matches(classLoader);
-      if (!jdkLoader) {
-        return false;
-      }
-      String name = typeDescription.getName();
-      return !(name.startsWith("java.sql.") || name.startsWith("javax.sql."));
+      return types.matches(typeDescription);
     };
   }
+
 
   /**
    * Adds the transformations of one module.
