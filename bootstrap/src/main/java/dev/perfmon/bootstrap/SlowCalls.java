@@ -22,8 +22,27 @@ public final class SlowCalls {
 
   private SlowCalls() {}
 
-  public static void setListener(Listener l) {
+  public static synchronized void setListener(Listener l) {
     listener = l == null ? NONE : l;
+  }
+
+  /**
+   * Removes {@code l} if it is still the installed listener (so that closing an old agent instance
+   * never removes a newer one's listener).
+   *
+   * @return true when it was removed
+   */
+  public static synchronized boolean clearListener(Listener l) {
+    if (listener == l) {
+      listener = NONE;
+      return true;
+    }
+    return false;
+  }
+
+  /** True when a listener other than the no-op default is installed. */
+  public static boolean active() {
+    return listener != NONE;
   }
 
   static void report(int id, long nanos, boolean error) {

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +27,7 @@ public final class OperationRegistry implements Operations {
   private final List<OperationRecorder> recorders = new ArrayList<>();
   private final Map<Integer, Map<String, String>> metadata = new ConcurrentHashMap<>();
   private final Consumer<String> onOverflow;
+  private final List<Consumer<OperationRecorder>> registrationListeners = new CopyOnWriteArrayList<>();
   private volatile boolean overflowed;
 
   /**
@@ -64,10 +66,43 @@ public final class OperationRegistry implements Operations {
       return OVERFLOW_ID;
     }
     OperationRecorder r = new OperationRecorder(next, name);
+    notifyRegistered(r);
     Recorders.install(r);
     recorders.add(r);
     ids.put(name, next);
     return next;
+  }
+
+  /**
+   * Adds a listener that configures every recorder (e.g. its slow threshold) before woven code can
+   * reach it: it is called at once, under the registry's lock, for every recorder registered so
+   * far, and then for each new one before its id is handed out. Must be quick and must not call
+   * back into this registry. A listener that throws is ignored for that recorder.
+   */
+  public synchronized void addRegistrationListener(Consumer<OperationRecorder> listener) {
+    registrationListeners.add(listener);
+    for (OperationRecorder r : recorders) {
+      apply(listener, r);
+    }
+  }
+
+  /** Removes a listener added with {@link #addRegistrationListener}. */
+  public synchronized void removeRegistrationListener(Consumer<OperationRecorder> listener) {
+    registrationListeners.remove(listener);
+  }
+
+  private void notifyRegistered(OperationRecorder r) {
+    for (Consumer<OperationRecorder> l : registrationListeners) {
+      apply(l, r);
+    }
+  }
+
+  private static void apply(Consumer<OperationRecorder> l, OperationRecorder r) {
+    try {
+      l.accept(r);
+    } catch (RuntimeException e) {
+      // A listener's failure must not stop registration (woven code is waiting for the id).
+    }
   }
 
   @Override
