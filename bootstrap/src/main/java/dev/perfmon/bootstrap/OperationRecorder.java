@@ -9,16 +9,23 @@ import java.lang.invoke.VarHandle;
  *
  * <h2>Layout and cost</h2>
  *
- * <p>The recorder holds {@code lanes} single-writer stripes and one shared stripe. The first thread
- * that records into lane {@code threadId & (lanes - 1)} owns that lane: it updates it with plain
- * loads and opaque/release stores (no lock-prefixed instruction, nothing shared with other threads'
- * cache lines). A thread whose lane is owned by another live thread records into the shared stripe
- * with atomic read-modify-write operations. Either way every call is counted exactly once.
+ * <p>The recorder holds {@code lanes} ({@link #LANE_COUNT}) single-writer stripes and one shared
+ * stripe. A thread's <em>home</em> lane is {@code threadId & (lanes - 1)}. On its first call a
+ * thread claims (compare-and-set) the first free lane among its home lane and the next {@link
+ * #PROBES}{@code - 1} lanes, and owns it from then on: it updates it with plain loads and
+ * opaque/release stores (no lock-prefixed instruction, nothing shared with other threads' cache
+ * lines). Finding it again costs one load and compare per lane probed, so two threads whose ids
+ * collide both still get a lane of their own. A thread that finds all its probed lanes owned by
+ * other live threads records into the shared stripe with atomic read-modify-write operations.
+ * Either way every call is counted exactly once.
  *
- * <p>A call allocates nothing, except the first call that lands in a histogram page (one power of
- * two of durations) of a stripe, which allocates that 512-byte page once. Memory per operation is
- * therefore bounded by {@code (lanes + 1) * Buckets.PAGES * 512} bytes and in practice a few pages
- * per stripe.
+ * <p>A call allocates nothing, except a thread's first call on the operation (one stripe, about
+ * 450 bytes) and the first call of a stripe that lands in a histogram page (one power of two of
+ * durations), which allocates that 528-byte page once. A stripe holds at most {@link
+ * Buckets#PAGES} pages; there are at most {@code lanes + 2} stripes (the lanes, the shared one and
+ * the reader's {@code retired} totals). Memory per operation is therefore bounded by {@code (lanes
+ * + 2) * (450 + Buckets.PAGES * 528)} bytes (about 74 KB with 2 lanes, 340 KB with 16) and in
+ * practice a few pages per stripe that was used: see {@link #footprintBytes()}.
  *
  * <h2>Reading</h2>
  *
@@ -27,7 +34,9 @@ import java.lang.invoke.VarHandle;
  * that is being recorded while the reader reads is either wholly in this read or wholly in the next
  * one as far as its count and error flag go (errors are published after the bucket, and read before
  * it), so {@code errors <= count} in every read. When a lane's owner thread has terminated, the
- * reader folds the lane into its own {@code retired} totals and frees the lane for another thread.
+ * reader folds the lane into its own {@code retired} totals and frees the lane for another thread
+ * (a live thread may then claim it as well and own two lanes; the reader reads every lane, so that
+ * changes nothing for the counts).
  *
  * <p>Thread-safety: {@link #record} may be called by any number of threads concurrently;
  * {@link #readInto} by one thread at a time.
@@ -39,6 +48,12 @@ public final class OperationRecorder {
 
   /** Lanes per operation: the next power of two at or above the processor count, at most 16. */
   static final int LANE_COUNT = lanesFor(Runtime.getRuntime().availableProcessors());
+
+  /**
+   * Lanes a thread tries, from its home lane on, before it falls back to the shared stripe. Small,
+   * because a thread that owns none of them pays one load per probe on every call.
+   */
+  static final int PROBES = Math.min(LANE_COUNT, 4);
 
   private final int id;
   private final String name;
@@ -85,22 +100,39 @@ public final class OperationRecorder {
       nanos = 0;
     }
     Thread t = Thread.currentThread();
-    int lane = (int) t.getId() & (LANE_COUNT - 1);
-    Stripe s = lanes[lane];
+    int home = (int) t.getId();
+    // Fast path: the thread owns its home lane. A plain read: a stale value only sends the call
+    // down the slower path, which re-reads with acquire semantics.
+    Stripe s = lanes[home & (LANE_COUNT - 1)];
     if (s != null && s.owner == t) {
       s.recordOwned(nanos, error);
-    } else if (s == null && claim(lane, t)) {
-      lanes[lane].recordOwned(nanos, error);
     } else {
-      shared.recordShared(nanos, error);
+      recordElsewhere(t, home, nanos, error);
     }
     if (nanos >= slowNanos) {
       SlowCalls.report(id, nanos, error);
     }
   }
 
-  private boolean claim(int lane, Thread t) {
-    return LANES.compareAndSet(lanes, lane, (Stripe) null, new Stripe(t));
+  /** The thread does not own its home lane: probe the next lanes, claim a free one, or share. */
+  private void recordElsewhere(Thread t, int home, long nanos, boolean error) {
+    for (int k = 0; k < PROBES; k++) {
+      int lane = (home + k) & (LANE_COUNT - 1);
+      Stripe s = (Stripe) LANES.getAcquire(lanes, lane);
+      if (s == null) {
+        Stripe mine = new Stripe(t);
+        if (LANES.compareAndSet(lanes, lane, (Stripe) null, mine)) {
+          mine.recordOwned(nanos, error);
+          return;
+        }
+        s = (Stripe) LANES.getAcquire(lanes, lane);
+      }
+      if (s != null && s.owner == t) {
+        s.recordOwned(nanos, error);
+        return;
+      }
+    }
+    shared.recordShared(nanos, error);
   }
 
   /**
@@ -129,6 +161,18 @@ public final class OperationRecorder {
     shared.readInto(counts, totals);
     retired.readInto(counts, totals);
     return folded;
+  }
+
+  /** The number of lanes {@code t} owns (for tests). */
+  int lanesOwnedBy(Thread t) {
+    int n = 0;
+    for (int i = 0; i < LANE_COUNT; i++) {
+      Stripe s = (Stripe) LANES.getAcquire(lanes, i);
+      if (s != null && s.owner == t) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Bytes of histogram pages and stripes this recorder currently holds (an estimate). */

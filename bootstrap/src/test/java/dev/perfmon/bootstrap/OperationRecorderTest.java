@@ -122,6 +122,59 @@ class OperationRecorderTest {
   }
 
   @Test
+  void threadsWhoseIdsCollideStillGetLanesOfTheirOwnUpToTheProbeLimit() throws Exception {
+    OperationRecorder r = new OperationRecorder(1, "op");
+    int mask = OperationRecorder.LANE_COUNT - 1;
+    // PROBES + 1 threads with the same home lane: the first PROBES own one lane each, the last
+    // finds them all taken and records through the shared stripe. Every call is counted.
+    List<Thread> sameHome = new ArrayList<>();
+    CountDownLatch done = new CountDownLatch(1);
+    CountDownLatch recorded = new CountDownLatch(OperationRecorder.PROBES + 1);
+    int home = -1;
+    while (sameHome.size() < OperationRecorder.PROBES + 1) {
+      Thread th = new Thread(() -> {
+        for (int i = 0; i < 1000; i++) {
+          r.record(10 + i, false);
+        }
+        recorded.countDown();
+        try {
+          done.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      int h = (int) th.getId() & mask;
+      if (home == -1) {
+        home = h;
+      }
+      if (h == home) {
+        sameHome.add(th);
+      }
+    }
+    try {
+      for (Thread th : sameHome) {
+        th.start();
+        // One after the other, so that which thread gets which lane is deterministic.
+        while (r.lanesOwnedBy(th) == 0 && th.isAlive() && recorded.getCount() > 0
+            && sameHome.indexOf(th) < OperationRecorder.PROBES) {
+          Thread.onSpinWait();
+        }
+      }
+      recorded.await();
+      for (int i = 0; i < OperationRecorder.PROBES; i++) {
+        assertThat(r.lanesOwnedBy(sameHome.get(i))).as("lanes of thread %d", i).isEqualTo(1);
+      }
+      assertThat(r.lanesOwnedBy(sameHome.get(OperationRecorder.PROBES))).isZero();
+      assertThat(read(r)[0]).isEqualTo(1000L * (OperationRecorder.PROBES + 1));
+    } finally {
+      done.countDown();
+    }
+    for (Thread th : sameHome) {
+      th.join();
+    }
+  }
+
+  @Test
   void laneCountIsAPowerOfTwoCoveringTheProcessors() {
     assertThat(OperationRecorder.lanesFor(1)).isEqualTo(1);
     assertThat(OperationRecorder.lanesFor(2)).isEqualTo(2);

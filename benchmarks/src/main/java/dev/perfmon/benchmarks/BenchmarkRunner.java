@@ -1,0 +1,257 @@
+package dev.perfmon.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs the benchmarks and prints a Markdown table of the per-call overhead of tracking relative to
+ * timing by hand.
+ *
+ * <pre>
+ *   java -jar benchmarks/target/benchmarks.jar [--agent agent/target/perfmon-agent.jar]
+ *        [--rounds 3] [--forks 1] [--warmup 30] [--iterations 20] [--time 200] [--jvm /path/to/java]
+ *        [--only calls,recorder,snapshot] [--quiet]
+ * </pre>
+ *
+ * <p>Definitions: the <em>added time</em> of a way of calling a method is its time per call minus
+ * the time per call of the plain, untracked method (same benchmark, fork without the agent). The
+ * <em>ratio</em> is the tracked added time over the hand-timed (floor) added time. Goals: at most
+ * 1.25 with one thread, 1.5 with two.
+ */
+public final class BenchmarkRunner {
+  private static final String PKG = "dev.perfmon.benchmarks.";
+
+  /** Per benchmark label: every measurement iteration's score, over all forks and rounds. */
+  private final Map<String, List<Double>> scores = new LinkedHashMap<>();
+  private final Map<String, Double> allocs = new LinkedHashMap<>();
+  private int rounds = 3;
+  private Path agentJar;
+  private int forks = 1;
+  // Many short iterations: on a shared machine, bursts of load from other processes hit some of them,
+  // and the median and minimum over many short iterations are far steadier than a few long ones.
+  // The warm-up (6 s) also outlasts the agent's one-off background work after start-up (a scan of
+  // loaded classes for pattern coverage, about 5 s after start), which would otherwise compete for
+  // the CPU during measurement.
+  private int warmup = 30;
+  private int iterations = 20;
+  private long timeMillis = 200;
+  private String jvm;
+  private boolean quiet;
+  private List<String> only = List.of("calls", "recorder", "snapshot");
+
+  public static void main(String[] args) throws Exception {
+    BenchmarkRunner r = new BenchmarkRunner();
+    r.parse(args);
+    r.run();
+  }
+
+  private void parse(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--agent" -> agentJar = Path.of(args[++i]);
+        case "--forks" -> forks = Integer.parseInt(args[++i]);
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+        case "--time" -> timeMillis = Long.parseLong(args[++i]);
+        case "--jvm" -> jvm = args[++i];
+        case "--only" -> only = List.of(args[++i].split(","));
+        case "--quiet" -> quiet = true;
+        default -> throw new IllegalArgumentException("unknown argument " + a);
+      }
+    }
+    if (agentJar == null) {
+      for (String c : new String[] {"agent/target/perfmon-agent.jar", "../agent/target/perfmon-agent.jar"}) {
+        if (Files.isRegularFile(Path.of(c))) {
+          agentJar = Path.of(c);
+          break;
+        }
+      }
+    }
+    if (only.contains("calls") && (agentJar == null || !Files.isRegularFile(agentJar))) {
+      throw new IllegalArgumentException(
+          "agent jar not found (build it, or pass --agent path/to/perfmon-agent.jar)");
+    }
+  }
+
+  private ChainedOptionsBuilder options() {
+    ChainedOptionsBuilder b =
+        new OptionsBuilder()
+            .forks(forks)
+            .warmupIterations(warmup)
+            .warmupTime(TimeValue.milliseconds(timeMillis))
+            .measurementIterations(iterations)
+            .measurementTime(TimeValue.milliseconds(timeMillis))
+            .jvmArgs("-Xms256m", "-Xmx256m")
+            .shouldFailOnError(true)
+            .verbosity(quiet ? VerboseMode.SILENT : VerboseMode.NORMAL);
+    if (jvm != null) {
+      b.jvm(jvm);
+    }
+    return b;
+  }
+
+  private void run() throws RunnerException, IOException {
+    if (only.contains("calls")) {
+      // Untracked and tracked forks alternate, so that a burst of load from other processes hurts
+      // both sides rather than one; the table reports medians over every iteration of every round.
+      for (int round = 1; round <= rounds; round++) {
+        System.out.printf(Locale.ROOT, "== calls, round %d of %d%n", round, rounds);
+        collect("untracked", new Runner(options()
+            .include(PKG + "CallBenchmark\\.(call|floor|floor2|same2|different2)$")
+            .build()).run());
+        Path out = Files.createTempFile("perfmon-bench", ".jsonl");
+        String agentArg =
+            "-javaagent:" + agentJar.toAbsolutePath()
+                + "=methods=bench.target.Target#a;bench.target.Target#b,interval=1h,output=file,output.file="
+                + out.toAbsolutePath();
+        collect("tracked", new Runner(options()
+            .include(PKG + "CallBenchmark\\.(call|same2|different2)$")
+            .jvmArgsAppend(agentArg)
+            .addProfiler(GCProfiler.class)
+            .build()).run());
+        String written = Files.readString(out);
+        Files.deleteIfExists(out);
+        if (!written.contains("bench.target.Target")) {
+          throw new IllegalStateException("the agent's output names no bench.target.Target operation:"
+              + " the methods were not tracked, the 'tracked' figures would be meaningless");
+        }
+      }
+    }
+    if (only.contains("recorder")) {
+      System.out.println("== recorder");
+      collect("", new Runner(options()
+          .include(PKG + "RecorderBenchmark\\.")
+          .addProfiler(GCProfiler.class)
+          .build()).run());
+    }
+    if (only.contains("snapshot")) {
+      System.out.println("== snapshot");
+      collect("", new Runner(options().include(PKG + "SnapshotBenchmark\\.").build()).run());
+    }
+    System.out.println();
+    System.out.println(report());
+  }
+
+  private void collect(String prefix, Collection<RunResult> runs) {
+    for (RunResult r : runs) {
+      String label = r.getParams().getBenchmark();
+      label = label.substring(label.lastIndexOf('.') + 1);
+      label = prefix.isEmpty() ? label : prefix + "." + label;
+      List<Double> list = scores.computeIfAbsent(label, k -> new ArrayList<>());
+      for (BenchmarkResult b : r.getBenchmarkResults()) {
+        for (IterationResult i : b.getIterationResults()) {
+          list.add(i.getPrimaryResult().getScore());
+        }
+      }
+      for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
+        if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+          allocs.merge(label, e.getValue().getScore(), Math::max);
+        }
+      }
+    }
+  }
+
+  /** Median of the iteration scores, or NaN when the benchmark did not run. */
+  private double median(String label) {
+    List<Double> l = scores.get(label);
+    if (l == null || l.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] a = l.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  }
+
+  private double min(String label) {
+    return scores.get(label).stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+  }
+
+  /** "median (min–max)" of the iteration scores. */
+  private String score(String label) {
+    List<Double> l = scores.get(label);
+    if (l == null || l.isEmpty()) {
+      return "–";
+    }
+    double min = l.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    double max = l.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    return String.format(Locale.ROOT, "%.1f (%.1f–%.1f)", median(label), min, max);
+  }
+
+  private String alloc(String label) {
+    Double a = allocs.get(label);
+    return a == null ? "n/a" : String.format(Locale.ROOT, "%.3f", a);
+  }
+
+  String report() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT,
+        "JVM: %s %s. Per benchmark: %d round(s) x %d fork(s), warm-up %d x %d ms, measurement %d x %d ms."
+            + " Figures: median (min–max) over all measurement iterations.%n%n",
+        System.getProperty("java.vm.name"), System.getProperty("java.version"),
+        only.contains("calls") ? rounds : 1, forks, warmup, timeMillis, iterations, timeMillis));
+    if (scores.containsKey("untracked.call")) {
+      sb.append("| Case | Untracked ns/call | Timed by hand ns/call | Tracked ns/call | Floor added ns | Tracked added ns | Ratio (medians) | Ratio (minima) | Goal | Tracked alloc B/call |\n");
+      sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      row(sb, "1 thread", "call", "floor", 1.25);
+      row(sb, "2 threads, same operation", "same2", "floor2", 1.5);
+      row(sb, "2 threads, different operations", "different2", "floor2", 1.5);
+      sb.append('\n');
+    }
+    if (scores.containsKey("operationRecorder")) {
+      sb.append("| Recording one duration (no timing) | 1 thread ns/op | 2 threads, same recorder, ns/op | alloc B/op (1 thread) |\n");
+      sb.append("|---|---:|---:|---:|\n");
+      recorderRow(sb, "thread-confined array increment (floor)", "arrayIncrement", null);
+      recorderRow(sb, "OperationRecorder.record", "operationRecorder", "operationRecorder2");
+      recorderRow(sb, "HdrHistogram Recorder.recordValue", "hdrRecorder", "hdrRecorder2");
+      sb.append('\n');
+    }
+    if (scores.containsKey("operationRecorderReadAll")) {
+      sb.append("| Snapshot read of 1,000 operations | µs/snapshot |\n|---|---:|\n");
+      sb.append("| OperationRecorder.readInto x 1,000 | ").append(score("operationRecorderReadAll")).append(" |\n");
+      sb.append("| HdrHistogram Recorder.getIntervalHistogram x 1,000 | ").append(score("hdrIntervalReadAll")).append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  private void row(StringBuilder sb, String name, String bench, String floorBench, double goal) {
+    double us = median("untracked." + bench);
+    double fs = median("untracked." + floorBench);
+    double ts = median("tracked." + bench);
+    if (Double.isNaN(us) || Double.isNaN(fs) || Double.isNaN(ts)) {
+      return;
+    }
+    double floorAdded = fs - us;
+    double trackedAdded = ts - us;
+    double ratio = trackedAdded / floorAdded;
+    double minRatio = (min("tracked." + bench) - min("untracked." + bench))
+        / (min("untracked." + floorBench) - min("untracked." + bench));
+    sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f | %.1f | **%.2f** | %.2f | ≤ %.2f %s | %s |%n",
+        name, score("untracked." + bench), score("untracked." + floorBench), score("tracked." + bench),
+        floorAdded, trackedAdded, ratio, minRatio, goal, ratio <= goal ? "(met)" : "(MISSED)",
+        alloc("tracked." + bench)));
+  }
+
+  private void recorderRow(StringBuilder sb, String name, String one, String two) {
+    sb.append("| ").append(name).append(" | ").append(score(one)).append(" | ")
+        .append(two == null ? "–" : score(two)).append(" | ").append(alloc(one)).append(" |\n");
+  }
+}
