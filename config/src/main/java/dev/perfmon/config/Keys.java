@@ -83,9 +83,11 @@ public final class Keys {
   // ---- Event handlers -----------------------------------------------------------------------
 
   public static final ConfigKey<List<String>> HANDLERS =
-      key("handlers", Types.LIST, List.of("log"), "Event handlers: where slow-call, budget and memory events are sent (log = the agent's log).");
+      key("handlers", Types.LIST, List.of("log"), "Event handlers: the built-in handlers that receive slow-call, budget and memory events: log (WARN/ERROR lines in the agent's log) and exec (runs handlers.exec.command per event). Empty: none. Custom handlers from handlers.path are added to these.");
   public static final ConfigKey<String> HANDLERS_PATH =
-      key("handlers.path", Types.STRING, "", "Event handlers: the file or program used by handlers that need one (relative to the working directory).");
+      key("handlers.path", Types.STRING, "", "Event handlers: class path of custom handler jars (or directories), separated by the platform path separator (: on Linux and macOS), relative to the working directory. Handlers are found with ServiceLoader (dev.perfmon.api.*Handler) in a class loader of their own.");
+  public static final ConfigKey<String> HANDLERS_EXEC_COMMAND =
+      key("handlers.exec.command", Types.STRING, "", "Event handlers: the command the exec handler runs for each event, with the event as one JSON line on standard input: a program and its arguments separated by spaces (\"...\" or '...' quote an argument; no shell).");
   public static final ConfigKey<Duration> HANDLERS_TIMEOUT =
       key("handlers.timeout", Types.DURATION, Duration.ofSeconds(1), "Event handlers: the longest one handler may take per event before it is abandoned.");
 
