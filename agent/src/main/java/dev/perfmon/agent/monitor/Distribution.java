@@ -14,9 +14,26 @@ import dev.perfmon.bootstrap.Buckets;
  *     interval), or 0 when count is 0
  * @param maxNanos maximum duration (same remark)
  * @param percentiles the values at {@link #PERCENTILES}, in nanoseconds
+ * @param extraPercentiles further percentiles computed on request (e.g. a budget's {@code
+ *     budget.percentile}), never null
+ * @param extraValues their values, in nanoseconds, same order
  */
 public record Distribution(
-    long count, long errors, long sumNanos, long minNanos, long maxNanos, double[] percentiles) {
+    long count,
+    long errors,
+    long sumNanos,
+    long minNanos,
+    long maxNanos,
+    double[] percentiles,
+    double[] extraPercentiles,
+    double[] extraValues) {
+
+  private static final double[] NONE = new double[0];
+
+  public Distribution(
+      long count, long errors, long sumNanos, long minNanos, long maxNanos, double[] percentiles) {
+    this(count, errors, sumNanos, minNanos, maxNanos, percentiles, NONE, NONE);
+  }
 
   /** The percentiles every snapshot reports: p50, p90, p95, p99, p999. */
   public static final double[] PERCENTILES = {0.50, 0.90, 0.95, 0.99, 0.999};
@@ -29,6 +46,34 @@ public record Distribution(
 
   public double avgNanos() {
     return count == 0 ? 0 : (double) sumNanos / count;
+  }
+
+  /**
+   * The value at {@code percentile} in nanoseconds, when it is one of {@link #PERCENTILES} or was
+   * requested as an extra percentile; {@code NaN} otherwise.
+   */
+  public double percentile(double percentile) {
+    for (int i = 0; i < PERCENTILES.length; i++) {
+      if (PERCENTILES[i] == percentile) {
+        return percentiles[i];
+      }
+    }
+    for (int i = 0; i < extraPercentiles.length; i++) {
+      if (extraPercentiles[i] == percentile) {
+        return extraValues[i];
+      }
+    }
+    return Double.NaN;
+  }
+
+  /** Whether {@link #percentile} of {@code p} is available without requesting it. */
+  public static boolean isStandard(double p) {
+    for (double q : PERCENTILES) {
+      if (q == p) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Value at {@code percentile} (0..1] of the distribution, from a separately given array. */
@@ -57,6 +102,15 @@ public record Distribution(
    * lowest and highest non-empty buckets.
    */
   public static Distribution of(long[] counts, long errors, long sum, long min, long max) {
+    return of(counts, errors, sum, min, max, NONE);
+  }
+
+  /**
+   * As {@link #of(long[], long, long, long, long)}, also computing the values at {@code extra}
+   * percentiles (each in (0, 1]), available through {@link #percentile(double)}.
+   */
+  public static Distribution of(
+      long[] counts, long errors, long sum, long min, long max, double[] extra) {
     long total = 0;
     int first = -1;
     int last = -1;
@@ -71,7 +125,8 @@ public record Distribution(
       }
     }
     if (total == 0) {
-      return new Distribution(0, 0, 0, 0, 0, new double[PERCENTILES.length]);
+      return new Distribution(
+          0, 0, 0, 0, 0, new double[PERCENTILES.length], extra, new double[extra.length]);
     }
     long lo = Buckets.lowerBound(first);
     long hi = Buckets.lowerBound(last) + Buckets.width(last) - 1;
@@ -84,6 +139,10 @@ public record Distribution(
     for (int k = 0; k < p.length; k++) {
       p[k] = valueAt(counts, total, PERCENTILES[k], mn, mx);
     }
-    return new Distribution(total, Math.min(errors, total), sum, mn, mx, p);
+    double[] e = new double[extra.length];
+    for (int k = 0; k < e.length; k++) {
+      e[k] = valueAt(counts, total, extra[k], mn, mx);
+    }
+    return new Distribution(total, Math.min(errors, total), sum, mn, mx, p, extra, e);
   }
 }

@@ -12,8 +12,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
@@ -35,12 +37,66 @@ public final class Monitor {
     void onTick(Monitor monitor, Snapshot snapshot);
   }
 
+  /**
+   * Adds fields to each snapshot line (e.g. {@code slowOperations}, {@code budgetViolations}). Runs
+   * on the snapshot thread after the figures are computed and before the line is written.
+   */
+  public interface SnapshotContributor {
+    /**
+     * @return a writer of extra top-level fields for this snapshot, or null for none
+     */
+    SnapshotJson.Body contribute(Snapshot snapshot);
+
+    /**
+     * Called by {@link #close()} on the closing thread before the final snapshot, while the outputs
+     * are still open (e.g. to write events still queued).
+     */
+    default void beforeFinalSnapshot() {}
+  }
+
+  /** A task scheduled with {@link #schedule} or {@link #scheduleAtFixedRate}. */
+  public static final class Task {
+    private final Runnable body;
+    private final long delayMs;
+    private final long periodMs;
+    private ScheduledFuture<?> future;
+    private boolean cancelled;
+
+    private Task(Runnable body, long delayMs, long periodMs) {
+      this.body = body;
+      this.delayMs = delayMs;
+      this.periodMs = periodMs;
+    }
+
+    /** Stops further runs (a run in progress completes). */
+    public synchronized void cancel() {
+      cancelled = true;
+      if (future != null) {
+        future.cancel(false);
+      }
+    }
+
+    private synchronized void submit(ScheduledExecutorService s) {
+      if (cancelled) {
+        return;
+      }
+      future =
+          periodMs > 0
+              ? s.scheduleAtFixedRate(body, delayMs, periodMs, TimeUnit.MILLISECONDS)
+              : s.schedule(body, delayMs, TimeUnit.MILLISECONDS);
+    }
+  }
+
   private final OperationRegistry registry;
   private final List<Output> outputs;
   private final Duration interval;
   private final Logger log;
   private final List<CounterSource> counterSources;
-  private final List<TickListener> tickListeners = new ArrayList<>();
+  private final List<TickListener> tickListeners = new CopyOnWriteArrayList<>();
+  private final List<SnapshotContributor> contributors = new CopyOnWriteArrayList<>();
+  private final List<Task> pending = new ArrayList<>();
+  private double[] extraPercentiles = new double[0];
+  private boolean resetEachInterval;
   private final boolean memoryEnabled;
   private final long startNanos;
   private final long pid = ProcessHandle.current().pid();
@@ -80,6 +136,49 @@ public final class Monitor {
     tickListeners.add(l);
   }
 
+  public synchronized void removeTickListener(TickListener l) {
+    tickListeners.remove(l);
+  }
+
+  public synchronized void addContributor(SnapshotContributor c) {
+    contributors.add(c);
+  }
+
+  public synchronized void removeContributor(SnapshotContributor c) {
+    contributors.remove(c);
+  }
+
+  /**
+   * Also computes the value at {@code p} (0..1] for every operation's distributions, available as
+   * {@link Distribution#percentile(double)} (the standard p50..p999 always are).
+   */
+  public synchronized void requestPercentile(double p) {
+    if (Distribution.isStandard(p)) {
+      return;
+    }
+    for (double q : extraPercentiles) {
+      if (q == p) {
+        return;
+      }
+    }
+    double[] e = java.util.Arrays.copyOf(extraPercentiles, extraPercentiles.length + 1);
+    e[e.length - 1] = p;
+    extraPercentiles = e;
+  }
+
+  /**
+   * {@code reset=interval}: every snapshot's top-level figures cover only the calls since the
+   * previous snapshot (they equal the {@code interval} figures), and only operations with calls in
+   * the interval are listed. Default false ({@code reset=cumulative}).
+   */
+  public synchronized void setResetEachInterval(boolean on) {
+    resetEachInterval = on;
+  }
+
+  public synchronized boolean resetEachInterval() {
+    return resetEachInterval;
+  }
+
   /** Starts the snapshot schedule on a daemon thread. */
   public synchronized void start() {
     if (scheduler != null || closed) {
@@ -94,13 +193,38 @@ public final class Monitor {
             });
     long ms = Math.max(1, interval.toMillis());
     scheduler.scheduleAtFixedRate(this::tick, ms, ms, TimeUnit.MILLISECONDS);
+    for (Task t : pending) {
+      t.submit(scheduler);
+    }
+    pending.clear();
   }
 
-  /** Runs a task on the snapshot thread after {@code delay} (e.g. the first coverage report). */
-  public synchronized void schedule(Runnable task, Duration delay) {
-    if (scheduler != null && !closed) {
-      scheduler.schedule(guard(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+  /**
+   * Runs a task on the snapshot thread after {@code delay} (e.g. the first coverage report). Tasks
+   * scheduled before {@link #start()} are held until it; the delay counts from then.
+   */
+  public synchronized Task schedule(Runnable task, Duration delay) {
+    return add(new Task(guard(task), Math.max(0, delay.toMillis()), 0));
+  }
+
+  /**
+   * Runs a task on the snapshot thread every {@code period}, first after one period (e.g. memory
+   * checks on their own schedule). Held until {@link #start()} like {@link #schedule}.
+   */
+  public synchronized Task scheduleAtFixedRate(Runnable task, Duration period) {
+    long ms = Math.max(1, period.toMillis());
+    return add(new Task(guard(task), ms, ms));
+  }
+
+  private Task add(Task t) {
+    if (closed) {
+      t.cancel();
+    } else if (scheduler == null) {
+      pending.add(t);
+    } else {
+      t.submit(scheduler);
     }
+    return t;
   }
 
   private Runnable guard(Runnable task) {
@@ -127,7 +251,18 @@ public final class Monitor {
       return null;
     }
     Snapshot s = snapshot();
-    byte[] line = SnapshotJson.snapshot(s);
+    List<SnapshotJson.Body> extras = new ArrayList<>();
+    for (SnapshotContributor c : contributors) {
+      try {
+        SnapshotJson.Body b = c.contribute(s);
+        if (b != null) {
+          extras.add(b);
+        }
+      } catch (Throwable t) {
+        log.warn("snapshot contributor failed: {}", t.toString());
+      }
+    }
+    byte[] line = SnapshotJson.snapshot(s, extras);
     writeLine(line);
     for (TickListener l : tickListeners) {
       try {
@@ -156,9 +291,10 @@ public final class Monitor {
     long footprint = 0;
     for (OperationRecorder r : registry.recorders()) {
       StatsReader reader = readers.computeIfAbsent(r.id(), k -> new StatsReader(r));
-      StatsReader.Reading reading = reader.read(scratch, delta, totals);
+      StatsReader.Reading reading = reader.read(scratch, delta, totals, extraPercentiles);
       footprint += r.footprintBytes();
-      if (reading.cumulative().count() == 0) {
+      if (reading.cumulative().count() == 0
+          || (resetEachInterval && reading.interval().count() == 0)) {
         continue;
       }
       Map<String, Long> extra = new LinkedHashMap<>();
@@ -176,9 +312,9 @@ public final class Monitor {
       ops.add(
           new Snapshot.Operation(
               r.name(),
-              reading.cumulative(),
+              resetEachInterval ? reading.interval() : reading.cumulative(),
               reading.interval(),
-              extra,
+              resetEachInterval ? intervalExtra : extra,
               intervalExtra,
               registry.metadata(r.id())));
     }
@@ -227,6 +363,13 @@ public final class Monitor {
     }
     if (s != null) {
       s.shutdownNow();
+    }
+    for (SnapshotContributor c : contributors) {
+      try {
+        c.beforeFinalSnapshot();
+      } catch (Throwable t) {
+        log.warn("snapshot contributor failed at shutdown: {}", t.toString());
+      }
     }
     synchronized (this) {
       try {

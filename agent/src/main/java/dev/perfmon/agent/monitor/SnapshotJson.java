@@ -46,6 +46,17 @@ public final class SnapshotJson {
     return line(g -> writeSnapshot(g, s));
   }
 
+  /** A snapshot line with further top-level fields written by {@code extras} after the rest. */
+  public static byte[] snapshot(Snapshot s, java.util.List<Body> extras) {
+    return line(
+        g -> {
+          writeSnapshot(g, s);
+          for (Body b : extras) {
+            b.write(g);
+          }
+        });
+  }
+
   static void writeSnapshot(JsonGenerator g, Snapshot s) throws IOException {
     g.writeStringField("type", "snapshot");
     g.writeStringField("timestamp", s.timestamp().toString());

@@ -34,6 +34,11 @@ final class StatsReader {
    * are reused buffers; both are overwritten.
    */
   Reading read(long[] scratch, long[] delta, long[] totals) {
+    return read(scratch, delta, totals, new double[0]);
+  }
+
+  /** As {@link #read(long[], long[], long[])}, also computing the {@code extra} percentiles. */
+  Reading read(long[] scratch, long[] delta, long[] totals, double[] extra) {
     Arrays.fill(scratch, 0);
     totals[0] = 0;
     totals[1] = 0;
@@ -42,7 +47,7 @@ final class StatsReader {
     recorder.readInto(scratch, totals);
     long errors = totals[0];
     long sum = totals[1];
-    Distribution cumulative = Distribution.of(scratch, errors, sum, totals[2], totals[3]);
+    Distribution cumulative = Distribution.of(scratch, errors, sum, totals[2], totals[3], extra);
 
     for (int p = 0; p < Buckets.PAGES; p++) {
       int base = p * Buckets.SUB_BUCKETS;
@@ -64,7 +69,12 @@ final class StatsReader {
     }
     Distribution interval =
         Distribution.of(
-            delta, errors - prevErrors, sum - prevSum, cumulative.minNanos(), cumulative.maxNanos());
+            delta,
+            errors - prevErrors,
+            sum - prevSum,
+            cumulative.minNanos(),
+            cumulative.maxNanos(),
+            extra);
     prevErrors = errors;
     prevSum = sum;
     return new Reading(cumulative, interval);

@@ -128,4 +128,28 @@ class DistributionTest {
     assertThat(d.avgNanos()).isZero();
     assertThat(d.percentiles()).containsOnly(0.0);
   }
+
+  @Test
+  void arbitraryPercentilesAreWithinTheBucketErrorOfTheExactValue() {
+    OperationRecorder recorder = new OperationRecorder(1, "op");
+    int n = 10_000;
+    for (int i = 1; i <= n; i++) {
+      recorder.record(i * 1_000L, false); // 1us .. 10ms, uniform
+    }
+    double[] extra = {0.75, 0.97, 0.5};
+    StatsReader reader = new StatsReader(recorder);
+    StatsReader.Reading r =
+        reader.read(new long[Buckets.BUCKETS], new long[Buckets.BUCKETS], new long[4], extra);
+    for (Distribution d : new Distribution[] {r.cumulative(), r.interval()}) {
+      for (double p : new double[] {0.75, 0.97, 0.5, 0.99}) {
+        long exact = (long) Math.ceil(p * n) * 1_000L;
+        assertThat(Math.abs(d.percentile(p) - exact) / exact)
+            .as("p%s", p * 100)
+            .isLessThanOrEqualTo(Buckets.RELATIVE_ERROR);
+      }
+      assertThat(d.percentile(0.42)).as("not requested").isNaN();
+    }
+    assertThat(Distribution.isStandard(0.95)).isTrue();
+    assertThat(Distribution.isStandard(0.97)).isFalse();
+  }
 }

@@ -1,0 +1,67 @@
+package dev.perfmon.agent.events;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Marker;
+import org.slf4j.event.Level;
+import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
+
+/** An SLF4J logger that keeps "LEVEL message" lines for assertions. Thread-safe. */
+final class CapturingLogger extends LegacyAbstractLogger {
+  private final List<String> lines = new ArrayList<>();
+
+  CapturingLogger() {
+    this.name = "test";
+  }
+
+  synchronized List<String> lines() {
+    return new ArrayList<>(lines);
+  }
+
+  synchronized List<String> at(String level) {
+    List<String> out = new ArrayList<>();
+    for (String l : lines) {
+      if (l.startsWith(level + " ")) {
+        out.add(l.substring(level.length() + 1));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  protected synchronized void handleNormalizedLoggingCall(
+      Level level, Marker marker, String messagePattern, Object[] arguments, Throwable throwable) {
+    lines.add(level + " " + MessageFormatter.basicArrayFormat(messagePattern, arguments));
+  }
+
+  @Override
+  protected String getFullyQualifiedCallerName() {
+    return null;
+  }
+
+  @Override
+  public boolean isTraceEnabled() {
+    return false;
+  }
+
+  @Override
+  public boolean isDebugEnabled() {
+    return true;
+  }
+
+  @Override
+  public boolean isInfoEnabled() {
+    return true;
+  }
+
+  @Override
+  public boolean isWarnEnabled() {
+    return true;
+  }
+
+  @Override
+  public boolean isErrorEnabled() {
+    return true;
+  }
+}
