@@ -1,6 +1,9 @@
 package dev.perfmon.instrumentation.servlet;
 
+import dev.perfmon.bootstrap.CallDetails;
+import dev.perfmon.bootstrap.OperationRecorder;
 import dev.perfmon.bootstrap.PerfMon;
+import dev.perfmon.bootstrap.Recorders;
 import dev.perfmon.bootstrap.servlet.ServletHooks;
 import dev.perfmon.bootstrap.servlet.StatusCounters;
 
@@ -33,7 +36,21 @@ final class ServletRequestHandler implements ServletHooks.Handler {
       return;
     }
     boolean error = thrown || status >= 500;
+    // Per-call details for the slow-call event, only for a call that will be reported as slow:
+    // a fast request pays this one comparison and allocates nothing.
+    OperationRecorder r = Recorders.get(id);
+    boolean slow = r != null && nanos >= r.slowThresholdNanos();
+    if (slow) {
+      CallDetails.put(
+          id,
+          new String[] {
+            "path", uri, "status", Integer.toString(thrown && status < 500 ? 500 : status)
+          });
+    }
     PerfMon.recordNanos(id, nanos, error);
+    if (slow) {
+      CallDetails.clear();
+    }
     StatusCounters.increment(id, thrown ? StatusCounters.CLASS_5XX : StatusCounters.classOf(status));
   }
 
