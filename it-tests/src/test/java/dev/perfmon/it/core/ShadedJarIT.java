@@ -25,6 +25,8 @@ class ShadedJarIT {
           "META-INF/services/dev.perfmon.",
           "META-INF/licenses/",
           "dev/perfmon/agent/",
+          // the custom-handler API, deliberately not relocated: users' handlers link against it
+          "dev/perfmon/api/",
           "dev/perfmon/config/",
           "dev/perfmon/instrumentation/",
           "dev/perfmon/shaded/",
@@ -52,6 +54,9 @@ class ShadedJarIT {
           .as("bootstrap classes only inside the nested jar")
           .isNull();
       assertThat(jar.getEntry("META-INF/perfmon/perfmon-bootstrap.jar.bin")).isNotNull();
+      assertThat(jar.getEntry("dev/perfmon/api/SlowOperationHandler.class"))
+          .as("handler API kept under its own name")
+          .isNotNull();
 
       Manifest mf = jar.getManifest();
       Attributes a = mf.getMainAttributes();
