@@ -1,5 +1,6 @@
 package dev.perfmon.agent;
 
+import dev.perfmon.agent.events.Reactions;
 import dev.perfmon.agent.monitor.Monitor;
 import dev.perfmon.agent.monitor.SnapshotJson;
 import dev.perfmon.agent.output.FileOutput;
@@ -7,6 +8,7 @@ import dev.perfmon.agent.output.LogOutput;
 import dev.perfmon.agent.output.Output;
 import dev.perfmon.agent.weave.Coverage;
 import dev.perfmon.agent.weave.MethodInstrumentation;
+import dev.perfmon.bootstrap.Recorders;
 import dev.perfmon.config.AgentConfig;
 import dev.perfmon.config.ConfigKey;
 import dev.perfmon.config.ConfigLoader;
@@ -23,8 +25,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
@@ -34,27 +39,52 @@ import net.bytebuddy.utility.JavaModule;
 import org.slf4j.Logger;
 
 /**
- * The running agent: configuration, operation registry, instrumentation modules, the installed
- * transformer and the monitor. One per JVM.
+ * The running agent: one per JVM. It owns the configuration, the operation registry, the
+ * instrumentation modules, the installed transformer and the monitor.
+ *
+ * <p>Life cycle: {@link #startOrReconfigure} starts it ({@code premain}, or {@code agentmain} on a
+ * JVM without it); a further attach, or an attach to a JVM started with {@code -javaagent}, applies
+ * the new configuration to the running agent; the {@code detach} command removes it. The operation
+ * registry, and so every operation's counts, outlive reconfigurations; {@code max-operations}
+ * therefore keeps the value of the first start.
  */
 public final class AgentRuntime {
+  /** The agent argument that makes an attach remove the agent instead of (re)configuring it. */
+  static final String DETACH = "detach";
+
   private static AgentRuntime current;
 
-  private final AgentConfig config;
+  private final Instrumentation inst;
   private final Logger log;
   private final OperationRegistry registry;
-  private final List<InstrumentationModule> modules = new ArrayList<>();
-  private final Monitor monitor;
-  private final Coverage coverage;
+  private final StatusFile status = new StatusFile(ProcessHandle.current().pid());
+  private final Instant startedAt = Instant.now();
+  private final boolean attached;
   private final AtomicLong transformErrors = new AtomicLong();
-  private ResettableClassFileTransformer transformer;
+  private final AtomicInteger retransformed = new AtomicInteger();
+  private final Thread shutdownHook;
 
-  private AgentRuntime(AgentConfig config, Logger log, Monitor monitor, OperationRegistry registry, Coverage coverage) {
+  // Replaced as a whole on each reconfiguration, always under the class lock (start-up, attach and
+  // detach are serialised by startOrReconfigure). Volatile because the snapshot thread reads them
+  // for the status file: it must never take that lock, or a detach waiting for the snapshot
+  // thread's final snapshot would deadlock with it.
+  private volatile AgentConfig config;
+  private volatile Monitor monitor;
+  private volatile Reactions reactions;
+  private volatile Coverage coverage;
+  private volatile List<InstrumentationModule> modules = new ArrayList<>();
+  private volatile ResettableClassFileTransformer transformer;
+  private volatile int generation;
+  private volatile String lastChange = "";
+  private volatile long lastChangeMillis;
+
+  private AgentRuntime(Instrumentation inst, AgentConfig config, Logger log, OperationRegistry registry, boolean attached) {
+    this.inst = inst;
     this.config = config;
     this.log = log;
-    this.monitor = monitor;
     this.registry = registry;
-    this.coverage = coverage;
+    this.attached = attached;
+    this.shutdownHook = new Thread(this::shutdown, "perfmon-shutdown");
   }
 
   /** The running agent, or null. */
@@ -62,7 +92,13 @@ public final class AgentRuntime {
     return current;
   }
 
-  static synchronized void startOrReconfigure(String args, Instrumentation inst, boolean attached) {
+  static synchronized void startOrReconfigure(String args, Instrumentation inst, boolean attach) {
+    if (args != null && args.trim().equals(DETACH)) {
+      if (current != null) {
+        current.detach();
+      }
+      return;
+    }
     long t0 = System.nanoTime();
     AgentConfig config = ConfigLoader.loadFromSystem(args);
     AgentLog.init(config.get(Keys.LOG_LEVEL));
@@ -71,21 +107,12 @@ public final class AgentRuntime {
       log.warn(problem);
     }
     if (current != null) {
-      log.warn("perfmon is already running in this JVM; the new configuration is ignored (reconfiguration comes with the attach command)");
+      current.reconfigure(config, t0);
       return;
     }
     if (!config.get(Keys.ENABLED)) {
       log.info("perfmon is disabled (enabled=false): nothing is instrumented");
       return;
-    }
-    // The loader has already reported malformed patterns (config.problems()); these are the valid ones.
-    List<MethodPattern> patterns = config.methodPatterns();
-    List<String> coverageKeys = new ArrayList<>();
-    for (MethodPattern p : patterns) {
-      coverageKeys.add(p.text());
-    }
-    for (String a : config.get(Keys.ANNOTATIONS)) {
-      coverageKeys.add("@" + a);
     }
     int maxOps = config.get(Keys.MAX_OPERATIONS);
     OperationRegistry registry =
@@ -97,37 +124,55 @@ public final class AgentRuntime {
                     maxOps,
                     safeName(name),
                     Operations.OVERFLOW));
-    Coverage coverage = new Coverage(coverageKeys, config.get(Keys.COVERAGE_MAX_LISTED));
-
-    List<InstrumentationModule> enabled = new ArrayList<>();
-    List<Monitor.CounterSource> counters = new ArrayList<>();
-    for (InstrumentationModule m : ServiceLoader.load(InstrumentationModule.class, AgentRuntime.class.getClassLoader())) {
-      if (moduleEnabled(config, m.name())) {
-        enabled.add(m);
-        counters.add(m::readCounters);
-      }
-    }
-    Monitor monitor =
-        new Monitor(registry, outputs(config, log), config.get(Keys.INTERVAL), counters, true, attached, log);
-    AgentRuntime rt = new AgentRuntime(config, log, monitor, registry, coverage);
-    rt.install(inst, enabled, patterns);
+    AgentRuntime rt = new AgentRuntime(inst, config, log, registry, attach);
+    rt.apply(config, attach);
     current = rt;
-    monitor.start();
-    rt.scheduleCoverage();
-    Thread hook = new Thread(monitor::close, "perfmon-shutdown");
-    hook.setDaemon(true);
-    Runtime.getRuntime().addShutdownHook(hook);
+    Runtime.getRuntime().addShutdownHook(rt.shutdownHook);
+    rt.changed(attach ? "attached" : "started", t0);
     log.info(
-        "perfmon {} started in {} ms: {} method pattern(s), modules {}, snapshots every {} to {}",
+        "perfmon {} {} in {} ms{}: {} method pattern(s), modules {}, snapshots every {} to {}",
         version(),
-        (System.nanoTime() - t0) / 1_000_000,
-        patterns.size(),
+        attach ? "attached" : "started",
+        rt.lastChangeMillis,
+        attach ? " (" + rt.retransformed.get() + " loaded classes instrumented)" : "",
+        config.methodPatterns().size(),
         rt.moduleNames(),
         Durations.format(config.get(Keys.INTERVAL)),
         rt.describeOutputs());
   }
 
-  private void install(Instrumentation inst, List<InstrumentationModule> enabled, List<MethodPattern> patterns) {
+  /** Installs transformations and starts the monitor for {@code cfg}. */
+  private void apply(AgentConfig cfg, boolean partialFirst) {
+    this.config = cfg;
+    List<MethodPattern> patterns = cfg.methodPatterns();
+    List<String> coverageKeys = new ArrayList<>();
+    for (MethodPattern p : patterns) {
+      coverageKeys.add(p.text());
+    }
+    for (String a : cfg.get(Keys.ANNOTATIONS)) {
+      coverageKeys.add("@" + a);
+    }
+    coverage = new Coverage(coverageKeys, cfg.get(Keys.COVERAGE_MAX_LISTED));
+
+    List<InstrumentationModule> enabled = new ArrayList<>();
+    List<Monitor.CounterSource> counters = new ArrayList<>();
+    for (InstrumentationModule m : ServiceLoader.load(InstrumentationModule.class, AgentRuntime.class.getClassLoader())) {
+      if (moduleEnabled(cfg, m.name())) {
+        enabled.add(m);
+        counters.add(m::readCounters);
+      }
+    }
+    monitor = new Monitor(registry, outputs(cfg, log), cfg.get(Keys.INTERVAL), counters, true, partialFirst, log);
+    monitor.addTickListener((m, s) -> writeStatus());
+    // Before the transformations, so that every operation registered from now on gets its
+    // slow-call thresholds before woven code can reach its recorder.
+    reactions = Reactions.start(cfg, registry, monitor, log);
+    install(enabled, patterns);
+    monitor.start();
+    scheduleCoverage();
+  }
+
+  private void install(List<InstrumentationModule> enabled, List<MethodPattern> patterns) {
     AgentContext context =
         new AgentContext() {
           @Override
@@ -142,6 +187,7 @@ public final class AgentRuntime {
         };
     AgentBuilder builder = AgentBuilders.base(new ErrorListener());
     ClassLoader adviceLoader = AgentRuntime.class.getClassLoader();
+    modules = new ArrayList<>();
     for (InstrumentationModule m : enabled) {
       try {
         m.start(context);
@@ -154,7 +200,123 @@ public final class AgentRuntime {
     MethodInstrumentation methods =
         new MethodInstrumentation(patterns, config.get(Keys.ANNOTATIONS), registry, coverage);
     builder = methods.install(builder);
+    retransformed.set(0);
     transformer = builder.installOn(inst);
+  }
+
+  /**
+   * Applies a new configuration to the running agent: the current outputs get a last snapshot and
+   * are closed, every class the agent changed is restored to its original code, and the new
+   * configuration is installed (methods no longer listed therefore run their original code).
+   */
+  private void reconfigure(AgentConfig newConfig, long t0) {
+    if (!newConfig.get(Keys.ENABLED)) {
+      log.info("perfmon: new configuration has enabled=false; detaching");
+      detach();
+      return;
+    }
+    if (!newConfig.get(Keys.MAX_OPERATIONS).equals(registry.cap())) {
+      log.warn("max-operations cannot change while the agent runs; it stays {}", registry.cap());
+    }
+    uninstall();
+    apply(newConfig, false);
+    changed("reconfigured", t0);
+    log.info(
+        "perfmon reconfigured in {} ms: {} method pattern(s), modules {}, snapshots every {} to {}",
+        lastChangeMillis,
+        newConfig.methodPatterns().size(),
+        moduleNames(),
+        Durations.format(newConfig.get(Keys.INTERVAL)),
+        describeOutputs());
+  }
+
+  /** Final snapshot, outputs closed, transformations removed, modules stopped. */
+  private void uninstall() {
+    // The monitor first, so the final snapshot still carries the slow calls and budget violations.
+    monitor.close();
+    reactions.close();
+    if (transformer != null) {
+      try {
+        transformer.reset(
+            inst,
+            AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
+            AgentBuilders.retransformBatches(),
+            AgentBuilders.retransformListener());
+      } catch (Throwable t) {
+        log.warn("could not restore every instrumented class: {}", t.toString());
+      }
+      transformer = null;
+    }
+    for (InstrumentationModule m : modules) {
+      try {
+        m.stop();
+      } catch (Throwable t) {
+        log.debug("module {} did not stop cleanly: {}", m.name(), t.toString());
+      }
+    }
+    modules = new ArrayList<>();
+  }
+
+  /**
+   * Removes the agent: a final snapshot, original code back in every class, threads stopped, files
+   * closed, recorders dropped. Only the few bootstrap classes stay loaded, inert.
+   */
+  void detach() {
+    long t0 = System.nanoTime();
+    uninstall();
+    Recorders.clear();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is exiting anyway
+    }
+    status.delete();
+    synchronized (AgentRuntime.class) {
+      if (current == this) {
+        current = null;
+      }
+    }
+    log.info("perfmon detached in {} ms: classes restored, threads stopped, outputs closed", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private void shutdown() {
+    monitor.close();
+    reactions.close();
+    status.delete();
+  }
+
+  private void changed(String what, long t0) {
+    generation++;
+    lastChange = what;
+    lastChangeMillis = (System.nanoTime() - t0) / 1_000_000;
+    writeStatus();
+  }
+
+  private void writeStatus() {
+    Map<String, String> cfg = new LinkedHashMap<>();
+    for (String line : config.describe().split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        cfg.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    List<String> outs = new ArrayList<>();
+    for (Output o : monitor.outputs()) {
+      outs.add(o.describe());
+    }
+    status.write(
+        new StatusFile.State(
+            version(),
+            startedAt,
+            attached,
+            generation,
+            lastChange,
+            lastChangeMillis,
+            retransformed.get(),
+            config.problems(),
+            cfg,
+            outs,
+            registry.recorders().size()));
   }
 
   private static boolean moduleEnabled(AgentConfig config, String name) {
@@ -176,27 +338,30 @@ public final class AgentRuntime {
 
   /** Writes coverage after start-up and whenever more classes were woven; warns about unmatched patterns once. */
   private void scheduleCoverage() {
+    Monitor m = monitor;
+    Coverage c = coverage;
     Duration first = min(config.get(Keys.INTERVAL), Duration.ofSeconds(5));
-    monitor.schedule(this::writeCoverageIfChanged, first);
-    monitor.addTickListener((m, s) -> writeCoverageIfChanged());
-    monitor.schedule(
+    m.schedule(() -> writeCoverageIfChanged(m, c), first);
+    m.addTickListener((mon, s) -> writeCoverageIfChanged(m, c));
+    Duration warnAfter = config.get(Keys.PATTERN_WARN_AFTER);
+    m.schedule(
         () -> {
-          for (String p : coverage.unmatched()) {
+          for (String p : c.unmatched()) {
             log.warn(
                 "pattern '{}' has matched no method {} after start-up: check the class and method names",
                 p,
-                Durations.format(config.get(Keys.PATTERN_WARN_AFTER)));
+                Durations.format(warnAfter));
           }
         },
-        config.get(Keys.PATTERN_WARN_AFTER));
+        warnAfter);
   }
 
-  private void writeCoverageIfChanged() {
-    if (!coverage.takeChanged()) {
+  private void writeCoverageIfChanged(Monitor m, Coverage c) {
+    if (!c.takeChanged()) {
       return;
     }
-    List<Coverage.Entry> entries = coverage.entries();
-    monitor.writeLine(
+    List<Coverage.Entry> entries = c.entries();
+    m.writeLine(
         SnapshotJson.line(
             g -> {
               g.writeStringField("type", "instrumentation");
@@ -208,8 +373,8 @@ public final class AgentRuntime {
                 g.writeNumberField("classes", e.classes());
                 g.writeNumberField("methods", e.methods());
                 g.writeArrayFieldStart("matched");
-                for (String m : e.listed()) {
-                  g.writeString(m);
+                for (String s : e.listed()) {
+                  g.writeString(s);
                 }
                 g.writeEndArray();
                 g.writeEndObject();
@@ -264,7 +429,7 @@ public final class AgentRuntime {
     return transformErrors.get();
   }
 
-  /** Counts transformation failures; logs the first at WARN and the rest at DEBUG. */
+  /** Counts transformation failures (first at WARN, the rest at DEBUG) and retransformed classes. */
   private final class ErrorListener extends AgentBuilder.Listener.Adapter {
     @Override
     public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
@@ -277,6 +442,9 @@ public final class AgentRuntime {
 
     @Override
     public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule module, boolean loaded, DynamicType dynamicType) {
+      if (loaded) {
+        retransformed.incrementAndGet();
+      }
       log.debug("instrumented {}", typeDescription.getName());
     }
   }

@@ -37,6 +37,14 @@ public final class Main {
         return OK;
       case "summary":
         return Summary.run(rest, out, err);
+      case "list":
+        return new AttachCommands(out, err).list();
+      case "attach":
+        return new AttachCommands(out, err).attach(rest);
+      case "detach":
+        return new AttachCommands(out, err).detach(rest);
+      case "status":
+        return new AttachCommands(out, err).status(rest);
       default:
         err.println("perfmon: unknown command '" + command + "' (" + rest.length + " argument(s)); run 'java -jar perfmon-agent.jar help'");
         return USAGE;
@@ -48,10 +56,15 @@ public final class Main {
     out.println();
     out.println("As an agent:  java -javaagent:perfmon-agent.jar[=key=value,...] -jar your-app.jar");
     out.println();
-    out.println("Commands:     java -jar perfmon-agent.jar <command>");
-    out.println("  help        this text");
-    out.println("  version     the agent's version");
-    out.println("  summary F   the last snapshot of the JSON Lines file F as a table");
+    out.println("Commands:     java -jar perfmon-agent.jar <command>   (exit codes: 0 ok, 1 failure, 2 usage)");
+    out.println("  help                          this text");
+    out.println("  version                       the agent's version");
+    out.println("  list                          the JVMs you can attach to, and whether perfmon runs in them");
+    out.println("  attach <pid|name> [k=v ...]   start perfmon in a running JVM, or reconfigure it there");
+    out.println("                                (options as in agent.properties, e.g. config=/etc/app/agent.properties)");
+    out.println("  detach <pid|name>             final snapshot, then remove perfmon from that JVM");
+    out.println("  status <pid|name>             whether perfmon runs there, its version, configuration and output");
+    out.println("  summary <file>                the last snapshot of a JSON Lines file as a table");
   }
 
   static String version() {

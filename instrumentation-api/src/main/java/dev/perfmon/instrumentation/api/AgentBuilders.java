@@ -34,7 +34,9 @@ public final class AgentBuilders {
     return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        .with(retransformBatches())
         .with(LoadedClassDiscovery.INSTANCE)
+        .with(retransformListener())
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
         .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
         .with(AgentBuilder.PoolStrategy.Default.FAST)
@@ -42,6 +44,29 @@ public final class AgentBuilders {
         .with(listener)
         .ignore(ignored());
   }
+
+  /**
+   * Retransformation of already-loaded classes (at attach, reconfiguration and detach) pauses the
+   * JVM's threads for each batch: small batches keep each pause short.
+   */
+  public static AgentBuilder.RedefinitionStrategy.BatchAllocator retransformBatches() {
+    return AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(RETRANSFORM_BATCH);
+  }
+
+  /**
+   * Between batches the agent sleeps briefly so the application runs; a batch that fails is split
+   * so that one class the JVM refuses does not keep the others uninstrumented.
+   */
+  public static AgentBuilder.RedefinitionStrategy.Listener retransformListener() {
+    return new AgentBuilder.RedefinitionStrategy.Listener.Compound(
+        AgentBuilder.RedefinitionStrategy.Listener.Pausing.of(RETRANSFORM_PAUSE_MS, java.util.concurrent.TimeUnit.MILLISECONDS),
+        AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting());
+  }
+
+  /** Classes retransformed per batch. */
+  static final int RETRANSFORM_BATCH = 100;
+  /** Pause between two batches. */
+  static final long RETRANSFORM_PAUSE_MS = 5;
 
   /**
    * Which already-loaded classes the installation (and a later reset) retransforms: only classes

@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Starting the it-apps applications under the agent and talking HTTP to them. */
-final class ServletApps {
+public final class ServletApps {
   static final Duration STARTUP = Duration.ofSeconds(60);
   private static final Pattern READY = Pattern.compile("READY port=(\\d+)");
   private static final HttpClient CLIENT =
@@ -26,7 +26,7 @@ final class ServletApps {
   private ServletApps() {}
 
   /** {@code it-apps/<module>/target/app.jar}, from {@code perfmon.it.apps} or the project layout. */
-  static Path appJar(String module) {
+  public static Path appJar(String module) {
     Path apps = Path.of(System.getProperty("perfmon.it.apps", "../it-apps"));
     Path jar = apps.resolve(module).resolve("target/app.jar").toAbsolutePath().normalize();
     if (!Files.isRegularFile(jar)) {

@@ -1,0 +1,333 @@
+package dev.perfmon.agent.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code list}, {@code attach}, {@code detach} and {@code status}: the commands that work on
+ * running JVMs. Each failure is one line saying what to do, with exit code 1 ({@link Main#FAILURE})
+ * or 2 for usage errors.
+ */
+final class AttachCommands {
+  /** The lowest Java version the agent runs on. */
+  static final int MIN_JAVA = 17;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  AttachCommands(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /** A failure with the message for the user. */
+  static final class Failure extends Exception {
+    final int code;
+
+    Failure(int code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+  }
+
+  int list() {
+    List<JvmProcess> jvms = attachable(JvmProcess.all());
+    if (jvms.isEmpty()) {
+      out.println("no JVM that you can attach to is running");
+      return Main.OK;
+    }
+    out.printf("%-8s %-24s %s%n", "PID", "PERFMON", "MAIN");
+    for (JvmProcess j : jvms) {
+      out.printf("%-8d %-24s %s%n", j.pid(), perfmonState(j), j.mainName());
+    }
+    return Main.OK;
+  }
+
+  int attach(String[] args) {
+    if (args.length < 1) {
+      err.println("perfmon: usage: attach <pid|name-fragment> [key=value ...]");
+      return Main.USAGE;
+    }
+    try {
+      JvmProcess target = resolve(args[0]);
+      preflight(target);
+      List<String> options = new ArrayList<>();
+      for (int i = 1; i < args.length; i++) {
+        if (!args[i].contains("=")) {
+          throw new Failure(Main.USAGE, "perfmon: '" + args[i] + "' is not key=value; options look like interval=5s or config=/etc/app/agent.properties");
+        }
+        options.add(args[i]);
+      }
+      Optional<Map<String, Object>> before = readStatus(target);
+      if (before.isPresent()) {
+        out.println("perfmon " + before.get().get("version") + " already runs in " + target.pid() + ": applying the new configuration (reconfiguration)");
+      }
+      String jar = agentJarFor(target);
+      HotSpotAttach.Reply reply = new HotSpotAttach(target).loadAgent(jar, String.join(",", options));
+      checkLoadReply(target, reply);
+      long generation = before.map(m -> (long) JsonTree.number(m, "generation")).orElse(0L);
+      Map<String, Object> after = awaitStatus(target, generation);
+      if (after == null) {
+        throw new Failure(Main.FAILURE, "perfmon: the agent was loaded into " + target.pid() + " but did not report back; look at that JVM's stderr for lines starting with [perfmon]");
+      }
+      out.printf(
+          "perfmon %s %s %d in %d ms; %d loaded classes instrumented; output: %s%n",
+          after.get("version"),
+          after.get("lastChange"),
+          target.pid(),
+          (long) JsonTree.number(after, "lastChangeMs"),
+          (long) JsonTree.number(after, "retransformedClasses"),
+          after.get("outputs"));
+      Object problems = after.get("problems");
+      if (problems instanceof List<?> list && !list.isEmpty()) {
+        for (Object p : list) {
+          err.println("perfmon (in " + target.pid() + "): " + p);
+        }
+      }
+      if (target.javaFeatureVersion() >= 21 && !target.cmdline().contains("-XX:+EnableDynamicAgentLoading")) {
+        err.println("note: Java " + target.javaFeatureVersion() + " printed a warning about a dynamically loaded agent on the target's stderr; start it with -XX:+EnableDynamicAgentLoading to silence it");
+      }
+      return Main.OK;
+    } catch (Failure f) {
+      err.println(f.getMessage());
+      return f.code;
+    } catch (IOException e) {
+      err.println("perfmon: attach to " + args[0] + " failed: " + e.getMessage());
+      return Main.FAILURE;
+    }
+  }
+
+  int detach(String[] args) {
+    if (args.length != 1) {
+      err.println("perfmon: usage: detach <pid|name-fragment>");
+      return Main.USAGE;
+    }
+    try {
+      JvmProcess target = resolve(args[0]);
+      preflight(target);
+      if (readStatus(target).isEmpty()) {
+        throw new Failure(Main.FAILURE, "perfmon: perfmon is not attached to " + target.pid() + " (nothing to detach)");
+      }
+      HotSpotAttach.Reply reply = new HotSpotAttach(target).loadAgent(agentJarFor(target), "detach");
+      checkLoadReply(target, reply);
+      long end = System.nanoTime() + 30_000_000_000L;
+      while (System.nanoTime() < end && Files.exists(target.statusFile())) {
+        sleep(100);
+      }
+      if (Files.exists(target.statusFile())) {
+        throw new Failure(Main.FAILURE, "perfmon: " + target.pid() + " did not confirm the detach within 30 s; look at its stderr");
+      }
+      out.println("perfmon detached from " + target.pid() + ": its classes run their original code again");
+      return Main.OK;
+    } catch (Failure f) {
+      err.println(f.getMessage());
+      return f.code;
+    } catch (IOException e) {
+      err.println("perfmon: detach from " + args[0] + " failed: " + e.getMessage());
+      return Main.FAILURE;
+    }
+  }
+
+  int status(String[] args) {
+    if (args.length != 1) {
+      err.println("perfmon: usage: status <pid|name-fragment>");
+      return Main.USAGE;
+    }
+    try {
+      JvmProcess target = resolve(args[0]);
+      Optional<Map<String, Object>> st = readStatus(target);
+      if (st.isEmpty()) {
+        out.println(target.pid() + " " + target.mainName() + ": perfmon is not attached");
+        return Main.OK;
+      }
+      Map<String, Object> s = st.get();
+      out.println(target.pid() + " " + target.mainName() + ": perfmon " + s.get("version") + " attached");
+      out.println("  since:       " + s.get("startedAt") + (Boolean.TRUE.equals(s.get("attached")) ? " (dynamic attach)" : " (-javaagent)"));
+      out.println("  last change: " + s.get("lastChange") + " in " + (long) JsonTree.number(s, "lastChangeMs") + " ms");
+      out.println("  operations:  " + (long) JsonTree.number(s, "operations"));
+      out.println("  output:      " + s.get("outputs"));
+      out.println("  configuration:");
+      for (Map.Entry<String, Object> e : JsonTree.object(s.get("config")).entrySet()) {
+        out.println("    " + e.getKey() + "=" + e.getValue());
+      }
+      return Main.OK;
+    } catch (Failure f) {
+      err.println(f.getMessage());
+      return f.code;
+    }
+  }
+
+  /** A pid, or a fragment of the main class / jar that names exactly one JVM. */
+  JvmProcess resolve(String spec) throws Failure {
+    if (spec.chars().allMatch(Character::isDigit) && !spec.isEmpty()) {
+      long pid = Long.parseLong(spec);
+      JvmProcess p =
+          JvmProcess.of(pid)
+              .orElseThrow(() -> new Failure(Main.FAILURE, "perfmon: no process " + pid + " (run 'java -jar perfmon-agent.jar list' to see the JVMs you can attach to)"));
+      if (!p.isJvm()) {
+        String name = p.cmdline().isEmpty() ? "?" : p.cmdline().get(0);
+        throw new Failure(Main.FAILURE, "perfmon: process " + pid + " (" + name + ") is not a Java virtual machine");
+      }
+      return p;
+    }
+    List<JvmProcess> matches = new ArrayList<>();
+    for (JvmProcess j : attachable(JvmProcess.all())) {
+      if (j.mainName().contains(spec)) {
+        matches.add(j);
+      }
+    }
+    if (matches.isEmpty()) {
+      throw new Failure(Main.FAILURE, "perfmon: no JVM you can attach to matches '" + spec + "' (run 'java -jar perfmon-agent.jar list')");
+    }
+    if (matches.size() > 1) {
+      StringBuilder sb = new StringBuilder("perfmon: '" + spec + "' matches " + matches.size() + " JVMs; give the pid:");
+      for (JvmProcess m : matches) {
+        sb.append(' ').append(m.pid()).append(" (").append(m.mainName()).append(')');
+      }
+      throw new Failure(Main.FAILURE, sb.toString());
+    }
+    return matches.get(0);
+  }
+
+  /** Checks that an attach can work, with one actionable message per reason it cannot. */
+  void preflight(JvmProcess target) throws Failure {
+    long me = currentUid();
+    if (me != 0 && target.uid() != me) {
+      throw new Failure(Main.FAILURE, "perfmon: process " + target.pid() + " runs as another user (uid " + target.uid() + "); run this command as that user or as root");
+    }
+    if (target.attachDisabled()) {
+      throw new Failure(Main.FAILURE, "perfmon: process " + target.pid() + " was started with -XX:+DisableAttachMechanism and cannot be attached to; restart it with -javaagent:perfmon-agent.jar instead");
+    }
+    int version = target.javaFeatureVersion();
+    if (version > 0 && version < MIN_JAVA) {
+      throw new Failure(Main.FAILURE, "perfmon: process " + target.pid() + " runs Java " + version + "; perfmon needs Java " + MIN_JAVA + " or newer");
+    }
+  }
+
+  private void checkLoadReply(JvmProcess target, HotSpotAttach.Reply reply) throws Failure {
+    String text = reply.text().trim();
+    if (reply.status() != 0) {
+      throw new Failure(Main.FAILURE, "perfmon: " + target.pid() + " refused to load the agent: " + HotSpotAttach.abbreviate(text));
+    }
+    if (!(text.isEmpty() || text.equals("0") || text.equals("return code: 0"))) {
+      throw new Failure(Main.FAILURE, "perfmon: loading the agent into " + target.pid() + " failed (" + HotSpotAttach.abbreviate(text) + "); look at that JVM's stderr");
+    }
+  }
+
+  private static List<JvmProcess> attachable(List<JvmProcess> all) {
+    long me = currentUid();
+    List<JvmProcess> out = new ArrayList<>();
+    for (JvmProcess j : all) {
+      if (me == 0 || j.uid() == me) {
+        out.add(j);
+      }
+    }
+    return out;
+  }
+
+  private static String perfmonState(JvmProcess j) {
+    Optional<Map<String, Object>> s = readStatus(j);
+    if (s.isPresent()) {
+      return "yes, " + s.get().get("version");
+    }
+    for (String a : j.cmdline()) {
+      if (a.startsWith("-javaagent:") && a.contains("perfmon")) {
+        return "yes (status unknown)";
+      }
+    }
+    return "no";
+  }
+
+  static Optional<Map<String, Object>> readStatus(JvmProcess j) {
+    try {
+      Path f = j.statusFile();
+      if (!Files.isRegularFile(f)) {
+        return Optional.empty();
+      }
+      return Optional.of(JsonTree.object(JsonTree.parse(Files.readString(f, StandardCharsets.UTF_8))));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Map<String, Object> awaitStatus(JvmProcess target, long previousGeneration) {
+    long end = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < end) {
+      Optional<Map<String, Object>> s = readStatus(target);
+      if (s.isPresent() && JsonTree.number(s.get(), "generation") > previousGeneration) {
+        return s.get();
+      }
+      if (!target.isAlive()) {
+        return null;
+      }
+      sleep(50);
+    }
+    return null;
+  }
+
+  /**
+   * The agent jar's path as the target sees it. This jar itself when the target shares our file
+   * system view and runs as our user; otherwise a copy in the target's /tmp, readable by it.
+   */
+  private static String agentJarFor(JvmProcess target) throws Failure {
+    Path self = ownJar();
+    if (target.sameMountNamespace() && target.uid() == currentUid()) {
+      return self.toString();
+    }
+    try {
+      Path dir = target.tmpDir();
+      Path copy = dir.resolve("perfmon-agent-" + Main.version() + "-" + Files.size(self) + ".jar");
+      if (!Files.exists(copy) || Files.size(copy) != Files.size(self)) {
+        Path tmp = Files.createTempFile(dir, "perfmon-agent-", ".tmp");
+        Files.copy(self, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.move(tmp, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+      return "/tmp/" + copy.getFileName();
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new Failure(Main.FAILURE, "perfmon: cannot place the agent jar where process " + target.pid() + " can read it: " + e.getMessage());
+    }
+  }
+
+  static Path ownJar() throws Failure {
+    try {
+      Path p = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (!Files.isRegularFile(p)) {
+        throw new Failure(Main.FAILURE, "perfmon: attach needs the agent jar; run the command as java -jar perfmon-agent.jar");
+      }
+      return p.toAbsolutePath();
+    } catch (java.net.URISyntaxException | SecurityException e) {
+      throw new Failure(Main.FAILURE, "perfmon: cannot locate the agent jar: " + e.getMessage());
+    }
+  }
+
+  static long currentUid() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
+        if (line.startsWith("Uid:")) {
+          return Long.parseLong(line.substring(4).trim().split("\\s+")[1]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package dev.perfmon.it.attach;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perfmon.it.servlet.ServletApps;
+import dev.perfmon.it.support.AgentOutput;
+import dev.perfmon.it.support.ForkedJvm;
+import dev.perfmon.it.support.Jdk;
+import example.attach.AttachTarget;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Dynamic attach with the command-line tool, on real JVMs: attach to a JVM started without the
+ * agent, reconfigure it, detach it, with the tool and the target on every combination of JDK 17
+ * and 25; attach to a running Tomcat; and the error paths.
+ */
+class AttachIT {
+  private static final String CALC = "example.attach.AttachTarget$Calc";
+
+  static Stream<Arguments> toolAndTarget() {
+    List<Arguments> out = new ArrayList<>();
+    for (Jdk tool : Jdk.all()) {
+      for (Jdk target : Jdk.all()) {
+        out.add(Arguments.of(tool, target));
+      }
+    }
+    return out.stream();
+  }
+
+  record Cli(int code, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + code + "\n--- out:\n" + out + "\n--- err:\n" + err;
+    }
+  }
+
+  static Cli cli(Jdk jdk, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-jar", ForkedJvm.agentJar().toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    return new Cli(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+
+  static ForkedJvm.Running startTarget(Jdk jdk, Path dir) throws Exception {
+    ForkedJvm.Running jvm = ForkedJvm.builder(jdk).mainClass(AttachTarget.class).workDir(dir).args("120").start();
+    jvm.awaitStdout("TICK", Duration.ofSeconds(30));
+    return jvm;
+  }
+
+  static long count(JsonNode snapshot, String op) {
+    return snapshot.path("operations").path(op).path("count").asLong(0);
+  }
+
+  @ParameterizedTest(name = "tool {0}, target {1}")
+  @MethodSource("toolAndTarget")
+  void attachReconfigureAndDetach(Jdk tool, Jdk targetJdk) throws Exception {
+    Path dir = ForkedJvm.workDir("attach-" + tool.name() + "-" + targetJdk.name());
+    try (ForkedJvm.Running target = startTarget(targetJdk, dir)) {
+      String pid = Long.toString(target.pid());
+      Path first = dir.resolve("first.jsonl");
+      Cli attach = cli(tool, "attach", pid, "methods=" + CALC + "#work", "interval=300ms", "output.file=" + first);
+      assertThat(attach.code()).as(attach.toString()).isZero();
+      assertThat(attach.out()).contains("attached " + pid);
+
+      AgentOutput a = AgentOutput.await(first, o -> o.snapshots().size() >= 3, Duration.ofSeconds(30));
+      assertThat(a.snapshots().get(0).path("partial").asBoolean()).as("first snapshot after attach").isTrue();
+      assertThat(a.snapshots().get(1).has("partial")).isFalse();
+      long c1 = count(a.snapshots().get(1), CALC + ".work");
+      long c2 = count(a.snapshots().get(2), CALC + ".work");
+      assertThat(c1).isPositive();
+      assertThat(c2).isGreaterThan(c1);
+      assertThat(a.operation(CALC + ".other")).isNull();
+
+      Path second = dir.resolve("second.jsonl");
+      Cli again = cli(tool, "attach", pid, "methods=" + CALC + "#other", "interval=300ms", "output.file=" + second);
+      assertThat(again.code()).as(again.toString()).isZero();
+      assertThat(again.out()).contains("already runs").contains("reconfigured " + pid);
+      AgentOutput b = AgentOutput.await(second, o -> o.snapshots().size() >= 3, Duration.ofSeconds(30));
+      List<JsonNode> bs = b.snapshots();
+      JsonNode last = bs.get(bs.size() - 1);
+      assertThat(count(bs.get(bs.size() - 2), CALC + ".other")).isPositive();
+      assertThat(count(last, CALC + ".other")).isGreaterThan(count(bs.get(bs.size() - 2), CALC + ".other"));
+      assertThat(count(last, CALC + ".work"))
+          .as("a method no longer listed runs its original code: its count stops")
+          .isEqualTo(count(bs.get(bs.size() - 2), CALC + ".work"));
+
+      Cli status = cli(tool, "status", pid);
+      assertThat(status.code()).as(status.toString()).isZero();
+      assertThat(status.out()).contains("attached").contains(second.toString()).contains(CALC + "#other");
+
+      Cli detach = cli(tool, "detach", pid);
+      assertThat(detach.code()).as(detach.toString()).isZero();
+      long lines = Files.readAllLines(second).size();
+      long ticks = ticks(target);
+      Thread.sleep(1200);
+      assertThat(Files.readAllLines(second)).as("no snapshot after detach").hasSize((int) lines);
+      assertThat(ticks(target)).as("the application runs on").isGreaterThan(ticks);
+      String threads = threadDump(targetJdk, target.pid());
+      assertThat(threads).contains("\"main\"").doesNotContain("perfmon-");
+      Cli after = cli(tool, "status", pid);
+      assertThat(after.out()).contains("perfmon is not attached");
+      assertThat(target.stdout()).doesNotContain("MISMATCH");
+    }
+  }
+
+  @Test
+  void attachingToAJvmStartedWithTheAgentReconfiguresIt() throws Exception {
+    Jdk jdk = Jdk.all().get(0);
+    Path dir = ForkedJvm.workDir("attach-javaagent");
+    Path first = dir.resolve("first.jsonl");
+    try (ForkedJvm.Running target =
+        ForkedJvm.builder(jdk).mainClass(AttachTarget.class).workDir(dir).args("120")
+            .agent("methods=" + CALC + "#work,interval=300ms,output.file=" + first).start()) {
+      target.awaitStdout("TICK", Duration.ofSeconds(30));
+      AgentOutput.await(first, o -> o.snapshots().size() >= 1, Duration.ofSeconds(30));
+      Path second = dir.resolve("second.jsonl");
+      Cli again = cli(jdk, "attach", Long.toString(target.pid()), "methods=" + CALC + "#other", "output.file=" + second, "interval=300ms");
+      assertThat(again.code()).as(again.toString()).isZero();
+      assertThat(again.out()).contains("already runs").contains("reconfigured");
+      AgentOutput b = AgentOutput.await(second, o -> o.snapshots().size() >= 2 && o.operation(CALC + ".other") != null, Duration.ofSeconds(30));
+      assertThat(b.operation(CALC + ".other").get("count").asLong()).isPositive();
+      assertThat(target.stderr()).doesNotContain("[ERROR]").doesNotContain("could not");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void attachToARunningTomcatTimesRequestsMadeAfterwards(Jdk jdk) throws Exception {
+    Path dir = ForkedJvm.workDir("attach-tomcat-" + jdk.name());
+    try (ForkedJvm.Running tomcat = ForkedJvm.builder(jdk).jar(ServletApps.appJar("servlet-tomcat11")).workDir(dir).start()) {
+      tomcat.awaitStdout("READY port=", Duration.ofSeconds(60));
+      Matcher m = Pattern.compile("READY port=(\\d+)").matcher(tomcat.stdout());
+      assertThat(m.find()).isTrue();
+      String base = "http://127.0.0.1:" + m.group(1);
+      HttpClient client = HttpClient.newHttpClient();
+      for (int i = 0; i < 3; i++) {
+        get(client, base + "/users/" + i); // before the attach: not counted
+      }
+      Path out = dir.resolve("stats.jsonl");
+      Cli attach = cli(jdk, "attach", Long.toString(tomcat.pid()), "interval=300ms", "output.file=" + out);
+      assertThat(attach.code()).as(attach.toString()).isZero();
+      for (int i = 0; i < 7; i++) {
+        assertThat(get(client, base + "/users/" + (100 + i))).isEqualTo(200);
+      }
+      AgentOutput o =
+          AgentOutput.await(
+              out,
+              x -> x.snapshots().size() >= 1 && x.operation("servlet.GET /users/{id}") != null
+                  && x.operation("servlet.GET /users/{id}").get("count").asLong() == 7,
+              Duration.ofSeconds(30));
+      assertThat(o.operation("servlet.GET /users/{id}").get("errorCount").asLong()).isZero();
+      Cli detach = cli(jdk, "detach", Long.toString(tomcat.pid()));
+      assertThat(detach.code()).as(detach.toString()).isZero();
+      assertThat(get(client, base + "/users/1")).as("Tomcat serves on after detach").isEqualTo(200);
+    }
+  }
+
+  static List<Jdk> jdks() {
+    return Jdk.all();
+  }
+
+  @Test
+  void errorPathsSayWhatToDo() throws Exception {
+    Jdk jdk = Jdk.all().get(0);
+    Cli none = cli(jdk, "attach", "999999999");
+    assertThat(none.code()).isEqualTo(1);
+    assertThat(none.err()).contains("no process 999999999").contains("list");
+
+    Process sleep = new ProcessBuilder("sleep", "60").start();
+    try {
+      Cli notJvm = cli(jdk, "attach", Long.toString(sleep.pid()));
+      assertThat(notJvm.code()).isEqualTo(1);
+      assertThat(notJvm.err()).contains("is not a Java virtual machine");
+    } finally {
+      sleep.destroy();
+    }
+
+    Cli usage = cli(jdk, "attach");
+    assertThat(usage.code()).isEqualTo(2);
+    Cli notKv = cli(jdk, "attach", "1", "interval");
+    assertThat(notKv.code()).isIn(1, 2);
+
+    Path dir = ForkedJvm.workDir("attach-ambiguous");
+    try (ForkedJvm.Running one = startTarget(jdk, dir.resolve("a").toFile().mkdirs() ? dir.resolve("a") : dir.resolve("a"));
+        ForkedJvm.Running two = startTarget(jdk, dir.resolve("b").toFile().mkdirs() ? dir.resolve("b") : dir.resolve("b"))) {
+      Cli ambiguous = cli(jdk, "attach", "example.attach.AttachTarget");
+      assertThat(ambiguous.code()).as(ambiguous.toString()).isEqualTo(1);
+      assertThat(ambiguous.err())
+          .contains("matches 2 JVMs")
+          .contains(Long.toString(one.pid()))
+          .contains(Long.toString(two.pid()));
+      Cli list = cli(jdk, "list");
+      assertThat(list.code()).isZero();
+      assertThat(list.out()).contains(Long.toString(one.pid())).contains("example.attach.AttachTarget");
+    }
+  }
+
+  private static int get(HttpClient client, String url) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static long ticks(ForkedJvm.Running jvm) {
+    Matcher m = Pattern.compile("TICK (\\d+)").matcher(jvm.stdout());
+    long last = 0;
+    while (m.find()) {
+      last = Long.parseLong(m.group(1));
+    }
+    return last;
+  }
+
+  private static String threadDump(Jdk jdk, long pid) throws Exception {
+    Process p = new ProcessBuilder(jdk.tool("jcmd").toString(), Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return text;
+  }
+}
