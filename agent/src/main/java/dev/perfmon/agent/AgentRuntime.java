@@ -125,7 +125,7 @@ public final class AgentRuntime {
                     safeName(name),
                     Operations.OVERFLOW));
     AgentRuntime rt = new AgentRuntime(inst, config, log, registry, attach);
-    rt.apply(config, attach);
+    rt.apply(config, attach, null);
     current = rt;
     Runtime.getRuntime().addShutdownHook(rt.shutdownHook);
     rt.changed(attach ? "attached" : "started", t0);
@@ -142,7 +142,7 @@ public final class AgentRuntime {
   }
 
   /** Installs transformations and starts the monitor for {@code cfg}. */
-  private void apply(AgentConfig cfg, boolean partialFirst) {
+  private void apply(AgentConfig cfg, boolean partialFirst, Monitor previous) {
     this.config = cfg;
     List<MethodPattern> patterns = cfg.methodPatterns();
     List<String> coverageKeys = new ArrayList<>();
@@ -163,6 +163,9 @@ public final class AgentRuntime {
       }
     }
     monitor = new Monitor(registry, outputs(cfg, log), cfg.get(Keys.INTERVAL), counters, true, partialFirst, log);
+    if (previous != null) {
+      monitor.continueFrom(previous);
+    }
     monitor.addTickListener((m, s) -> writeStatus());
     // Before the transformations, so that every operation registered from now on gets its
     // slow-call thresholds before woven code can reach its recorder.
@@ -218,8 +221,9 @@ public final class AgentRuntime {
     if (!newConfig.get(Keys.MAX_OPERATIONS).equals(registry.cap())) {
       log.warn("max-operations cannot change while the agent runs; it stays {}", registry.cap());
     }
+    Monitor previous = monitor;
     uninstall();
-    apply(newConfig, false);
+    apply(newConfig, false, previous);
     changed("reconfigured", t0);
     log.info(
         "perfmon reconfigured in {} ms: {} method pattern(s), modules {}, snapshots every {} to {}",

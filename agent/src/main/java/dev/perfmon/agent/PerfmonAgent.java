@@ -23,6 +23,11 @@ public final class PerfmonAgent {
 
   private static synchronized void start(String args, Instrumentation inst, boolean attached) {
     try {
+      // Byte Buddy's "safe" mode: no sun.misc.Unsafe-based class injection (the agent inlines its
+      // advice and never injects classes), so JDK 24+ prints no Unsafe deprecation warning on the
+      // host's stderr. In the shaded jar this literal is relocated with Byte Buddy, so it can never
+      // change the host application's own Byte Buddy.
+      System.setProperty("net.bytebuddy.safe", "true");
       BootstrapInjector.inject(inst);
       AgentRuntime.startOrReconfigure(args, inst, attached);
     } catch (Throwable t) {

@@ -98,7 +98,7 @@ public final class Monitor {
   private double[] extraPercentiles = new double[0];
   private boolean resetEachInterval;
   private final boolean memoryEnabled;
-  private final long startNanos;
+  private long startNanos;
   private final long pid = ProcessHandle.current().pid();
 
   private final Map<Integer, StatsReader> readers = new HashMap<>();
@@ -130,6 +130,21 @@ public final class Monitor {
     this.log = log;
     this.startNanos = System.nanoTime();
     this.lastTickNanos = startNanos;
+  }
+
+  /**
+   * Continues where {@code previous} (closed by a reconfiguration of the agent) left off: the next
+   * snapshot's interval figures start at the previous monitor's last snapshot, and the uptime at
+   * the agent's start. Call before {@link #start()}.
+   */
+  public synchronized void continueFrom(Monitor previous) {
+    synchronized (previous) {
+      readers.putAll(previous.readers);
+      prevCounters.putAll(previous.prevCounters);
+      startNanos = previous.startNanos;
+      lastTickNanos = previous.lastTickNanos;
+      memory = previous.memory;
+    }
   }
 
   public synchronized void addTickListener(TickListener l) {

@@ -45,6 +45,28 @@ class MonitorTest {
   }
 
   @Test
+  void aMonitorThatContinuesFromAClosedOneKeepsIntervalFiguresAndUptime() throws Exception {
+    OperationRegistry registry = new OperationRegistry(10, n -> {});
+    int id = registry.idOf("op");
+    Monitor first = monitor(registry);
+    for (int i = 0; i < 10; i++) {
+      PerfMon.recordNanos(id, 1_000, false);
+    }
+    assertThat(first.writeSnapshot().operations().get(0).interval().count()).isEqualTo(10);
+    first.close(); // the reconfiguration's final snapshot of the old outputs
+    Thread.sleep(20);
+    for (int i = 0; i < 5; i++) {
+      PerfMon.recordNanos(id, 1_000, false);
+    }
+    Monitor second = monitor(registry);
+    second.continueFrom(first);
+    Snapshot s = second.snapshot();
+    assertThat(s.operations().get(0).cumulative().count()).isEqualTo(15);
+    assertThat(s.operations().get(0).interval().count()).as("only the calls since the last snapshot").isEqualTo(5);
+    assertThat(s.uptimeMs()).isGreaterThanOrEqualTo(20);
+  }
+
+  @Test
   void tasksScheduledBeforeStartRunAfterItAndRepeatingTasksCanBeCancelled() throws Exception {
     Monitor m = monitor(new OperationRegistry(10, n -> {}));
     CountDownLatch once = new CountDownLatch(1);

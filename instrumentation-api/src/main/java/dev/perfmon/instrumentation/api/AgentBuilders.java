@@ -45,6 +45,34 @@ public final class AgentBuilders {
         .ignore(ignored());
   }
 
+  /** The agent's own packages (the demo and other dev.perfmon code are not among them). */
+  private static final String[] AGENT_PACKAGES = {
+    "dev.perfmon.agent.",
+    "dev.perfmon.bootstrap.",
+    "dev.perfmon.config.",
+    "dev.perfmon.instrumentation.",
+    "dev.perfmon.shaded.",
+    "dev.perfmon.api."
+  };
+
+  /** Matches the agent's own types by name, without describing them further. */
+  private static final class AgentOwnTypes extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
+    @Override
+    public boolean matches(TypeDescription target) {
+      return isAgentOwn(target.getName());
+    }
+  }
+
+  /** True for classes of the agent itself, which are never instrumented. */
+  public static boolean isAgentOwn(String className) {
+    for (String p : AGENT_PACKAGES) {
+      if (className.startsWith(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Retransformation of already-loaded classes (at attach, reconfiguration and detach) pauses the
    * JVM's threads for each batch: small batches keep each pause short.
@@ -84,11 +112,13 @@ public final class AgentBuilders {
       ClassLoader platform = ClassLoader.getPlatformClassLoader();
       for (Class<?> c : inst.getAllLoadedClasses()) {
         ClassLoader loader = c.getClassLoader();
+        String name = c.getName();
         if (loader == null || loader == platform) {
-          String name = c.getName();
           if (!name.startsWith("java.sql.") && !name.startsWith("javax.sql.")) {
             continue;
           }
+        } else if (isAgentOwn(name)) {
+          continue; // the agent's own ~1,300 classes: never instrumented, costly to describe
         }
         if (!c.isArray() && !c.isPrimitive() && inst.isModifiableClass(c)) {
           candidates.add(c);
@@ -103,11 +133,7 @@ public final class AgentBuilders {
    * as the demo), Byte Buddy's, reflection accessors, JDK proxies, lambdas and synthetic types.
    */
   public static ElementMatcher.Junction<TypeDescription> ignoredTypes() {
-    return nameStartsWith("dev.perfmon.agent.")
-        .or(nameStartsWith("dev.perfmon.bootstrap."))
-        .or(nameStartsWith("dev.perfmon.config."))
-        .or(nameStartsWith("dev.perfmon.instrumentation."))
-        .or(nameStartsWith("dev.perfmon.shaded."))
+    return new AgentOwnTypes()
         .or(nameStartsWith("net.bytebuddy."))
         .or(nameStartsWith("jdk.proxy"))
         .or(nameStartsWith("com.sun.proxy."))
