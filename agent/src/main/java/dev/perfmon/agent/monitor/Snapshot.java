@@ -38,6 +38,13 @@ public record Snapshot(
    * @param overflowed whether the max-operations cap was reached
    * @param suppressedErrors advice failures suppressed so far
    * @param snapshotMillis time taken to compute the previous snapshot
+   * @param callsRecorded calls recorded in the interval, over all operations
+   * @param costPerCallNanos the calibrated cost of timing and recording one call on this machine,
+   *     or a negative value before the first calibration
+   * @param estimatedOverheadMillis callsRecorded x costPerCallNanos: time application threads
+   *     spent in the agent during the interval (negative when unknown)
+   * @param overheadSharePerThread estimatedOverhead / (interval x live threads): the average share
+   *     of each thread's time spent in the agent (negative when unknown)
    */
   public record Self(
       int operations,
@@ -45,5 +52,9 @@ public record Snapshot(
       boolean overflowed,
       long suppressedErrors,
       double snapshotMillis,
-      long footprintBytes) {}
+      long footprintBytes,
+      long callsRecorded,
+      double costPerCallNanos,
+      double estimatedOverheadMillis,
+      double overheadSharePerThread) {}
 }

@@ -94,6 +94,12 @@ public final class SnapshotJson {
     g.writeNumberField("suppressedErrors", a.suppressedErrors());
     g.writeNumberField("snapshotMs", round(a.snapshotMillis(), 3));
     g.writeNumberField("footprintBytes", a.footprintBytes());
+    g.writeNumberField("callsRecorded", a.callsRecorded());
+    if (a.costPerCallNanos() > 0) {
+      g.writeNumberField("costPerCallNs", round(a.costPerCallNanos(), 1));
+      g.writeNumberField("estimatedOverheadMs", round(a.estimatedOverheadMillis(), 3));
+      g.writeNumberField("overheadSharePerThread", round(a.overheadSharePerThread(), 6));
+    }
     g.writeEndObject();
   }
 

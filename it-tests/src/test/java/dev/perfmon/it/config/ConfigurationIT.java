@@ -62,18 +62,24 @@ class ConfigurationIT {
 
       long previous = 0;
       long intervalSum = 0;
+      long recordedSum = 0;
       List<Long> cumulative = new ArrayList<>();
       for (JsonNode s : snapshots) {
         JsonNode alpha = s.path("operations").path(WORK + ".alpha");
         long count = alpha.path("count").asLong(0);
         assertThat(count).isGreaterThanOrEqualTo(previous);
         intervalSum += alpha.path("interval").path("count").asLong(0);
+        recordedSum += s.path("agent").path("callsRecorded").asLong();
         previous = count;
         cumulative.add(count);
       }
       assertThat(previous).as("final snapshot at shutdown has every call").isEqualTo(calls);
       assertThat(intervalSum).as("interval counts add up to the total").isEqualTo(calls);
       assertThat(out.operation("custom.beta").get("count").asLong()).isEqualTo(calls);
+      assertThat(recordedSum).as("the agent's own call count covers both operations").isEqualTo(2 * calls);
+      JsonNode self = out.lastSnapshot().get("agent");
+      assertThat(self.get("costPerCallNs").asDouble()).as("calibrated on this machine").isBetween(1.0, 10_000.0);
+      assertThat(self.get("overheadSharePerThread").asDouble()).isBetween(0.0, 1.0);
       assertThat(out.operation(WORK + ".gamma")).isNull();
       assertThat(snapshots.get(1).get("intervalMs").asLong()).isBetween(200L, 1500L);
       assertThat(jvm.stderr()).doesNotContain("[WARN]").doesNotContain("[ERROR]");
