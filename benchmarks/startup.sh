@@ -18,7 +18,7 @@ for f in "$agent" "$bench"; do
 done
 
 # 200 patterns that match nothing in the app (100 exact, 100 globs), plus one that matches.
-patterns="bench.target.Hello#greet"
+patterns="bench.app.Hello#greet"
 for i in $(seq 1 100); do patterns="$patterns;com.example.svc$i.OrderService$i#find"; done
 for i in $(seq 1 99); do patterns="$patterns;com.example.repo$i.*Repository#save*"; done
 # An empty jar appended to the boot class path: isolates the cost of losing CDS for application
@@ -26,15 +26,15 @@ for i in $(seq 1 99); do patterns="$patterns;com.example.repo$i.*Repository#save
 mkdir -p "$out/empty" && "${java%java}jar" cf "$out/empty.jar" -C "$out/empty" . 2>/dev/null \
   || (cd "$out/empty" && jar cf "$out/empty.jar" .)
 
-base="$java -Xshare:auto -cp $bench bench.target.Hello"
+base="$java -Xshare:auto -cp $bench bench.app.Hello"
 agentarg="-javaagent:$agent=output.file=$out/s.jsonl,interval=1h"
 declare -a names=("no agent" "empty jar on boot class path" "agent, no methods" "agent, 1 method pattern" "agent, 200 method patterns")
 declare -a cmds=(
   "$base"
-  "$java -Xbootclasspath/a:$out/empty.jar -cp $bench bench.target.Hello"
-  "$java $agentarg -cp $bench bench.target.Hello"
-  "$java $agentarg,methods=bench.target.Hello#greet -cp $bench bench.target.Hello"
-  "$java $agentarg,methods=$patterns -cp $bench bench.target.Hello"
+  "$java -Xbootclasspath/a:$out/empty.jar -cp $bench bench.app.Hello"
+  "$java $agentarg -cp $bench bench.app.Hello"
+  "$java $agentarg,methods=bench.app.Hello#greet -cp $bench bench.app.Hello"
+  "$java $agentarg,methods=$patterns -cp $bench bench.app.Hello"
 )
 echo "$("$java" -version 2>&1 | head -1); $(nproc) cores; $runs runs each"
 if command -v hyperfine >/dev/null; then

@@ -200,8 +200,15 @@ public final class AgentRuntime {
         log.warn("instrumentation module '{}' could not start and is left out: {}", m.name(), t.toString());
       }
     }
+    dev.perfmon.agent.events.GlobTable<Double> samples =
+        new dev.perfmon.agent.events.GlobTable<>(config.prefixed(Keys.SAMPLES));
     MethodInstrumentation methods =
-        new MethodInstrumentation(patterns, config.get(Keys.ANNOTATIONS), registry, coverage);
+        new MethodInstrumentation(
+            patterns,
+            config.get(Keys.ANNOTATIONS),
+            registry,
+            coverage,
+            name -> samples.resolve(name, 1.0));
     builder = methods.install(builder);
     retransformed.set(0);
     transformer = builder.installOn(inst);

@@ -122,7 +122,7 @@ public final class BenchmarkRunner {
         Path out = Files.createTempFile("perfmon-bench", ".jsonl");
         String agentArg =
             "-javaagent:" + agentJar.toAbsolutePath()
-                + "=methods=bench.target.Target#a;bench.target.Target#b,interval=1h,output=file,output.file="
+                + "=methods=bench.app.Target#a;bench.app.Target#b,interval=1h,output=file,output.file="
                 + out.toAbsolutePath();
         collect("tracked", new Runner(options()
             .include(PKG + "CallBenchmark\\.(call|same2|different2)$")
@@ -131,8 +131,8 @@ public final class BenchmarkRunner {
             .build()).run());
         String written = Files.readString(out);
         Files.deleteIfExists(out);
-        if (!written.contains("bench.target.Target")) {
-          throw new IllegalStateException("the agent's output names no bench.target.Target operation:"
+        if (!written.contains("bench.app.Target")) {
+          throw new IllegalStateException("the agent's output names no bench.app.Target operation:"
               + " the methods were not tracked, the 'tracked' figures would be meaningless");
         }
       }
@@ -222,6 +222,7 @@ public final class BenchmarkRunner {
       recorderRow(sb, "thread-confined array increment (floor)", "arrayIncrement", null);
       recorderRow(sb, "OperationRecorder.record", "operationRecorder", "operationRecorder2");
       recorderRow(sb, "HdrHistogram Recorder.recordValue", "hdrRecorder", "hdrRecorder2");
+      recorderRow(sb, "skipped call of a sampled operation (goal ≤ 5 ns)", "sampledOutCall", null);
       sb.append('\n');
     }
     if (scores.containsKey("operationRecorderReadAll")) {

@@ -1,6 +1,6 @@
 package dev.perfmon.benchmarks;
 
-import bench.target.Target;
+import bench.app.Target;
 import dev.perfmon.bootstrap.Buckets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

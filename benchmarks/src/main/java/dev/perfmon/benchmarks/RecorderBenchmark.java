@@ -26,10 +26,19 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class RecorderBenchmark {
 
+  /** Id of the sampled operation installed for {@link #sampledOutCall}. */
+  static final int SAMPLED_ID = 2;
+
   /** One operation's recorders, shared by all benchmark threads. */
   @State(Scope.Benchmark)
   public static class Shared {
     final OperationRecorder recorder = new OperationRecorder(1, "bench");
+    final OperationRecorder sampled = new OperationRecorder(SAMPLED_ID, "bench.sampled");
+
+    {
+      sampled.setSampleRate(0); // every call skipped: the cost of a call sampling leaves out
+      dev.perfmon.bootstrap.Recorders.install(sampled);
+    }
     /** Two significant digits: a bucket width of at most 1 %, like ours (1/64 of a power of two). */
     final Recorder hdr = new Recorder(2);
   }
@@ -64,6 +73,16 @@ public class RecorderBenchmark {
   @Benchmark
   public void operationRecorder(Shared s, Local l) {
     s.recorder.record(l.next(), false);
+  }
+
+  /**
+   * What woven code does for a call of a sampled operation that the sampler skips: the decision at
+   * entry (no clock read) and the count at exit.
+   */
+  @Benchmark
+  public void sampledOutCall(Shared s) {
+    long start = dev.perfmon.bootstrap.PerfMon.sampleStart(SAMPLED_ID);
+    dev.perfmon.bootstrap.PerfMon.recordSampled(SAMPLED_ID, start, null);
   }
 
   @Benchmark

@@ -91,6 +91,66 @@ public final class OperationRecorder {
     return slowNanos;
   }
 
+  /** Sampling: out of {@link #SAMPLE_SCALE}, how many calls are timed; see {@link #sampleThreshold}. */
+  public static final int SAMPLE_SCALE = 1 << 24;
+
+  private volatile int sampleThreshold = SAMPLE_SCALE;
+
+  /** Times only this share (0..1) of the calls; the others are counted without clock reads. */
+  public void setSampleRate(double rate) {
+    double r = Math.max(0, Math.min(1, rate));
+    this.sampleThreshold = r >= 1 ? SAMPLE_SCALE : (int) Math.round(r * SAMPLE_SCALE);
+  }
+
+  public double sampleRate() {
+    return (double) sampleThreshold / SAMPLE_SCALE;
+  }
+
+  /**
+   * The sampling threshold: a call is timed when a uniformly random value in
+   * [0, {@link #SAMPLE_SCALE}) is below it. {@code SAMPLE_SCALE} means every call.
+   */
+  public int sampleThreshold() {
+    return sampleThreshold;
+  }
+
+  /**
+   * Counts a call that sampling chose not to time: it adds to the call and error counts only,
+   * never to the durations. Allocation-free, lock-free, same lanes as {@link #record}.
+   */
+  public void recordSkipped(boolean error) {
+    Thread t = Thread.currentThread();
+    int home = (int) t.getId();
+    Stripe s = lanes[home & (LANE_COUNT - 1)];
+    if (s != null && s.owner == t) {
+      s.skippedOwned(error);
+      return;
+    }
+    for (int k = 1; k < PROBES; k++) {
+      s = (Stripe) LANES.getAcquire(lanes, (home + k) & (LANE_COUNT - 1));
+      if (s != null && s.owner == t) {
+        s.skippedOwned(error);
+        return;
+      }
+    }
+    shared.skippedShared(error);
+  }
+
+  /**
+   * Adds the counts of skipped (sampled-out) calls to {@code into} = {calls, errors}. Single
+   * reader only, like {@link #readInto}.
+   */
+  public void readSkipped(long[] into) {
+    for (int i = 0; i < LANE_COUNT; i++) {
+      Stripe s = (Stripe) LANES.getAcquire(lanes, i);
+      if (s != null) {
+        s.readSkipped(into);
+      }
+    }
+    shared.readSkipped(into);
+    retired.readSkipped(into);
+  }
+
   /**
    * Records one finished call. Allocation-free apart from a stripe's first use of a histogram page
    * and a thread's first call on this operation. Never throws for any input.
@@ -198,6 +258,8 @@ public final class OperationRecorder {
     private static final VarHandle ERRORS;
     private static final VarHandle MIN;
     private static final VarHandle MAX;
+    private static final VarHandle SKIPPED;
+    private static final VarHandle SKIPPED_ERRORS;
 
     static {
       try {
@@ -206,6 +268,8 @@ public final class OperationRecorder {
         ERRORS = l.findVarHandle(Stripe.class, "errors", long.class);
         MIN = l.findVarHandle(Stripe.class, "min", long.class);
         MAX = l.findVarHandle(Stripe.class, "max", long.class);
+        SKIPPED = l.findVarHandle(Stripe.class, "skipped", long.class);
+        SKIPPED_ERRORS = l.findVarHandle(Stripe.class, "skippedErrors", long.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -218,6 +282,8 @@ public final class OperationRecorder {
     long errors;
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
+    long skipped;
+    long skippedErrors;
     long p11, p12, p13, p14, p15, p16, p17;
 
     Stripe(Thread owner) {
@@ -246,6 +312,27 @@ public final class OperationRecorder {
         // Release: a reader that sees this error also sees the bucket increment above.
         ERRORS.setRelease(this, errors + 1);
       }
+    }
+
+    /** Single-writer count of a call that was not timed. */
+    void skippedOwned(boolean error) {
+      SKIPPED.setOpaque(this, skipped + 1);
+      if (error) {
+        SKIPPED_ERRORS.setRelease(this, skippedErrors + 1);
+      }
+    }
+
+    void skippedShared(boolean error) {
+      SKIPPED.getAndAdd(this, 1L);
+      if (error) {
+        SKIPPED_ERRORS.getAndAdd(this, 1L);
+      }
+    }
+
+    void readSkipped(long[] into) {
+      long e = (long) SKIPPED_ERRORS.getAcquire(this);
+      into[0] += (long) SKIPPED.getOpaque(this);
+      into[1] += e;
     }
 
     /** Multi-writer path. */
@@ -314,6 +401,8 @@ public final class OperationRecorder {
       }
       SUM.setOpaque(target, target.sum + sum);
       ERRORS.setRelease(target, target.errors + errors);
+      SKIPPED.setOpaque(target, target.skipped + skipped);
+      SKIPPED_ERRORS.setRelease(target, target.skippedErrors + skippedErrors);
       if (min < target.min) {
         MIN.setOpaque(target, min);
       }

@@ -24,6 +24,39 @@ public final class PerfMon {
     }
   }
 
+  /** Returned by {@link #sampleStart} for a call that sampling does not time. */
+  public static final long NOT_SAMPLED = Long.MIN_VALUE;
+
+  /**
+   * Start of a call of a sampled operation: {@link System#nanoTime()} when this call is to be
+   * timed, else {@link #NOT_SAMPLED} without reading the clock. The choice is random (per-thread
+   * generator), so the timed calls are an unbiased share of all calls.
+   */
+  public static long sampleStart(int id) {
+    OperationRecorder r = Recorders.get(id);
+    if (r != null
+        && (java.util.concurrent.ThreadLocalRandom.current().nextInt() & (OperationRecorder.SAMPLE_SCALE - 1))
+            >= r.sampleThreshold()) {
+      return NOT_SAMPLED;
+    }
+    return System.nanoTime();
+  }
+
+  /**
+   * End of a call of a sampled operation: records it with its duration when {@code start} came
+   * from the clock, else only counts it (and its error).
+   */
+  public static void recordSampled(int id, long start, Throwable thrown) {
+    if (start == NOT_SAMPLED) {
+      OperationRecorder r = Recorders.get(id);
+      if (r != null) {
+        r.recordSkipped(thrown != null);
+      }
+    } else {
+      record(id, start, thrown);
+    }
+  }
+
   /** Records a call of operation {@code id} with a known duration. */
   public static void recordNanos(int id, long nanos, boolean error) {
     OperationRecorder r = Recorders.get(id);

@@ -20,13 +20,13 @@ import java.util.Map;
  * <p>Immutable and thread-safe. Resolution is linear in the number of globs; callers cache the
  * result per operation.
  */
-final class GlobTable<T> {
+public final class GlobTable<T> {
   private record Entry<T>(String glob, T value, boolean literal, int literalChars) {}
 
   private final List<Entry<T>> entries;
 
   /** @param byGlob glob to value, iterated in glob order (e.g. {@code AgentConfig.prefixed}) */
-  GlobTable(Map<String, T> byGlob) {
+  public GlobTable(Map<String, T> byGlob) {
     List<Entry<T>> list = new ArrayList<>();
     for (Map.Entry<String, T> e : byGlob.entrySet()) {
       String g = e.getKey();
@@ -47,7 +47,7 @@ final class GlobTable<T> {
   }
 
   /** The value of the most specific glob matching {@code name}, or {@code fallback}. */
-  T resolve(String name, T fallback) {
+  public T resolve(String name, T fallback) {
     Entry<T> best = best(name);
     return best == null ? fallback : best.value;
   }

@@ -17,6 +17,9 @@ import dev.perfmon.bootstrap.Buckets;
  * @param extraPercentiles further percentiles computed on request (e.g. a budget's {@code
  *     budget.percentile}), never null
  * @param extraValues their values, in nanoseconds, same order
+ * @param sampled the calls that were timed: equal to {@code count} unless the operation is sampled
+ *     ({@code sample.<glob>}), in which case the durations, average and percentiles describe the
+ *     timed calls only while {@code count} and {@code errors} still cover every call
  */
 public record Distribution(
     long count,
@@ -26,13 +29,31 @@ public record Distribution(
     long maxNanos,
     double[] percentiles,
     double[] extraPercentiles,
-    double[] extraValues) {
+    double[] extraValues,
+    long sampled) {
 
   private static final double[] NONE = new double[0];
 
   public Distribution(
       long count, long errors, long sumNanos, long minNanos, long maxNanos, double[] percentiles) {
-    this(count, errors, sumNanos, minNanos, maxNanos, percentiles, NONE, NONE);
+    this(count, errors, sumNanos, minNanos, maxNanos, percentiles, NONE, NONE, count);
+  }
+
+  /** This distribution plus calls that were counted but not timed (sampling skipped them). */
+  public Distribution withSkipped(long skipped, long skippedErrors) {
+    if (skipped <= 0) {
+      return this;
+    }
+    return new Distribution(
+        count + skipped,
+        errors + Math.max(0, Math.min(skippedErrors, skipped)),
+        sumNanos,
+        minNanos,
+        maxNanos,
+        percentiles,
+        extraPercentiles,
+        extraValues,
+        sampled);
   }
 
   /** The percentiles every snapshot reports: p50, p90, p95, p99, p999. */
@@ -44,8 +65,9 @@ public record Distribution(
     return count - errors;
   }
 
+  /** Average duration of the timed calls. */
   public double avgNanos() {
-    return count == 0 ? 0 : (double) sumNanos / count;
+    return sampled == 0 ? 0 : (double) sumNanos / sampled;
   }
 
   /**
@@ -126,7 +148,7 @@ public record Distribution(
     }
     if (total == 0) {
       return new Distribution(
-          0, 0, 0, 0, 0, new double[PERCENTILES.length], extra, new double[extra.length]);
+          0, 0, 0, 0, 0, new double[PERCENTILES.length], extra, new double[extra.length], 0);
     }
     long lo = Buckets.lowerBound(first);
     long hi = Buckets.lowerBound(last) + Buckets.width(last) - 1;
@@ -143,6 +165,6 @@ public record Distribution(
     for (int k = 0; k < e.length; k++) {
       e[k] = valueAt(counts, total, extra[k], mn, mx);
     }
-    return new Distribution(total, Math.min(errors, total), sum, mn, mx, p, extra, e);
+    return new Distribution(total, Math.min(errors, total), sum, mn, mx, p, extra, e, total);
   }
 }

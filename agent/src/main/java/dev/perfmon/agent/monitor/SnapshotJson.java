@@ -108,6 +108,9 @@ public final class SnapshotJson {
     g.writeNumberField("count", d.count());
     g.writeNumberField("successCount", d.successes());
     g.writeNumberField("errorCount", d.errors());
+    if (d.sampled() != d.count()) {
+      g.writeNumberField("sampledCount", d.sampled());
+    }
     g.writeNumberField("avgDuration", millis(d.avgNanos()));
     g.writeNumberField("minDuration", millis(d.minNanos()));
     g.writeNumberField("maxDuration", millis(d.maxNanos()));

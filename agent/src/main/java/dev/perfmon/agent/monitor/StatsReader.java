@@ -16,6 +16,9 @@ final class StatsReader {
   private final OperationRecorder recorder;
   private final long[][] prevPages = new long[Buckets.PAGES][];
   private long prevErrors;
+  private long prevSkipped;
+  private long prevSkippedErrors;
+  private final long[] skipped = new long[2];
   private long prevSum;
 
   StatsReader(OperationRecorder recorder) {
@@ -77,6 +80,16 @@ final class StatsReader {
             extra);
     prevErrors = errors;
     prevSum = sum;
+    // Calls that sampling counted without timing (sample.<glob>).
+    skipped[0] = 0;
+    skipped[1] = 0;
+    recorder.readSkipped(skipped);
+    if (skipped[0] != 0) {
+      cumulative = cumulative.withSkipped(skipped[0], skipped[1]);
+      interval = interval.withSkipped(skipped[0] - prevSkipped, skipped[1] - prevSkippedErrors);
+      prevSkipped = skipped[0];
+      prevSkippedErrors = skipped[1];
+    }
     return new Reading(cumulative, interval);
   }
 }

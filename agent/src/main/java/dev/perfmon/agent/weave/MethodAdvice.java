@@ -26,6 +26,26 @@ public final class MethodAdvice {
   }
 
   /**
+   * For operations sampled with {@code sample.<glob>}: a call that the sampler skips reads no
+   * clock; it is only counted (with its error, if it throws) when it ends.
+   */
+  @SuppressWarnings("unused")
+  public static final class Sampled {
+    private Sampled() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static long enter(@OperationId int id) {
+      return PerfMon.sampleStart(id);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(
+        @OperationId int id, @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
+      PerfMon.recordSampled(id, start, thrown);
+    }
+  }
+
+  /**
    * Constructors cannot have exit advice that catches (the object may be uninitialised), so a
    * constructor that throws is not recorded; every constructor that completes is.
    */

@@ -30,26 +30,51 @@ public final class MethodInstrumentation {
   private final List<String> annotations;
   private final Operations operations;
   private final Coverage coverage;
+  private final java.util.function.ToDoubleFunction<String> sampleRates;
   private final Advice methodAdvice;
+  private final Advice sampledAdvice;
   private final Advice constructorAdvice;
 
   /** What chose a method: the pattern (or annotation) and the operation name. */
   record Match(String source, String operation) {}
 
+  /**
+   * @param sampleRates the share of calls to time per operation name ({@code sample.<glob>}); 1
+   *     for operations that are not sampled
+   */
   public MethodInstrumentation(
-      List<MethodPattern> patterns, List<String> annotations, Operations operations, Coverage coverage) {
+      List<MethodPattern> patterns,
+      List<String> annotations,
+      Operations operations,
+      Coverage coverage,
+      java.util.function.ToDoubleFunction<String> sampleRates) {
     this.patterns = List.copyOf(patterns);
     this.annotations = List.copyOf(annotations);
     this.operations = operations;
     this.coverage = coverage;
+    this.sampleRates = sampleRates;
     Advice.WithCustomMapping mapping =
         AdviceSupport.withOperationIds(
             (type, method) -> {
               Match m = match(type, method);
-              return operations.idOf(m == null ? Operations.OVERFLOW : m.operation());
+              if (m == null) {
+                return operations.idOf(Operations.OVERFLOW);
+              }
+              int id = operations.idOf(m.operation());
+              double rate = sampleRates.applyAsDouble(m.operation());
+              if (rate < 1) {
+                dev.perfmon.bootstrap.OperationRecorder r = dev.perfmon.bootstrap.Recorders.get(id);
+                if (r != null) {
+                  r.setSampleRate(rate);
+                }
+                operations.describe(id, "sampleRate", Double.toString(rate));
+              }
+              return id;
             });
     this.methodAdvice =
         mapping.to(MethodAdvice.class).withExceptionHandler(AdviceSupport.exceptionHandler());
+    this.sampledAdvice =
+        mapping.to(MethodAdvice.Sampled.class).withExceptionHandler(AdviceSupport.exceptionHandler());
     this.constructorAdvice =
         mapping
             .to(MethodAdvice.ForConstructor.class)
@@ -75,6 +100,7 @@ public final class MethodInstrumentation {
       net.bytebuddy.utility.JavaModule module,
       java.security.ProtectionDomain domain) {
     boolean methods = false;
+    boolean sampled = false;
     boolean constructors = false;
     for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
       Match match = match(type, m);
@@ -82,6 +108,8 @@ public final class MethodInstrumentation {
         coverage.matched(match.source(), type.getName(), m.getInternalName());
         if (m.isConstructor()) {
           constructors = true;
+        } else if (isSampled(match)) {
+          sampled = true;
         } else {
           methods = true;
         }
@@ -89,12 +117,23 @@ public final class MethodInstrumentation {
     }
     ElementMatcher<MethodDescription> selected = md -> match(type, md) != null;
     if (methods) {
-      builder = builder.visit(methodAdvice.on(md -> md.isMethod() && selected.matches(md)));
+      builder =
+          builder.visit(
+              methodAdvice.on(md -> md.isMethod() && selected.matches(md) && !isSampled(match(type, md))));
+    }
+    if (sampled) {
+      builder =
+          builder.visit(
+              sampledAdvice.on(md -> md.isMethod() && selected.matches(md) && isSampled(match(type, md))));
     }
     if (constructors) {
       builder = builder.visit(constructorAdvice.on(md -> md.isConstructor() && selected.matches(md)));
     }
     return builder;
+  }
+
+  private boolean isSampled(Match m) {
+    return m != null && sampleRates.applyAsDouble(m.operation()) < 1;
   }
 
   ElementMatcher<TypeDescription> typeMatcher() {

@@ -166,6 +166,31 @@ class ConfigurationIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
+  void samplingCountsEveryCallAndTimesAShare(Jdk jdk) throws Exception {
+    Path dir = ForkedJvm.workDir("sampling-" + jdk.name());
+    try (ForkedJvm.Running jvm =
+        ForkedJvm.builder(jdk)
+            .mainClass(LoopApp.class)
+            .workDir(dir)
+            .agent("methods=" + WORK + "#alpha;" + WORK + "#beta,sample." + WORK + ".alpha=0.1,output.file=out.jsonl")
+            .args("1000")
+            .start()) {
+      assertThat(jvm.waitForExit(Duration.ofSeconds(60))).as(jvm.describe()).isZero();
+      long calls = calls(jvm);
+      AgentOutput out = AgentOutput.read(dir.resolve("out.jsonl"));
+      JsonNode alpha = out.operation(WORK + ".alpha");
+      assertThat(alpha.get("count").asLong()).as("every call counted").isEqualTo(calls);
+      long timed = alpha.get("sampledCount").asLong();
+      assertThat(timed).as("about 10%% of %d calls timed", calls).isBetween(calls / 20, calls / 5);
+      assertThat(alpha.get("metadata").get("sampleRate").asText()).isEqualTo("0.1");
+      JsonNode beta = out.operation(WORK + ".beta");
+      assertThat(beta.get("count").asLong()).isEqualTo(calls);
+      assertThat(beta.has("sampledCount")).as("not sampled").isFalse();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
   void disabledAgentWritesNothing(Jdk jdk) throws Exception {
     Path dir = ForkedJvm.workDir("disabled-" + jdk.name());
     try (ForkedJvm.Running jvm =
