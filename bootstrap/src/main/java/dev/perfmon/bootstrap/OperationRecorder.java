@@ -114,6 +114,20 @@ public final class OperationRecorder {
     return sampleThreshold;
   }
 
+  /** Counts the error of a call already counted by {@link #recordSkipped(boolean)}. */
+  public void recordSkippedError() {
+    Thread t = Thread.currentThread();
+    int home = (int) t.getId();
+    for (int k = 0; k < PROBES; k++) {
+      Stripe s = (Stripe) LANES.getAcquire(lanes, (home + k) & (LANE_COUNT - 1));
+      if (s != null && s.owner == t) {
+        s.skippedErrorOwned();
+        return;
+      }
+    }
+    shared.skippedErrorShared();
+  }
+
   /**
    * Counts a call that sampling chose not to time: it adds to the call and error counts only,
    * never to the durations. Allocation-free, lock-free, same lanes as {@link #record}.
@@ -320,6 +334,14 @@ public final class OperationRecorder {
       if (error) {
         SKIPPED_ERRORS.setRelease(this, skippedErrors + 1);
       }
+    }
+
+    void skippedErrorOwned() {
+      SKIPPED_ERRORS.setRelease(this, skippedErrors + 1);
+    }
+
+    void skippedErrorShared() {
+      SKIPPED_ERRORS.getAndAdd(this, 1L);
     }
 
     void skippedShared(boolean error) {

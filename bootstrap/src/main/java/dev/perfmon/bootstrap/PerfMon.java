@@ -29,14 +29,16 @@ public final class PerfMon {
 
   /**
    * Start of a call of a sampled operation: {@link System#nanoTime()} when this call is to be
-   * timed, else {@link #NOT_SAMPLED} without reading the clock. The choice is random (per-thread
-   * generator), so the timed calls are an unbiased share of all calls.
+   * timed; else the call is counted right here and {@link #NOT_SAMPLED} is returned without
+   * reading the clock. The choice is random (per-thread generator), so the timed calls are an
+   * unbiased share of all calls.
    */
   public static long sampleStart(int id) {
     OperationRecorder r = Recorders.get(id);
     if (r != null
         && (java.util.concurrent.ThreadLocalRandom.current().nextInt() & (OperationRecorder.SAMPLE_SCALE - 1))
             >= r.sampleThreshold()) {
+      r.recordSkipped(false);
       return NOT_SAMPLED;
     }
     return System.nanoTime();
@@ -44,16 +46,16 @@ public final class PerfMon {
 
   /**
    * End of a call of a sampled operation: records it with its duration when {@code start} came
-   * from the clock, else only counts it (and its error).
+   * from the clock; a skipped call was counted at its start and only its error remains to count.
    */
   public static void recordSampled(int id, long start, Throwable thrown) {
-    if (start == NOT_SAMPLED) {
+    if (start != NOT_SAMPLED) {
+      record(id, start, thrown);
+    } else if (thrown != null) {
       OperationRecorder r = Recorders.get(id);
       if (r != null) {
-        r.recordSkipped(thrown != null);
+        r.recordSkippedError();
       }
-    } else {
-      record(id, start, thrown);
     }
   }
 
