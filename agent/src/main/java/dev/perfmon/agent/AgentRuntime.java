@@ -177,17 +177,7 @@ public final class AgentRuntime {
 
   private void install(List<InstrumentationModule> enabled, List<MethodPattern> patterns) {
     AgentContext context =
-        new AgentContext() {
-          @Override
-          public AgentConfig config() {
-            return config;
-          }
-
-          @Override
-          public Operations operations() {
-            return registry;
-          }
-        };
+        AgentContext.of(config, registry);
     AgentBuilder builder = AgentBuilders.base(new ErrorListener());
     ClassLoader adviceLoader = AgentRuntime.class.getClassLoader();
     modules = new ArrayList<>();

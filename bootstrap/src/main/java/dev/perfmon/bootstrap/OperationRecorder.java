@@ -114,6 +114,42 @@ public final class OperationRecorder {
     return sampleThreshold;
   }
 
+  /**
+   * The sampling decision for one call of a sampled operation: true when the call is to be timed
+   * (and then recorded with {@link #record}); false when it is not, in which case it has been
+   * counted here already (its error, if any, is added with {@link #recordSkippedError()}). The
+   * owner of a lane draws from a per-lane xorshift generator, so a skipped call costs a lane
+   * look-up, a few arithmetic operations and one plain store.
+   */
+  public boolean sampleCall() {
+    int threshold = sampleThreshold;
+    Thread t = Thread.currentThread();
+    int home = (int) t.getId();
+    Stripe s = lanes[home & (LANE_COUNT - 1)];
+    if (s != null && s.owner == t) {
+      return s.sampleOwned(threshold);
+    }
+    for (int k = 0; k < PROBES; k++) {
+      int lane = (home + k) & (LANE_COUNT - 1);
+      s = (Stripe) LANES.getAcquire(lanes, lane);
+      if (s == null) {
+        Stripe mine = new Stripe(t);
+        if (LANES.compareAndSet(lanes, lane, (Stripe) null, mine)) {
+          return mine.sampleOwned(threshold);
+        }
+        s = (Stripe) LANES.getAcquire(lanes, lane);
+      }
+      if (s != null && s.owner == t) {
+        return s.sampleOwned(threshold);
+      }
+    }
+    if ((java.util.concurrent.ThreadLocalRandom.current().nextInt() & (SAMPLE_SCALE - 1)) < threshold) {
+      return true;
+    }
+    shared.skippedShared(false);
+    return false;
+  }
+
   /** Counts the error of a call already counted by {@link #recordSkipped(boolean)}. */
   public void recordSkippedError() {
     Thread t = Thread.currentThread();
@@ -298,10 +334,27 @@ public final class OperationRecorder {
     long max = Long.MIN_VALUE;
     long skipped;
     long skippedErrors;
+    /** The owner's sampling generator (xorshift32); never 0. */
+    int rng;
     long p11, p12, p13, p14, p15, p16, p17;
 
     Stripe(Thread owner) {
       this.owner = owner;
+      this.rng = (System.identityHashCode(this) * 0x9E3779B9) | 1;
+    }
+
+    /** Single-writer sampling decision; counts the call when it is not to be timed. */
+    boolean sampleOwned(int threshold) {
+      int x = rng;
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      rng = x;
+      if ((x & (SAMPLE_SCALE - 1)) < threshold) {
+        return true;
+      }
+      SKIPPED.setOpaque(this, skipped + 1);
+      return false;
     }
 
     /** Single-writer path: only {@link #owner} calls this. */

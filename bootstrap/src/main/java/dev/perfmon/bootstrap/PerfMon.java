@@ -30,18 +30,12 @@ public final class PerfMon {
   /**
    * Start of a call of a sampled operation: {@link System#nanoTime()} when this call is to be
    * timed; else the call is counted right here and {@link #NOT_SAMPLED} is returned without
-   * reading the clock. The choice is random (per-thread generator), so the timed calls are an
+   * reading the clock. The choice is random (a generator per recorder lane, see {@link OperationRecorder#sampleCall()}), so the timed calls are an
    * unbiased share of all calls.
    */
   public static long sampleStart(int id) {
     OperationRecorder r = Recorders.get(id);
-    if (r != null
-        && (java.util.concurrent.ThreadLocalRandom.current().nextInt() & (OperationRecorder.SAMPLE_SCALE - 1))
-            >= r.sampleThreshold()) {
-      r.recordSkipped(false);
-      return NOT_SAMPLED;
-    }
-    return System.nanoTime();
+    return r == null || r.sampleCall() ? System.nanoTime() : NOT_SAMPLED;
   }
 
   /**

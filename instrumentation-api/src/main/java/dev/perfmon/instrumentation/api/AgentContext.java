@@ -9,4 +9,19 @@ public interface AgentContext {
 
   /** The operation registry (ids for names, with the max-operations cap applied). */
   Operations operations();
+
+  /** A context of fixed parts (the agent's, and in-process tests'). */
+  static AgentContext of(AgentConfig config, Operations operations) {
+    return new AgentContext() {
+      @Override
+      public AgentConfig config() {
+        return config;
+      }
+
+      @Override
+      public Operations operations() {
+        return operations;
+      }
+    };
+  }
 }

@@ -7,7 +7,6 @@ import dev.perfmon.config.AgentConfig;
 import dev.perfmon.instrumentation.api.AgentBuilders;
 import dev.perfmon.instrumentation.api.AgentContext;
 import dev.perfmon.instrumentation.api.OperationRegistry;
-import dev.perfmon.instrumentation.api.Operations;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -75,17 +74,7 @@ final class InProcessAgent {
   }
 
   AgentContext context() {
-    return new AgentContext() {
-      @Override
-      public AgentConfig config() {
-        return AgentConfig.defaults();
-      }
-
-      @Override
-      public Operations operations() {
-        return registry;
-      }
-    };
+    return AgentContext.of(AgentConfig.defaults(), registry);
   }
 
   /** Calls recorded so far under {@code name} (0 when the operation does not exist). */

@@ -29,17 +29,7 @@ class ServletInstrumentationModuleTest {
     AgentConfig config = ConfigLoader.load(null, systemProperties, Map.of(), null);
     assertThat(config.problems()).isEmpty();
     module.start(
-        new AgentContext() {
-          @Override
-          public AgentConfig config() {
-            return config;
-          }
-
-          @Override
-          public Operations operations() {
-            return registry;
-          }
-        });
+        AgentContext.of(config, registry));
   }
 
   private Map<String, Long> counters(String name) {

@@ -11,7 +11,6 @@ import dev.perfmon.config.AgentConfig;
 import dev.perfmon.instrumentation.api.AgentBuilders;
 import dev.perfmon.instrumentation.api.AgentContext;
 import dev.perfmon.instrumentation.api.OperationRegistry;
-import dev.perfmon.instrumentation.api.Operations;
 import jakarta.servlet.http.HttpServlet;
 import java.lang.instrument.Instrumentation;
 import java.net.URI;
@@ -72,17 +71,7 @@ class TomcatServletForkedTest {
   static void start() throws Exception {
     instrumentation = ByteBuddyAgent.install();
     MODULE.start(
-        new AgentContext() {
-          @Override
-          public AgentConfig config() {
-            return AgentConfig.defaults();
-          }
-
-          @Override
-          public Operations operations() {
-            return REGISTRY;
-          }
-        });
+        AgentContext.of(AgentConfig.defaults(), REGISTRY));
     AgentBuilder.Listener listener =
         new AgentBuilder.Listener.Adapter() {
           @Override
