@@ -180,6 +180,104 @@ class AttachIT {
     return Jdk.all();
   }
 
+  /**
+   * A JVM in its own mount and pid namespaces, with a private /tmp, like a container: the JDK's own
+   * attach client cannot find its socket; ours goes through /proc/<pid>/root/tmp and the pid the
+   * JVM has inside its namespace.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void attachToAJvmInItsOwnMountAndPidNamespace(Jdk jdk) throws Exception {
+    assumeRoot();
+    Path dir = ForkedJvm.workDir("attach-ns-" + jdk.name());
+    try (ForkedJvm.Running target =
+        ForkedJvm.builder(jdk)
+            .launcher(
+                "unshare", "--pid", "--fork", "--mount", "--propagation", "private",
+                "sh", "-c", "mount -t tmpfs perfmon-it /tmp && exec \"$0\" \"$@\"")
+            .mainClass(AttachTarget.class)
+            .workDir(dir)
+            .args("120")
+            .start()) {
+      target.awaitStdout("TICK", Duration.ofSeconds(30));
+      long pid = target.javaPid();
+      assertThat(Files.readString(Path.of("/proc/" + pid + "/status"))).as("own pid namespace").containsPattern("NSpid:\\s+" + pid + "\\s+1");
+      assertThat(Files.exists(Path.of("/tmp/.java_pid" + pid))).isFalse();
+      Path out = dir.resolve("ns.jsonl");
+      Cli attach = cli(jdk, "attach", Long.toString(pid), "methods=" + CALC + "#work", "interval=300ms", "output.file=" + out);
+      assertThat(attach.code()).as(attach.toString()).isZero();
+      AgentOutput o = AgentOutput.await(out, x -> x.snapshots().size() >= 2 && x.operation(CALC + ".work") != null, Duration.ofSeconds(30));
+      assertThat(o.operation(CALC + ".work").get("count").asLong()).isPositive();
+      Cli status = cli(jdk, "status", Long.toString(pid));
+      assertThat(status.out()).contains("attached");
+      Cli detach = cli(jdk, "detach", Long.toString(pid));
+      assertThat(detach.code()).as(detach.toString()).isZero();
+      assertThat(target.stdout()).doesNotContain("MISMATCH");
+    }
+  }
+
+  /** A JVM of another user (nobody), attached to by root: the JVM accepts root as a peer. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void attachAsRootToAJvmOfAnotherUser(Jdk jdk) throws Exception {
+    assumeRoot();
+    // The other user cannot read this build's class path: give it a copy of the target's classes.
+    Path base = Files.createTempDirectory(Path.of("/tmp"), "perfmon-it-user-");
+    Path classes = base.resolve("classes/example/attach");
+    Files.createDirectories(classes);
+    Path compiled = Path.of(AttachTarget.class.getProtectionDomain().getCodeSource().getLocation().toURI()).resolve("example/attach");
+    try (java.util.stream.Stream<Path> files = Files.list(compiled)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.copy(f, classes.resolve(f.getFileName()));
+      }
+    }
+    Path dir = base.resolve("work");
+    Files.createDirectories(dir);
+    for (Path p : List.of(base, base.resolve("classes"), base.resolve("classes/example"), classes, dir)) {
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    }
+    try (ForkedJvm.Running target =
+        ForkedJvm.builder(jdk)
+            .launcher("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+            .mainClass(AttachTarget.class.getName())
+            .classpath(base.resolve("classes"))
+            .workDir(dir)
+            .args("120")
+            .start()) {
+      target.awaitStdout("TICK", Duration.ofSeconds(30));
+      long pid = target.javaPid();
+      assertThat(Files.readString(Path.of("/proc/" + pid + "/status"))).containsPattern("Uid:\\s+65534");
+      Path out = dir.resolve("user.jsonl");
+      Cli attach = cli(jdk, "attach", Long.toString(pid), "methods=" + CALC + "#work", "interval=300ms", "output.file=" + out);
+      assertThat(attach.code()).as(attach.toString()).isZero();
+      AgentOutput o = AgentOutput.await(out, x -> x.snapshots().size() >= 2 && x.operation(CALC + ".work") != null, Duration.ofSeconds(30));
+      assertThat(o.operation(CALC + ".work").get("count").asLong()).isPositive();
+      Cli detach = cli(jdk, "detach", Long.toString(pid));
+      assertThat(detach.code()).as(detach.toString()).isZero();
+    }
+  }
+
+  @Test
+  void aBadValueInTheAttachOptionsIsReportedBackAndTheRestApplies() throws Exception {
+    Jdk jdk = Jdk.all().get(0);
+    Path dir = ForkedJvm.workDir("attach-bad");
+    try (ForkedJvm.Running target = startTarget(jdk, dir)) {
+      Path out = dir.resolve("bad.jsonl");
+      Cli attach = cli(jdk, "attach", Long.toString(target.pid()), "methods=" + CALC + "#work", "interval=fast", "output.file=" + out);
+      assertThat(attach.code()).as(attach.toString()).isZero();
+      assertThat(attach.err()).contains("invalid value 'fast' for key 'interval'");
+      assertThat(target.stderr()).contains("invalid value 'fast' for key 'interval'");
+      Cli detach = cli(jdk, "detach", Long.toString(target.pid()));
+      assertThat(detach.code()).isZero();
+      assertThat(AgentOutput.read(out).operation(CALC + ".work").get("count").asLong()).isPositive();
+    }
+  }
+
+  private static void assumeRoot() throws Exception {
+    boolean root = Files.readString(Path.of("/proc/self/status")).matches("(?s).*\\nUid:\\s+0\\s.*");
+    org.junit.jupiter.api.Assumptions.assumeTrue(root, "needs root (as in CI): namespaces and another user's JVM");
+  }
+
   @Test
   void errorPathsSayWhatToDo() throws Exception {
     Jdk jdk = Jdk.all().get(0);

@@ -61,6 +61,7 @@ public final class ForkedJvm {
     private boolean withAgent;
     private Path workDir;
     private final java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+    private final List<String> launcher = new ArrayList<>();
 
     private Builder(Jdk jdk) {
       this.jdk = jdk;
@@ -116,6 +117,16 @@ public final class ForkedJvm {
       return this;
     }
 
+    /**
+     * Runs the java command through a launcher, e.g. {@code setpriv --reuid=65534 ...} or
+     * {@code unshare ...}; the launcher must end up exec'ing the java command (see {@link
+     * Running#javaPid()}).
+     */
+    public Builder launcher(String... command) {
+      launcher.addAll(List.of(command));
+      return this;
+    }
+
     /** Sets an environment variable of the JVM (PERFMON_* of this process are never inherited). */
     public Builder env(String name, String value) {
       env.put(name, value);
@@ -129,7 +140,7 @@ public final class ForkedJvm {
 
     public Running start() throws IOException {
       Path dir = workDir != null ? workDir : ForkedJvm.workDir("jvm");
-      List<String> cmd = new ArrayList<>();
+      List<String> cmd = new ArrayList<>(launcher);
       cmd.add(jdk.java().toString());
       cmd.add("-Xmx256m");
       if (withAgent) {
@@ -176,6 +187,21 @@ public final class ForkedJvm {
 
     public long pid() {
       return process.pid();
+    }
+
+    /**
+     * The pid of the java process itself: the started process, or, when a launcher forked it (as
+     * {@code unshare --fork} does), its java descendant.
+     */
+    public long javaPid() {
+      if (process.info().command().map(c -> c.endsWith("/java")).orElse(false)) {
+        return process.pid();
+      }
+      return process.descendants()
+          .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+          .map(ProcessHandle::pid)
+          .findFirst()
+          .orElse(process.pid());
     }
 
     public Path dir() {
@@ -233,6 +259,8 @@ public final class ForkedJvm {
 
     @Override
     public void close() {
+      // A launcher may have forked the JVM (unshare --fork): stop the descendants too.
+      process.descendants().forEach(ProcessHandle::destroy);
       if (process.isAlive()) {
         process.destroy();
         try {
