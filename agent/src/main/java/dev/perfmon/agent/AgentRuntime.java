@@ -77,6 +77,8 @@ public final class AgentRuntime {
   private volatile int generation;
   private volatile String lastChange = "";
   private volatile long lastChangeMillis;
+  /** Start-up phase timer (debug log); a throwaway one after start-up. */
+  private Stopwatch phases = new Stopwatch();
 
   private AgentRuntime(Instrumentation inst, AgentConfig config, Logger log, OperationRegistry registry, boolean attached) {
     this.inst = inst;
@@ -100,9 +102,12 @@ public final class AgentRuntime {
       return;
     }
     long t0 = System.nanoTime();
+    Stopwatch phases = new Stopwatch();
     AgentConfig config = ConfigLoader.loadFromSystem(args);
+    phases.lap("config");
     AgentLog.init(config.get(Keys.LOG_LEVEL));
     Logger log = AgentLog.get();
+    phases.lap("logging");
     for (String problem : config.problems()) {
       log.warn(problem);
     }
@@ -125,7 +130,9 @@ public final class AgentRuntime {
                     safeName(name),
                     Operations.OVERFLOW));
     AgentRuntime rt = new AgentRuntime(inst, config, log, registry, attach);
+    rt.phases = phases;
     rt.apply(config, attach, null);
+    log.debug("start-up phases: {}", phases);
     current = rt;
     Runtime.getRuntime().addShutdownHook(rt.shutdownHook);
     rt.changed(attach ? "attached" : "started", t0);
@@ -162,6 +169,7 @@ public final class AgentRuntime {
         counters.add(m::readCounters);
       }
     }
+    phases.lap("modules");
     monitor = new Monitor(registry, outputs(cfg, log), cfg.get(Keys.INTERVAL), counters, true, partialFirst, log);
     if (previous != null) {
       monitor.continueFrom(previous);
@@ -170,15 +178,18 @@ public final class AgentRuntime {
     // Before the transformations, so that every operation registered from now on gets its
     // slow-call thresholds before woven code can reach its recorder.
     reactions = Reactions.start(cfg, registry, monitor, log);
+    phases.lap("monitor");
     install(enabled, patterns);
     monitor.start();
     scheduleCoverage();
+    phases.lap("start");
   }
 
   private void install(List<InstrumentationModule> enabled, List<MethodPattern> patterns) {
     AgentContext context =
         AgentContext.of(config, registry);
     AgentBuilder builder = AgentBuilders.base(new ErrorListener());
+    phases.lap("builder");
     ClassLoader adviceLoader = AgentRuntime.class.getClassLoader();
     modules = new ArrayList<>();
     for (InstrumentationModule m : enabled) {
@@ -201,7 +212,9 @@ public final class AgentRuntime {
             name -> samples.resolve(name, 1.0));
     builder = methods.install(builder);
     retransformed.set(0);
+    phases.lap("transformations");
     transformer = builder.installOn(inst);
+    phases.lap("installOn");
   }
 
   /**
