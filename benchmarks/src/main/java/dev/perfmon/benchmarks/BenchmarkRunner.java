@@ -22,19 +22,27 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs the benchmarks and prints a Markdown table of the per-call overhead of tracking relative to
- * timing by hand.
+ * Runs the benchmarks and prints Markdown tables: the per-call overhead of tracking relative to
+ * timing by hand, the recorder and snapshot costs, and the cost the agent adds to JDBC calls and
+ * servlet requests.
  *
  * <pre>
  *   java -jar benchmarks/target/benchmarks.jar [--agent agent/target/perfmon-agent.jar]
  *        [--rounds 3] [--forks 1] [--warmup 30] [--iterations 20] [--time 200] [--jvm /path/to/java]
- *        [--only calls,recorder,snapshot] [--quiet]
+ *        [--io-warmup 20] [--io-iterations 15]
+ *        [--only calls,recorder,snapshot,jdbc,servlet] [--quiet]
  * </pre>
  *
  * <p>Definitions: the <em>added time</em> of a way of calling a method is its time per call minus
  * the time per call of the plain, untracked method (same benchmark, fork without the agent). The
  * <em>ratio</em> is the tracked added time over the hand-timed (floor) added time. Goals: at most
  * 1.25 with one thread, 1.5 with two.
+ *
+ * <p>{@code jdbc} ({@link JdbcBenchmark}) and {@code servlet} ({@link ServletBenchmark}) run the
+ * same benchmark in untracked and tracked forks ({@code -javaagent} with default instrumentation),
+ * alternating, {@code --rounds} times, with {@code --io-warmup} and {@code --io-iterations}
+ * iterations of {@code --time} ms; their table gives both times, the added time and the ratio
+ * tracked/untracked.
  */
 public final class BenchmarkRunner {
   private static final String PKG = "dev.perfmon.benchmarks.";
@@ -55,7 +63,11 @@ public final class BenchmarkRunner {
   private long timeMillis = 200;
   private String jvm;
   private boolean quiet;
-  private List<String> only = List.of("calls", "recorder", "snapshot");
+  // JDBC and servlet forks: fewer iterations than the calls, to keep a full run under 10 minutes.
+  // Their calls take 1-50 µs, so 200 ms iterations still hold thousands of them.
+  private int ioWarmup = 20;
+  private int ioIterations = 15;
+  private List<String> only = List.of("calls", "recorder", "snapshot", "jdbc", "servlet");
 
   public static void main(String[] args) throws Exception {
     BenchmarkRunner r = new BenchmarkRunner();
@@ -74,6 +86,8 @@ public final class BenchmarkRunner {
         case "--iterations" -> iterations = Integer.parseInt(args[++i]);
         case "--time" -> timeMillis = Long.parseLong(args[++i]);
         case "--jvm" -> jvm = args[++i];
+        case "--io-warmup" -> ioWarmup = Integer.parseInt(args[++i]);
+        case "--io-iterations" -> ioIterations = Integer.parseInt(args[++i]);
         case "--only" -> only = List.of(args[++i].split(","));
         case "--quiet" -> quiet = true;
         default -> throw new IllegalArgumentException("unknown argument " + a);
@@ -87,7 +101,8 @@ public final class BenchmarkRunner {
         }
       }
     }
-    if (only.contains("calls") && (agentJar == null || !Files.isRegularFile(agentJar))) {
+    boolean needsAgent = only.contains("calls") || only.contains("jdbc") || only.contains("servlet");
+    if (needsAgent && (agentJar == null || !Files.isRegularFile(agentJar))) {
       throw new IllegalArgumentException(
           "agent jar not found (build it, or pass --agent path/to/perfmon-agent.jar)");
     }
@@ -108,6 +123,42 @@ public final class BenchmarkRunner {
       b.jvm(jvm);
     }
     return b;
+  }
+
+  /** Options for the JDBC and servlet forks: the shorter warm-up and measurement. */
+  private ChainedOptionsBuilder ioOptions() {
+    return options()
+        .warmupIterations(ioWarmup)
+        .measurementIterations(ioIterations)
+        .addProfiler(GCProfiler.class);
+  }
+
+  /**
+   * Runs the benchmarks {@code include} matches in untracked and tracked forks, alternating, and
+   * checks that the tracked forks' output names {@code expected}: otherwise the library was not
+   * instrumented and the "tracked" figures would mean nothing.
+   */
+  private void untrackedVsTracked(String group, String include, String expected)
+      throws RunnerException, IOException {
+    for (int round = 1; round <= rounds; round++) {
+      System.out.printf(Locale.ROOT, "== %s, round %d of %d%n", group, round, rounds);
+      collect("untracked", new Runner(ioOptions().include(include).build()).run());
+      Path out = Files.createTempFile("perfmon-bench-" + group, ".jsonl");
+      try {
+        // Default instrumentation (servlet and JDBC on), no method patterns; snapshots only at exit.
+        String agentArg = "-javaagent:" + agentJar.toAbsolutePath()
+            + "=interval=1h,output=file,output.file=" + out.toAbsolutePath();
+        collect("tracked", new Runner(ioOptions().include(include).jvmArgsAppend(agentArg).build()).run());
+        String written = Files.readString(out);
+        if (!written.contains(expected)) {
+          throw new IllegalStateException("the agent's output names no " + expected + " operation:"
+              + " the " + group + " calls were not tracked, the 'tracked' figures would be meaningless."
+              + " Output was: " + (written.length() > 2000 ? written.substring(0, 2000) + "..." : written));
+        }
+      } finally {
+        Files.deleteIfExists(out);
+      }
+    }
   }
 
   private void run() throws RunnerException, IOException {
@@ -148,6 +199,12 @@ public final class BenchmarkRunner {
       System.out.println("== snapshot");
       collect("", new Runner(options().include(PKG + "SnapshotBenchmark\\.").build()).run());
     }
+    if (only.contains("jdbc")) {
+      untrackedVsTracked("jdbc", PKG + "JdbcBenchmark\\.", "\"jdbc." + JdbcBenchmark.SELECT + "\"");
+    }
+    if (only.contains("servlet")) {
+      untrackedVsTracked("servlet", PKG + "ServletBenchmark\\.", "\"servlet.GET /users/");
+    }
     System.out.println();
     System.out.println(report());
   }
@@ -187,13 +244,18 @@ public final class BenchmarkRunner {
 
   /** "median (min–max)" of the iteration scores. */
   private String score(String label) {
+    return score(label, "%.1f");
+  }
+
+  /** "median (min–max)" of the iteration scores, each formatted with {@code fmt}. */
+  private String score(String label, String fmt) {
     List<Double> l = scores.get(label);
     if (l == null || l.isEmpty()) {
       return "–";
     }
     double min = l.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
     double max = l.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    return String.format(Locale.ROOT, "%.1f (%.1f–%.1f)", median(label), min, max);
+    return String.format(Locale.ROOT, fmt + " (" + fmt + "–" + fmt + ")", median(label), min, max);
   }
 
   private String alloc(String label) {
@@ -204,10 +266,12 @@ public final class BenchmarkRunner {
   String report() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT,
-        "JVM: %s %s. Per benchmark: %d round(s) x %d fork(s), warm-up %d x %d ms, measurement %d x %d ms."
+        "JVM: %s %s. Per benchmark: %d round(s) x %d fork(s), warm-up %d x %d ms, measurement %d x %d ms"
+            + " (JDBC and servlet: warm-up %d x %d ms, measurement %d x %d ms)."
             + " Figures: median (min–max) over all measurement iterations.%n%n",
         System.getProperty("java.vm.name"), System.getProperty("java.version"),
-        only.contains("calls") ? rounds : 1, forks, warmup, timeMillis, iterations, timeMillis));
+        only.contains("calls") || only.contains("jdbc") || only.contains("servlet") ? rounds : 1,
+        forks, warmup, timeMillis, iterations, timeMillis, ioWarmup, timeMillis, ioIterations, timeMillis));
     if (scores.containsKey("untracked.call")) {
       sb.append("| Case | Untracked ns/call | Timed by hand ns/call | Tracked ns/call | Floor added ns | Tracked added ns | Ratio (medians) | Ratio (minima) | Goal | Tracked alloc B/call |\n");
       sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -229,8 +293,37 @@ public final class BenchmarkRunner {
       sb.append("| Snapshot read of 1,000 operations | µs/snapshot |\n|---|---:|\n");
       sb.append("| OperationRecorder.readInto x 1,000 | ").append(score("operationRecorderReadAll")).append(" |\n");
       sb.append("| HdrHistogram Recorder.getIntervalHistogram x 1,000 | ").append(score("hdrIntervalReadAll")).append(" |\n");
+      sb.append('\n');
+    }
+    if (scores.containsKey("untracked.query") || scores.containsKey("untracked.update")) {
+      sb.append("| JDBC call, H2 in memory, prepared statement | Untracked ns/call | Tracked ns/call | Added ns | Tracked / untracked | Added alloc B/call |\n");
+      sb.append("|---|---:|---:|---:|---:|---:|\n");
+      ioRow(sb, "`executeQuery` by primary key, 1 row read", "query", "%.0f");
+      ioRow(sb, "`executeUpdate` of 1 row (auto-commit)", "update", "%.0f");
+      sb.append('\n');
+    }
+    if (scores.containsKey("untracked.request")) {
+      sb.append("| Servlet request, Tomcat 11, 1 keep-alive connection | Untracked µs/request | Tracked µs/request | Added µs | Tracked / untracked | Added alloc B/request |\n");
+      sb.append("|---|---:|---:|---:|---:|---:|\n");
+      ioRow(sb, "`GET /users/1`, 12-byte body, loopback", "request", "%.2f");
+      sb.append('\n');
     }
     return sb.toString();
+  }
+
+  /** Untracked and tracked figures of one JDBC or servlet benchmark. */
+  private void ioRow(StringBuilder sb, String name, String bench, String added) {
+    double us = median("untracked." + bench);
+    double ts = median("tracked." + bench);
+    if (Double.isNaN(us) || Double.isNaN(ts)) {
+      return;
+    }
+    Double ua = allocs.get("untracked." + bench);
+    Double ta = allocs.get("tracked." + bench);
+    String allocAdded = ua == null || ta == null ? "n/a" : String.format(Locale.ROOT, "%.0f", ta - ua);
+    sb.append(String.format(Locale.ROOT, "| %s | %s | %s | " + added + " | **%.3f** | %s |%n",
+        name, score("untracked." + bench, added), score("tracked." + bench, added), ts - us, ts / us,
+        allocAdded));
   }
 
   private void row(StringBuilder sb, String name, String bench, String floorBench, double goal) {
