@@ -189,13 +189,17 @@ class AttachIT {
   @MethodSource("jdks")
   void attachToAJvmInItsOwnMountAndPidNamespace(Jdk jdk) throws Exception {
     assumeRoot();
-    Path dir = ForkedJvm.workDir("attach-ns-" + jdk.name());
+    // The target gets an empty /tmp of its own; its classes and files live outside /tmp (this
+    // build may itself be under /tmp, which the target will not see).
+    Path base = standaloneTarget("ns");
+    Path dir = base.resolve("work");
     try (ForkedJvm.Running target =
         ForkedJvm.builder(jdk)
             .launcher(
                 "unshare", "--pid", "--fork", "--mount", "--propagation", "private",
                 "sh", "-c", "mount -t tmpfs perfmon-it /tmp && exec \"$0\" \"$@\"")
-            .mainClass(AttachTarget.class)
+            .mainClass(AttachTarget.class.getName())
+            .classpath(base.resolve("classes"))
             .workDir(dir)
             .args("120")
             .start()) {
@@ -213,6 +217,8 @@ class AttachIT {
       Cli detach = cli(jdk, "detach", Long.toString(pid));
       assertThat(detach.code()).as(detach.toString()).isZero();
       assertThat(target.stdout()).doesNotContain("MISMATCH");
+    } finally {
+      deleteTree(base);
     }
   }
 
@@ -221,21 +227,9 @@ class AttachIT {
   @MethodSource("jdks")
   void attachAsRootToAJvmOfAnotherUser(Jdk jdk) throws Exception {
     assumeRoot();
-    // The other user cannot read this build's class path: give it a copy of the target's classes.
-    Path base = Files.createTempDirectory(Path.of("/tmp"), "perfmon-it-user-");
-    Path classes = base.resolve("classes/example/attach");
-    Files.createDirectories(classes);
-    Path compiled = Path.of(AttachTarget.class.getProtectionDomain().getCodeSource().getLocation().toURI()).resolve("example/attach");
-    try (java.util.stream.Stream<Path> files = Files.list(compiled)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Files.copy(f, classes.resolve(f.getFileName()));
-      }
-    }
+    // The other user cannot read this build's class path: it gets a copy of the target's classes.
+    Path base = standaloneTarget("user");
     Path dir = base.resolve("work");
-    Files.createDirectories(dir);
-    for (Path p : List.of(base, base.resolve("classes"), base.resolve("classes/example"), classes, dir)) {
-      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
-    }
     try (ForkedJvm.Running target =
         ForkedJvm.builder(jdk)
             .launcher("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
@@ -254,6 +248,40 @@ class AttachIT {
       assertThat(o.operation(CALC + ".work").get("count").asLong()).isPositive();
       Cli detach = cli(jdk, "detach", Long.toString(pid));
       assertThat(detach.code()).as(detach.toString()).isZero();
+    } finally {
+      deleteTree(base);
+    }
+  }
+
+  /**
+   * A copy of the target's classes and an empty work directory in a fresh directory under
+   * /var/tmp, readable and writable by every user.
+   */
+  private static Path standaloneTarget(String name) throws Exception {
+    Path base = Files.createTempDirectory(Path.of("/var/tmp"), "perfmon-it-" + name + "-");
+    Path classes = base.resolve("classes/example/attach");
+    Files.createDirectories(classes);
+    Path compiled =
+        Path.of(AttachTarget.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .resolve("example/attach");
+    try (java.util.stream.Stream<Path> files = Files.list(compiled)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.copy(f, classes.resolve(f.getFileName()));
+      }
+    }
+    Path dir = base.resolve("work");
+    Files.createDirectories(dir);
+    for (Path p : List.of(base, base.resolve("classes"), base.resolve("classes/example"), classes, dir)) {
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    }
+    return base;
+  }
+
+  private static void deleteTree(Path root) throws Exception {
+    try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
