@@ -111,7 +111,7 @@ public final class Keys {
       family("budget.", Types.DURATION, "Latency budget: the budget.percentile of the matched operations' durations should stay below this.", "budget./api/orders*=300ms");
   /** {@code sample.<glob>=<fraction>}: sampling rate of the operations the glob matches. */
   public static final KeyFamily<Double> SAMPLES =
-      family("sample.", Types.FRACTION, "Sampling: the fraction of calls of the matched operations that are timed (1 = all).", "sample.jdbc.*=0.1");
+      family("sample.", Types.FRACTION, "Sampling: the fraction of calls of the matched method operations (from methods or annotations) that are timed; the others are only counted (1 = all).", "sample.com.example.Cache.get=0.1");
 
   /** Prefixes of open-ended key families: the rest of the key is an operation glob. */
   public static final List<String> PREFIXES = prefixes();
