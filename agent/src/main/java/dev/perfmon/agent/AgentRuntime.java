@@ -327,6 +327,7 @@ public final class AgentRuntime {
             lastChange,
             lastChangeMillis,
             retransformed.get(),
+            transformErrors.get(),
             config.problems(),
             cfg,
             outs,

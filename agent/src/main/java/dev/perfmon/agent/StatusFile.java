@@ -28,6 +28,7 @@ final class StatusFile {
       String lastChange,
       long lastChangeMillis,
       int retransformed,
+      long transformErrors,
       List<String> problems,
       Map<String, String> config,
       List<String> outputs,
@@ -61,6 +62,7 @@ final class StatusFile {
               g.writeStringField("lastChange", s.lastChange());
               g.writeNumberField("lastChangeMs", s.lastChangeMillis());
               g.writeNumberField("retransformedClasses", s.retransformed());
+              g.writeNumberField("transformErrors", s.transformErrors());
               g.writeNumberField("operations", s.operations());
               g.writeArrayFieldStart("outputs");
               for (String o : s.outputs()) {

@@ -87,6 +87,10 @@ final class AttachCommands {
           (long) JsonTree.number(after, "lastChangeMs"),
           (long) JsonTree.number(after, "retransformedClasses"),
           after.get("outputs"));
+      long refused = (long) JsonTree.number(after, "transformErrors");
+      if (refused > 0) {
+        err.println("perfmon (in " + target.pid() + "): " + refused + " class(es) could not be instrumented; the first is named in that JVM's stderr ([perfmon] could not instrument ...)");
+      }
       Object problems = after.get("problems");
       if (problems instanceof List<?> list && !list.isEmpty()) {
         for (Object p : list) {
