@@ -5,9 +5,10 @@
 #
 # --build   first builds the agent jar and the benchmarks jar (mvn package, tests skipped).
 # Runner options (see BenchmarkRunner): --rounds 3 --forks 1 --warmup 3 --iterations 5 --time 1000
-#   --jvm /path/to/bin/java --only calls,recorder,snapshot --quiet
-# The table is also written to benchmarks/target/results.md. A full run takes about 6 minutes on
-# 2 cores. Not part of `mvn verify`, which only compiles and packages this module.
+#   --jvm /path/to/bin/java --only calls,recorder,snapshot,jdbc,servlet --quiet
+#   --io-warmup 20 --io-iterations 15 (iterations of the jdbc and servlet forks)
+# The tables are also written to benchmarks/target/results.md. A full run takes about 8 minutes on
+# 2 cores (--only jdbc,servlet: about 3 minutes). Throughput under load: servlet-throughput.sh (wrk). Not part of `mvn verify`, which only compiles and packages this module.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
