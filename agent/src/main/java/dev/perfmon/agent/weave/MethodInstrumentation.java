@@ -71,6 +71,13 @@ public final class MethodInstrumentation {
               }
               return id;
             });
+    if (isEmpty()) {
+      // Nothing to weave: skip reading the advice classes (start-up time).
+      this.methodAdvice = null;
+      this.sampledAdvice = null;
+      this.constructorAdvice = null;
+      return;
+    }
     this.methodAdvice =
         mapping.to(MethodAdvice.class).withExceptionHandler(AdviceSupport.exceptionHandler());
     this.sampledAdvice =
