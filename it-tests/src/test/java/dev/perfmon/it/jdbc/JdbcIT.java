@@ -123,11 +123,12 @@ class JdbcIT {
       assertThat(meta.path("db.product").asText()).isIn("MariaDB", "MySQL");
     }
 
-    // No literal and no credential anywhere in the output file.
+    // No literal and no credential anywhere in the output file. (Numeric literals such as 9.99 are
+    // checked below in names and metadata only: a measured duration like 29.990726 contains them.)
     String text = out.text();
     assertThat(text)
         .doesNotContain("alice@example.com", "alice", "bob@example.org", "carol", "committed",
-            "rolled-back", "9.99", PG_PASSWORD, "password", "user=", "DB_CLOSE_DELAY", "> 42");
+            "rolled-back", PG_PASSWORD, "password", "user=", "DB_CLOSE_DELAY", "> 42");
     // Numbers: no digit literal of the workload in any JDBC operation name, metadata key or value
     // (the rest of the file holds timestamps and measurements, where digits are legitimate).
     for (JsonNode line : out.snapshots()) {
@@ -140,7 +141,7 @@ class JdbcIT {
         List<String> texts = strings(op.getValue().path("metadata"));
         texts.add(op.getKey());
         for (String t : texts) {
-          assertThat(t).as("operation text").doesNotContain("42", "61", "37", "29", "100");
+          assertThat(t).as("operation text").doesNotContain("42", "61", "37", "29", "100", "9.99");
         }
       }
     }
