@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start-up cost of the agent: wall time of a hello-world JVM (start, main, exit) without the agent,
-# with it (no methods), with 1 and with 200 method patterns. Uses hyperfine when installed
+# with it (no methods), with 1 and with 200 method patterns; then the time to main alone (the JVM
+# halts at the end of main, skipping shutdown hooks and so the agent's final snapshot). Uses hyperfine when installed
 # (apt-get install hyperfine), else a plain loop (mean of N runs).
 #
 #   benchmarks/startup.sh [runs=20] [java=java]
@@ -28,13 +29,18 @@ mkdir -p "$out/empty" && "${java%java}jar" cf "$out/empty.jar" -C "$out/empty" .
 
 base="$java -Xshare:auto -cp $bench bench.app.Hello"
 agentarg="-javaagent:$agent=output.file=$out/s.jsonl,interval=1h"
-declare -a names=("no agent" "empty jar on boot class path" "agent, no methods" "agent, 1 method pattern" "agent, 200 method patterns")
+declare -a names=("no agent" "empty jar on boot class path" "agent, no methods" "agent, 1 method pattern" "agent, 200 method patterns"
+  "to main: no agent" "to main: agent, no methods" "to main: agent, 1 method pattern" "to main: agent, 200 method patterns")
 declare -a cmds=(
   "$base"
   "$java -Xbootclasspath/a:$out/empty.jar -cp $bench bench.app.Hello"
   "$java $agentarg -cp $bench bench.app.Hello"
   "$java $agentarg,methods=bench.app.Hello#greet -cp $bench bench.app.Hello"
   "$java $agentarg,methods=$patterns -cp $bench bench.app.Hello"
+  "$base halt"
+  "$java $agentarg -cp $bench bench.app.Hello halt"
+  "$java $agentarg,methods=bench.app.Hello#greet -cp $bench bench.app.Hello halt"
+  "$java $agentarg,methods=$patterns -cp $bench bench.app.Hello halt"
 )
 echo "$("$java" -version 2>&1 | head -1); $(nproc) cores; $runs runs each"
 if command -v hyperfine >/dev/null; then
