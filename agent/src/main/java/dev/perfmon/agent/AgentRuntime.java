@@ -303,7 +303,9 @@ public final class AgentRuntime {
     generation++;
     lastChange = what;
     lastChangeMillis = (System.nanoTime() - t0) / 1_000_000;
-    writeStatus();
+    // On the snapshot thread: the first JSON written in a JVM initialises jackson-core, which is
+    // worth tens of milliseconds of start-up; the CLI polls for the new generation anyway.
+    monitor.schedule(this::writeStatus, Duration.ZERO);
   }
 
   private void writeStatus() {
