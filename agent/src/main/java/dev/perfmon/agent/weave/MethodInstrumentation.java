@@ -31,9 +31,9 @@ public final class MethodInstrumentation {
   private final Operations operations;
   private final Coverage coverage;
   private final java.util.function.ToDoubleFunction<String> sampleRates;
-  private final Advice methodAdvice;
-  private final Advice sampledAdvice;
-  private final Advice constructorAdvice;
+  private final Advice.WithCustomMapping mapping;
+  /** Each advice class is read (parsed) when first needed, which keeps it out of start-up. */
+  private final java.util.Map<Class<?>, Advice> advices = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** What chose a method: the pattern (or annotation) and the operation name. */
   record Match(String source, String operation) {}
@@ -71,21 +71,12 @@ public final class MethodInstrumentation {
               }
               return id;
             });
-    if (isEmpty()) {
-      // Nothing to weave: skip reading the advice classes (start-up time).
-      this.methodAdvice = null;
-      this.sampledAdvice = null;
-      this.constructorAdvice = null;
-      return;
-    }
-    this.methodAdvice =
-        mapping.to(MethodAdvice.class).withExceptionHandler(AdviceSupport.exceptionHandler());
-    this.sampledAdvice =
-        mapping.to(MethodAdvice.Sampled.class).withExceptionHandler(AdviceSupport.exceptionHandler());
-    this.constructorAdvice =
-        mapping
-            .to(MethodAdvice.ForConstructor.class)
-            .withExceptionHandler(AdviceSupport.exceptionHandler());
+    this.mapping = mapping;
+  }
+
+  private Advice advice(Class<?> adviceClass) {
+    return advices.computeIfAbsent(
+        adviceClass, c -> mapping.to(c).withExceptionHandler(AdviceSupport.exceptionHandler()));
   }
 
   public boolean isEmpty() {
@@ -126,15 +117,20 @@ public final class MethodInstrumentation {
     if (methods) {
       builder =
           builder.visit(
-              methodAdvice.on(md -> md.isMethod() && selected.matches(md) && !isSampled(match(type, md))));
+              advice(MethodAdvice.class)
+                  .on(md -> md.isMethod() && selected.matches(md) && !isSampled(match(type, md))));
     }
     if (sampled) {
       builder =
           builder.visit(
-              sampledAdvice.on(md -> md.isMethod() && selected.matches(md) && isSampled(match(type, md))));
+              advice(MethodAdvice.Sampled.class)
+                  .on(md -> md.isMethod() && selected.matches(md) && isSampled(match(type, md))));
     }
     if (constructors) {
-      builder = builder.visit(constructorAdvice.on(md -> md.isConstructor() && selected.matches(md)));
+      builder =
+          builder.visit(
+              advice(MethodAdvice.ForConstructor.class)
+                  .on(md -> md.isConstructor() && selected.matches(md)));
     }
     return builder;
   }
