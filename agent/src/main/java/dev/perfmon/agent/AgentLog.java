@@ -1,7 +1,6 @@
 package dev.perfmon.agent;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The agent's own logger: slf4j-simple, shaded and relocated with the rest of the agent, so the
@@ -15,6 +14,7 @@ import org.slf4j.LoggerFactory;
 public final class AgentLog {
   private static final String PREFIX = "org.slf4j.simpleLogger.";
   private static volatile boolean configured;
+  private static volatile Logger logger;
 
   private AgentLog() {}
 
@@ -31,12 +31,17 @@ public final class AgentLog {
     System.setProperty(PREFIX + "showThreadName", "false");
     System.setProperty(PREFIX + "levelInBrackets", "true");
     System.setProperty(PREFIX + "showLogName", "true");
+    logger = new LazyLogger("perfmon", level);
   }
 
+  /**
+   * The agent's logger. SLF4J itself is initialised only when the first line is logged (see
+   * {@link LazyLogger}), not in {@code premain} when there is nothing to say.
+   */
   public static Logger get() {
     if (!configured) {
       init("info");
     }
-    return LoggerFactory.getLogger("perfmon");
+    return logger;
   }
 }

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -63,6 +64,8 @@ public final class AgentRuntime {
   private final AtomicLong transformErrors = new AtomicLong();
   private final AtomicInteger retransformed = new AtomicInteger();
   private final Thread shutdownHook;
+  /** Logs the start-up line once; see startOrReconfigure. */
+  private volatile Runnable startLine = () -> {};
 
   // Replaced as a whole on each reconfiguration, always under the class lock (start-up, attach and
   // detach are serialised by startOrReconfigure). Volatile because the snapshot thread reads them
@@ -136,16 +139,32 @@ public final class AgentRuntime {
     current = rt;
     Runtime.getRuntime().addShutdownHook(rt.shutdownHook);
     rt.changed(attach ? "attached" : "started", t0);
-    log.info(
-        "perfmon {} {} in {} ms{}: {} method pattern(s), modules {}, snapshots every {} to {}",
-        version(),
-        attach ? "attached" : "started",
-        rt.lastChangeMillis,
-        attach ? " (" + rt.retransformed.get() + " loaded classes instrumented)" : "",
-        config.methodPatterns().size(),
-        rt.moduleNames(),
-        Durations.format(config.get(Keys.INTERVAL)),
-        rt.describeOutputs());
+    Object[] line = {
+      version(),
+      attach ? "attached" : "started",
+      rt.lastChangeMillis,
+      attach ? " (" + rt.retransformed.get() + " loaded classes instrumented)" : "",
+      config.methodPatterns().size(),
+      rt.moduleNames(),
+      Durations.format(config.get(Keys.INTERVAL)),
+      rt.describeOutputs()
+    };
+    // Logged from the snapshot thread (the first line initialises SLF4J, which premain need not
+    // wait for), or by the shutdown hook when the JVM ends before that thread got to it.
+    rt.startLine =
+        new Runnable() {
+          private final AtomicBoolean done = new AtomicBoolean();
+
+          @Override
+          public void run() {
+            if (done.compareAndSet(false, true)) {
+              log.info(
+                  "perfmon {} {} in {} ms{}: {} method pattern(s), modules {}, snapshots every {} to {}",
+                  line);
+            }
+          }
+        };
+    rt.monitor.schedule(rt.startLine, Duration.ZERO);
   }
 
   /** Installs transformations and starts the monitor for {@code cfg}. */
@@ -294,6 +313,7 @@ public final class AgentRuntime {
   }
 
   private void shutdown() {
+    startLine.run();
     monitor.close();
     reactions.close();
     status.delete();

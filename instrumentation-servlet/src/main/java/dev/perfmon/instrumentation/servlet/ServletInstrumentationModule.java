@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * as one operation named {@code servlet.<METHOD> <route>} (see {@link ServletNaming}).
  */
 public final class ServletInstrumentationModule implements InstrumentationModule {
-  private static final Logger LOG = LoggerFactory.getLogger(ServletInstrumentationModule.class);
+  /** The agent's logger, looked up only when there is something to log (keeps SLF4J out of start-up). */
+  private static Logger log() {
+    return LoggerFactory.getLogger("perfmon");
+  }
 
   @Override
   public String name() {
@@ -46,13 +49,13 @@ public final class ServletInstrumentationModule implements InstrumentationModule
       List<String> problems = new ArrayList<>();
       List<String[]> rules = ServletNaming.parseRules(config.get(Keys.SERVLET_NAME_RULES), problems);
       for (String p : problems) {
-        LOG.warn(p);
+        log().warn(p);
       }
       ServletNaming naming =
           new ServletNaming(context.operations(), config.get(Keys.SERVLET_EXCLUDE), rules);
       ServletHooks.setHandler(new ServletRequestHandler(naming));
     } catch (RuntimeException | LinkageError e) {
-      LOG.warn("servlet instrumentation not started: {}", e.toString());
+      log().warn("servlet instrumentation not started: {}", e.toString());
     }
   }
 
