@@ -54,6 +54,11 @@ final class LazyLogger extends LegacyAbstractLogger {
     return d;
   }
 
+  /** Whether SLF4J has been asked for the real logger yet (for tests). */
+  boolean initialised() {
+    return delegate != null;
+  }
+
   private boolean enabled(Level level) {
     return level.toInt() >= threshold;
   }

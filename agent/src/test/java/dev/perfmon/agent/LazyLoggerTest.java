@@ -22,8 +22,11 @@ class LazyLoggerTest {
   @Test
   void disabledLevelsNeverReachTheDelegateAndEnabledOnesDo() {
     LazyLogger error = new LazyLogger("perfmon-test", "error");
-    error.debug("not logged {}", 1); // must not initialise or throw
+    error.debug("not logged {}", 1);
+    error.warn("not logged either");
+    assertThat(error.initialised()).as("nothing logged, SLF4J untouched").isFalse();
     error.error("logged {} and {}", "a", "b", new IllegalStateException("cause"));
+    assertThat(error.initialised()).isTrue();
     assertThat(error.getName()).isEqualTo("perfmon-test");
   }
 }
