@@ -129,61 +129,26 @@ public final class OperationRecorder {
     if (s != null && s.owner == t) {
       return s.sampleOwned(threshold);
     }
-    for (int k = 0; k < PROBES; k++) {
-      int lane = (home + k) & (LANE_COUNT - 1);
-      s = (Stripe) LANES.getAcquire(lanes, lane);
-      if (s == null) {
-        Stripe mine = new Stripe(t);
-        if (LANES.compareAndSet(lanes, lane, (Stripe) null, mine)) {
-          return mine.sampleOwned(threshold);
-        }
-        s = (Stripe) LANES.getAcquire(lanes, lane);
-      }
-      if (s != null && s.owner == t) {
-        return s.sampleOwned(threshold);
-      }
+    s = claimLane(t, home);
+    if (s != null) {
+      return s.sampleOwned(threshold);
     }
     if ((java.util.concurrent.ThreadLocalRandom.current().nextInt() & (SAMPLE_SCALE - 1)) < threshold) {
       return true;
     }
-    shared.skippedShared(false);
+    shared.skippedShared();
     return false;
   }
 
-  /** Counts the error of a call already counted by {@link #recordSkipped(boolean)}. */
+  /** Counts the error of a call that {@link #sampleCall()} counted without timing it. */
   public void recordSkippedError() {
     Thread t = Thread.currentThread();
-    int home = (int) t.getId();
-    for (int k = 0; k < PROBES; k++) {
-      Stripe s = (Stripe) LANES.getAcquire(lanes, (home + k) & (LANE_COUNT - 1));
-      if (s != null && s.owner == t) {
-        s.skippedErrorOwned();
-        return;
-      }
+    Stripe s = ownedLane(t, (int) t.getId());
+    if (s != null) {
+      s.skippedErrorOwned();
+    } else {
+      shared.skippedErrorShared();
     }
-    shared.skippedErrorShared();
-  }
-
-  /**
-   * Counts a call that sampling chose not to time: it adds to the call and error counts only,
-   * never to the durations. Allocation-free, lock-free, same lanes as {@link #record}.
-   */
-  public void recordSkipped(boolean error) {
-    Thread t = Thread.currentThread();
-    int home = (int) t.getId();
-    Stripe s = lanes[home & (LANE_COUNT - 1)];
-    if (s != null && s.owner == t) {
-      s.skippedOwned(error);
-      return;
-    }
-    for (int k = 1; k < PROBES; k++) {
-      s = (Stripe) LANES.getAcquire(lanes, (home + k) & (LANE_COUNT - 1));
-      if (s != null && s.owner == t) {
-        s.skippedOwned(error);
-        return;
-      }
-    }
-    shared.skippedShared(error);
   }
 
   /**
@@ -226,23 +191,45 @@ public final class OperationRecorder {
 
   /** The thread does not own its home lane: probe the next lanes, claim a free one, or share. */
   private void recordElsewhere(Thread t, int home, long nanos, boolean error) {
+    Stripe s = claimLane(t, home);
+    if (s != null) {
+      s.recordOwned(nanos, error);
+    } else {
+      shared.recordShared(nanos, error);
+    }
+  }
+
+  /**
+   * The lane {@code t} owns among its home lane and the next {@link #PROBES} - 1, claiming the
+   * first free one if it owns none; null when they are all owned by other threads.
+   */
+  private Stripe claimLane(Thread t, int home) {
     for (int k = 0; k < PROBES; k++) {
       int lane = (home + k) & (LANE_COUNT - 1);
       Stripe s = (Stripe) LANES.getAcquire(lanes, lane);
       if (s == null) {
         Stripe mine = new Stripe(t);
         if (LANES.compareAndSet(lanes, lane, (Stripe) null, mine)) {
-          mine.recordOwned(nanos, error);
-          return;
+          return mine;
         }
         s = (Stripe) LANES.getAcquire(lanes, lane);
       }
       if (s != null && s.owner == t) {
-        s.recordOwned(nanos, error);
-        return;
+        return s;
       }
     }
-    shared.recordShared(nanos, error);
+    return null;
+  }
+
+  /** The lane {@code t} owns among its probe lanes, without claiming one; null when none. */
+  private Stripe ownedLane(Thread t, int home) {
+    for (int k = 0; k < PROBES; k++) {
+      Stripe s = (Stripe) LANES.getAcquire(lanes, (home + k) & (LANE_COUNT - 1));
+      if (s != null && s.owner == t) {
+        return s;
+      }
+    }
+    return null;
   }
 
   /**
@@ -381,14 +368,6 @@ public final class OperationRecorder {
       }
     }
 
-    /** Single-writer count of a call that was not timed. */
-    void skippedOwned(boolean error) {
-      SKIPPED.setOpaque(this, skipped + 1);
-      if (error) {
-        SKIPPED_ERRORS.setRelease(this, skippedErrors + 1);
-      }
-    }
-
     void skippedErrorOwned() {
       SKIPPED_ERRORS.setRelease(this, skippedErrors + 1);
     }
@@ -397,11 +376,9 @@ public final class OperationRecorder {
       SKIPPED_ERRORS.getAndAdd(this, 1L);
     }
 
-    void skippedShared(boolean error) {
+    /** Multi-writer count of a call that was not timed (the owned path is in sampleOwned). */
+    void skippedShared() {
       SKIPPED.getAndAdd(this, 1L);
-      if (error) {
-        SKIPPED_ERRORS.getAndAdd(this, 1L);
-      }
     }
 
     void readSkipped(long[] into) {

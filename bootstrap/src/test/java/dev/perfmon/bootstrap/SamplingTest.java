@@ -76,14 +76,16 @@ class SamplingTest {
   @Test
   void skippedCountsOfTerminatedThreadsAreKept() throws Exception {
     OperationRecorder r = new OperationRecorder(ID, "sampled");
+    r.setSampleRate(0);
     for (int round = 0; round < 3; round++) {
       Thread th =
           new Thread(
               () -> {
                 r.record(10, false); // claims a lane
                 for (int i = 0; i < 1000; i++) {
-                  r.recordSkipped(i == 0);
+                  assertThat(r.sampleCall()).isFalse(); // rate 0: counted, never timed
                 }
+                r.recordSkippedError();
               });
       th.start();
       th.join();

@@ -326,7 +326,8 @@ public final class Monitor {
     List<Snapshot.Operation> ops = new ArrayList<>();
     long footprint = 0;
     long calls = 0;
-    for (OperationRecorder r : registry.recorders()) {
+    List<OperationRecorder> recorders = registry.recorders(); // a copy, taken once
+    for (OperationRecorder r : recorders) {
       StatsReader reader = readers.computeIfAbsent(r.id(), k -> new StatsReader(r));
       StatsReader.Reading reading = reader.read(scratch, delta, totals, extraPercentiles);
       footprint += r.footprintBytes();
@@ -380,7 +381,7 @@ public final class Monitor {
             ops,
             mem,
             new Snapshot.Self(
-                registry.recorders().size(),
+                recorders.size(),
                 registry.cap(),
                 registry.overflowed(),
                 AgentErrors.suppressedCount(),
