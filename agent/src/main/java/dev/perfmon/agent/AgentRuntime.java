@@ -50,6 +50,12 @@ import org.slf4j.Logger;
  * therefore keeps the value of the first start.
  */
 public final class AgentRuntime {
+  /**
+   * How long after {@code premain} the agent writes its start-up line and status file: work that
+   * need not compete with the application's own start-up.
+   */
+  static final Duration START_UP_GRACE = Duration.ofSeconds(1);
+
   /** The agent argument that makes an attach remove the agent instead of (re)configuring it. */
   static final String DETACH = "detach";
 
@@ -138,7 +144,11 @@ public final class AgentRuntime {
     log.debug("start-up phases: {}", phases);
     current = rt;
     Runtime.getRuntime().addShutdownHook(rt.shutdownHook);
-    rt.changed(attach ? "attached" : "started", t0);
+    // In premain, the agent's own first work (SLF4J and Jackson initialisation for the start-up
+    // line and the status file) waits a moment so that it does not compete with the application's
+    // start-up for the CPU; after an attach the CLI is waiting for the status file.
+    Duration firstWork = attach ? Duration.ZERO : START_UP_GRACE;
+    rt.changed(attach ? "attached" : "started", t0, firstWork);
     Object[] line = {
       version(),
       attach ? "attached" : "started",
@@ -164,7 +174,7 @@ public final class AgentRuntime {
             }
           }
         };
-    rt.monitor.schedule(rt.startLine, Duration.ZERO);
+    rt.monitor.schedule(rt.startLine, firstWork);
   }
 
   /** Installs transformations and starts the monitor for {@code cfg}. */
@@ -253,7 +263,7 @@ public final class AgentRuntime {
     Monitor previous = monitor;
     uninstall();
     apply(newConfig, false, previous);
-    changed("reconfigured", t0);
+    changed("reconfigured", t0, Duration.ZERO);
     log.info(
         "perfmon reconfigured in {} ms: {} method pattern(s), modules {}, snapshots every {} to {}",
         lastChangeMillis,
@@ -319,13 +329,13 @@ public final class AgentRuntime {
     status.delete();
   }
 
-  private void changed(String what, long t0) {
+  private void changed(String what, long t0, Duration statusAfter) {
     generation++;
     lastChange = what;
     lastChangeMillis = (System.nanoTime() - t0) / 1_000_000;
     // On the snapshot thread: the first JSON written in a JVM initialises jackson-core, which is
     // worth tens of milliseconds of start-up; the CLI polls for the new generation anyway.
-    monitor.schedule(this::writeStatus, Duration.ZERO);
+    monitor.schedule(this::writeStatus, statusAfter);
   }
 
   private void writeStatus() {

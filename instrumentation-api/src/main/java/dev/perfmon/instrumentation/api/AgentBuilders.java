@@ -1,13 +1,12 @@
 package dev.perfmon.instrumentation.api;
 
-import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.PerfmonAgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -29,44 +28,25 @@ public final class AgentBuilders {
    * added, so retransformation is always legal), descriptions from the class file pool first (no
    * class loading during matching; reflection only for loaded classes without a class file, such
    * as proxies), and our own and Byte Buddy's packages ignored.
+   *
+   * <p>Every strategy is given to the constructor at once ({@link PerfmonAgentBuilder}): {@code new
+   * AgentBuilder.Default()} would first build its defaults, among them a self-injection
+   * initialisation strategy whose set-up (Byte Buddy's {@code Nexus} accessor) cost about 20 ms of
+   * start-up, only for the agent to replace it with {@link AgentBuilder.InitializationStrategy.NoOp}.
    */
   public static AgentBuilder base(AgentBuilder.Listener listener) {
-    return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(retransformBatches())
-        .with(LoadedClassDiscovery.INSTANCE)
-        .with(retransformListener())
-        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
-        .with(AgentBuilder.PoolStrategy.Default.FAST)
-        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-        .with(listener)
+    return new PerfmonAgentBuilder(
+            listener, LoadedClassDiscovery.INSTANCE, retransformBatches(), retransformListener())
         .ignore(ignored());
   }
 
-  /** The agent's own packages (the demo and other dev.perfmon code are not among them). */
-  private static final String[] AGENT_PACKAGES = {
-    "dev.perfmon.agent.",
-    "dev.perfmon.bootstrap.",
-    "dev.perfmon.config.",
-    "dev.perfmon.instrumentation.",
-    "dev.perfmon.shaded.",
-    "dev.perfmon.api."
-  };
-
-  /** Matches the agent's own types by name, without describing them further. */
-  private static final class AgentOwnTypes extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
-    @Override
-    public boolean matches(TypeDescription target) {
-      return isAgentOwn(target.getName());
-    }
-  }
+  /** How many of {@link #NEVER_TRANSFORMED}'s entries are the agent's own packages. */
+  private static final int AGENT_PACKAGES = 6;
 
   /** True for classes of the agent itself, which are never instrumented. */
   public static boolean isAgentOwn(String className) {
-    for (String p : AGENT_PACKAGES) {
-      if (className.startsWith(p)) {
+    for (int i = 0; i < AGENT_PACKAGES; i++) {
+      if (className.startsWith(NEVER_TRANSFORMED[i])) {
         return true;
       }
     }
@@ -129,17 +109,81 @@ public final class AgentBuilders {
   }
 
   /**
-   * Types never transformed: the agent's own packages (but not other {@code dev.perfmon} code such
-   * as the demo), Byte Buddy's, reflection accessors, JDK proxies, lambdas and synthetic types.
+   * Packages never transformed, whoever loads them: the agent's own (but not other {@code
+   * dev.perfmon} code such as the demo), Byte Buddy's, reflection accessors, JDK proxies and method
+   * handle internals.
+   */
+  private static final String[] NEVER_TRANSFORMED = {
+    "dev.perfmon.agent.",
+    "dev.perfmon.bootstrap.",
+    "dev.perfmon.config.",
+    "dev.perfmon.instrumentation.",
+    "dev.perfmon.shaded.",
+    "dev.perfmon.api.",
+    "net.bytebuddy.",
+    "jdk.proxy",
+    "com.sun.proxy.",
+    "sun.reflect.",
+    "jdk.internal.reflect.",
+    "java.lang.invoke."
+  };
+
+  /** {@link #NEVER_TRANSFORMED} as internal names ({@code a/b/C}), for the transformer's fast path. */
+  private static final String[] NEVER_TRANSFORMED_INTERNAL = new String[NEVER_TRANSFORMED.length];
+
+  static {
+    for (int i = 0; i < NEVER_TRANSFORMED.length; i++) {
+      NEVER_TRANSFORMED_INTERNAL[i] = NEVER_TRANSFORMED[i].replace('.', '/');
+    }
+  }
+
+  private static final ClassLoader PLATFORM_LOADER = ClassLoader.getPlatformClassLoader();
+
+  /**
+   * The transformer's fast path, taken before Byte Buddy sees a class being loaded: true when the
+   * class is never transformed and its loader and internal name alone say so (the JDK's own loaders
+   * except for {@code java.sql}/{@code javax.sql}, and the {@link #ignoredTypes() ignored packages}).
+   *
+   * <p>Besides saving the creation of a type pool for each of the JDK's and the agent's classes
+   * loaded after start-up, it keeps the agent's own class loading out of Byte Buddy: without it, a
+   * thread loading an agent class ran Byte Buddy's matching inside that class's definition, which
+   * could itself load Byte Buddy classes while another thread, defining one of those, waited for
+   * the first class: a class-loading deadlock (seen when two threads first used the agent at once).
+   */
+  public static boolean skippedBeforeMatching(ClassLoader loader, String internalName) {
+    if (internalName == null) {
+      return false; // let Byte Buddy decide
+    }
+    if (loader == null || loader == PLATFORM_LOADER) {
+      return !(internalName.startsWith("java/sql/") || internalName.startsWith("javax/sql/"));
+    }
+    for (String p : NEVER_TRANSFORMED_INTERNAL) {
+      if (internalName.startsWith(p)) {
+        return true;
+      }
+    }
+    return internalName.contains("$$Lambda");
+  }
+
+  /** Matches {@link #NEVER_TRANSFORMED} by name, without describing the type further. */
+  private static final class NeverTransformedNames extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
+    @Override
+    public boolean matches(TypeDescription target) {
+      String name = target.getName();
+      for (String p : NEVER_TRANSFORMED) {
+        if (name.startsWith(p)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /**
+   * Types never transformed: {@link #NEVER_TRANSFORMED}'s packages, lambdas and synthetic types.
    */
   public static ElementMatcher.Junction<TypeDescription> ignoredTypes() {
-    return new AgentOwnTypes()
-        .or(nameStartsWith("net.bytebuddy."))
-        .or(nameStartsWith("jdk.proxy"))
-        .or(nameStartsWith("com.sun.proxy."))
-        .or(nameStartsWith("sun.reflect."))
-        .or(nameStartsWith("jdk.internal.reflect."))
-        .or(nameStartsWith("java.lang.invoke."))
+    return new NeverTransformedNames()
         .or(ElementMatchers.<TypeDescription>nameContains("$$Lambda"))
         .or(isSynthetic());
   }
@@ -153,14 +197,13 @@ public final class AgentBuilders {
     return (typeDescription, classLoader, module, classBeingRedefined, protectionDomain) -> {
       // Cheapest checks first: the loader, then the name; only then the matchers that need a
       // description of the type (synthetic flag), which may mean parsing its class file.
-      if (classLoader == null || isExtensionClassLoader().matches(classLoader)) {
+      if (classLoader == null || classLoader == PLATFORM_LOADER) {
         String name = typeDescription.getName();
         return !(name.startsWith("java.sql.") || name.startsWith("javax.sql."));
       }
       return types.matches(typeDescription);
     };
   }
-
 
   /**
    * Adds the transformations of one module.

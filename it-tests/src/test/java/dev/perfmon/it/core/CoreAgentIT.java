@@ -79,6 +79,12 @@ class CoreAgentIT {
 
     JsonNode agent = snapshot.get("agent");
     assertThat(agent.get("suppressedErrors").asLong()).isZero();
+    String classes = Files.readString(run.dir.resolve("classes.log"));
+    assertThat(classes)
+        .as("the executing transformer is the agent's own class, not one Byte Buddy generates at start-up")
+        .contains("dev.perfmon.shaded.net.bytebuddy.agent.builder.PerfmonTransformerFactory$ModuleAware ")
+        .doesNotContain("$ByteBuddy$ModuleSupport")
+        .doesNotContain("NexusAccessor");
     assertThat(run.stdout)
         .as("the application's own logback still owns its SLF4J")
         .contains("LOGBACK|INFO|app|APP-LOG via the application's own logback")
@@ -122,6 +128,7 @@ class CoreAgentIT {
     ForkedJvm.Builder b = ForkedJvm.builder(jdk).mainClass(CoreApp.class).workDir(dir);
     if (agent) {
       b.agent(null);
+      b.jvmArg("-Xlog:class+load=info:file=" + dir.resolve("classes.log"));
     }
     try (ForkedJvm.Running jvm = b.start()) {
       int code = jvm.waitForExit(Duration.ofSeconds(60));

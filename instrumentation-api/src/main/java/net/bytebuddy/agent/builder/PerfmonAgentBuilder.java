@@ -1,0 +1,66 @@
+package net.bytebuddy.agent.builder;
+
+import java.util.Collections;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.Implementation;
+
+/**
+ * The agent's {@link AgentBuilder.Default}, built with every strategy given to the full constructor
+ * at once. {@code new AgentBuilder.Default()} first builds Byte Buddy's defaults, among them a
+ * self-injection initialisation strategy whose set-up (the {@code Nexus} accessor) cost about 20 ms
+ * of start-up, only for the agent to replace it with {@link InitializationStrategy.NoOp}. It lives
+ * in Byte Buddy's package because one of the constructor's parameter types ({@code
+ * RedefinitionStrategy.ResubmissionStrategy}) is only visible there.
+ *
+ * <p>The values equal {@code new AgentBuilder.Default(new
+ * ByteBuddy().with(TypeValidation.DISABLED)).disableClassFormatChanges()} followed by {@code
+ * with(...)} for the type, pool, description, initialisation and redefinition strategies, the
+ * listener and the three redefinition settings passed in, and a method graph of declared methods
+ * only; the others are Byte Buddy's defaults.
+ * The ignore matcher is set by the caller with {@code ignore(...)}.
+ */
+public final class PerfmonAgentBuilder extends AgentBuilder.Default {
+  /** One circularity lock for every builder of the agent, as Byte Buddy's default builders share one. */
+  private static final CircularityLock LOCK = new CircularityLock.Default();
+
+  public PerfmonAgentBuilder(
+      Listener listener,
+      RedefinitionStrategy.DiscoveryStrategy discovery,
+      RedefinitionStrategy.BatchAllocator batches,
+      RedefinitionStrategy.Listener redefinitionListener) {
+    super(
+        // disableClassFormatChanges(): no implementation context, so no added fields or methods.
+        // Advice only changes methods the woven class declares, so the method graph need not
+        // analyse inherited methods (which meant describing every super type, Object included).
+        new ByteBuddy()
+            .with(TypeValidation.DISABLED)
+            .with(Implementation.Context.Disabled.Factory.INSTANCE)
+            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE),
+        listener,
+        LOCK,
+        PoolStrategy.Default.FAST,
+        TypeStrategy.Default.DECORATE,
+        LocationStrategy.ForClassLoader.STRONG,
+        ClassFileLocator.NoOp.INSTANCE,
+        NativeMethodStrategy.Disabled.INSTANCE,
+        WarmupStrategy.NoOp.INSTANCE,
+        TransformerDecorator.NoOp.INSTANCE,
+        InitializationStrategy.NoOp.INSTANCE,
+        RedefinitionStrategy.RETRANSFORMATION,
+        discovery,
+        batches,
+        redefinitionListener,
+        RedefinitionStrategy.ResubmissionStrategy.Disabled.INSTANCE,
+        InjectionStrategy.UsingReflection.INSTANCE,
+        LambdaInstrumentationStrategy.DISABLED,
+        DescriptionStrategy.Default.POOL_FIRST,
+        FallbackStrategy.ByThrowableType.ofOptionalTypes(),
+        ClassFileBufferStrategy.Default.RETAINING,
+        InstallationListener.NoOp.INSTANCE,
+        RawMatcher.Trivial.NON_MATCHING,
+        Collections.<Transformation>emptyList());
+  }
+}

@@ -1,0 +1,137 @@
+package net.bytebuddy.agent.builder;
+
+import java.security.ProtectionDomain;
+import java.util.List;
+import dev.perfmon.instrumentation.api.AgentBuilders;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.dynamic.ClassFileLocator;
+
+/**
+ * Creates Byte Buddy's executing transformer without generating a class at run time.
+ *
+ * <p>Byte Buddy's {@code ExecutingTransformer} needs a subclass that overrides the Java 9 {@code
+ * transform(Module, ...)} method so that it learns each class's module. Because Byte Buddy itself
+ * still compiles for Java 5, it generates that subclass at run time, with Byte Buddy, in the static
+ * initialiser of {@code ExecutingTransformer}: in a cold JVM that loads some 300 further classes and
+ * took about 80 ms of every {@code premain}. The agent targets Java 17, so the same subclass is
+ * written here in source ({@link ModuleAware}); it behaves exactly like the generated one ({@code
+ * transform(Module, ...)} delegates to the module-aware {@code transform(Object, ...)} of the
+ * superclass).
+ *
+ * <p>Byte Buddy's static initialiser asks {@code ExecutingTransformer.Factory.CreationAction} for
+ * its factory. The agent jar replaces that one class (see {@code src/main/creation-action}, compiled
+ * on its own because its binary name is that of a Byte Buddy member class) with an action that
+ * returns this factory; the shade configuration leaves Byte Buddy's original out. Everywhere else,
+ * such as the modules' in-process tests, Byte Buddy's own action runs and the result is the same.
+ */
+public enum PerfmonTransformerFactory implements AgentBuilder.Default.ExecutingTransformer.Factory {
+  INSTANCE;
+
+  @Override
+  public ResettableClassFileTransformer make(
+      ByteBuddy byteBuddy,
+      AgentBuilder.Listener listener,
+      AgentBuilder.PoolStrategy poolStrategy,
+      AgentBuilder.TypeStrategy typeStrategy,
+      AgentBuilder.LocationStrategy locationStrategy,
+      ClassFileLocator classFileLocator,
+      AgentBuilder.Default.NativeMethodStrategy nativeMethodStrategy,
+      AgentBuilder.InitializationStrategy initializationStrategy,
+      AgentBuilder.InjectionStrategy injectionStrategy,
+      AgentBuilder.LambdaInstrumentationStrategy lambdaInstrumentationStrategy,
+      AgentBuilder.DescriptionStrategy descriptionStrategy,
+      AgentBuilder.FallbackStrategy fallbackStrategy,
+      AgentBuilder.ClassFileBufferStrategy classFileBufferStrategy,
+      AgentBuilder.InstallationListener installationListener,
+      AgentBuilder.RawMatcher ignoreMatcher,
+      AgentBuilder.RedefinitionStrategy.ResubmissionEnforcer resubmissionEnforcer,
+      List<AgentBuilder.Default.Transformation> transformations,
+      AgentBuilder.CircularityLock circularityLock) {
+    return new ModuleAware(
+        byteBuddy,
+        listener,
+        poolStrategy,
+        typeStrategy,
+        locationStrategy,
+        classFileLocator,
+        nativeMethodStrategy,
+        initializationStrategy,
+        injectionStrategy,
+        lambdaInstrumentationStrategy,
+        descriptionStrategy,
+        fallbackStrategy,
+        classFileBufferStrategy,
+        installationListener,
+        ignoreMatcher,
+        resubmissionEnforcer,
+        transformations,
+        circularityLock);
+  }
+
+  /**
+   * The executing transformer with the module-aware entry point of Java 9 and later, which first
+   * takes the agent's fast path ({@link AgentBuilders#skippedBeforeMatching}) so that most classes
+   * never reach Byte Buddy.
+   */
+  public static final class ModuleAware extends AgentBuilder.Default.ExecutingTransformer {
+    ModuleAware(
+        ByteBuddy byteBuddy,
+        AgentBuilder.Listener listener,
+        AgentBuilder.PoolStrategy poolStrategy,
+        AgentBuilder.TypeStrategy typeStrategy,
+        AgentBuilder.LocationStrategy locationStrategy,
+        ClassFileLocator classFileLocator,
+        AgentBuilder.Default.NativeMethodStrategy nativeMethodStrategy,
+        AgentBuilder.InitializationStrategy initializationStrategy,
+        AgentBuilder.InjectionStrategy injectionStrategy,
+        AgentBuilder.LambdaInstrumentationStrategy lambdaInstrumentationStrategy,
+        AgentBuilder.DescriptionStrategy descriptionStrategy,
+        AgentBuilder.FallbackStrategy fallbackStrategy,
+        AgentBuilder.ClassFileBufferStrategy classFileBufferStrategy,
+        AgentBuilder.InstallationListener installationListener,
+        AgentBuilder.RawMatcher ignoreMatcher,
+        AgentBuilder.RedefinitionStrategy.ResubmissionEnforcer resubmissionEnforcer,
+        List<AgentBuilder.Default.Transformation> transformations,
+        AgentBuilder.CircularityLock circularityLock) {
+      super(
+          byteBuddy,
+          listener,
+          poolStrategy,
+          typeStrategy,
+          locationStrategy,
+          classFileLocator,
+          nativeMethodStrategy,
+          initializationStrategy,
+          injectionStrategy,
+          lambdaInstrumentationStrategy,
+          descriptionStrategy,
+          fallbackStrategy,
+          classFileBufferStrategy,
+          installationListener,
+          ignoreMatcher,
+          resubmissionEnforcer,
+          transformations,
+          circularityLock);
+    }
+
+    @Override
+    public byte[] transform(
+        Module module,
+        ClassLoader classLoader,
+        String internalName,
+        Class<?> classBeingRedefined,
+        ProtectionDomain protectionDomain,
+        byte[] binaryRepresentation) {
+      if (AgentBuilders.skippedBeforeMatching(classLoader, internalName)) {
+        return null;
+      }
+      return transform(
+          (Object) module,
+          classLoader,
+          internalName,
+          classBeingRedefined,
+          protectionDomain,
+          binaryRepresentation);
+    }
+  }
+}

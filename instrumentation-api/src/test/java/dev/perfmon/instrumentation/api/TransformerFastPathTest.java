@@ -1,0 +1,99 @@
+package dev.perfmon.instrumentation.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.PerfmonTransformerFactory;
+import java.lang.instrument.ClassFileTransformer;
+import net.bytebuddy.utility.JavaModule;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's executing transformer: created from source, not generated at start-up; classes that
+ * are never transformed leave before Byte Buddy sees them; the module of every other class reaches
+ * Byte Buddy.
+ */
+class TransformerFastPathTest {
+  /** Records what Byte Buddy's transformer was asked to look at. */
+  static final class Discoveries extends AgentBuilder.Listener.Adapter {
+    final List<String> names = new ArrayList<>();
+    final List<JavaModule> modules = new ArrayList<>();
+
+    @Override
+    public void onDiscovery(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
+      names.add(typeName);
+      modules.add(module);
+    }
+  }
+
+  /** Class-file bytes for the transformer (any valid class; only the name passed in counts). */
+  public static class AnyType {}
+
+  @Test
+  void theExecutingTransformerIsWrittenInSourceNotGenerated() {
+    ClassFileTransformer t = AgentBuilders.base(new Discoveries()).makeRaw();
+    assertThat(t).isInstanceOf(PerfmonTransformerFactory.ModuleAware.class);
+    assertThat(t.getClass().getName()).doesNotContain("$ByteBuddy$");
+  }
+
+  @Test
+  void jdkAndAgentClassesNeverReachByteBuddy() throws Exception {
+    Discoveries seen = new Discoveries();
+    ClassFileTransformer t = AgentBuilders.base(seen).makeRaw();
+    ClassLoader app = getClass().getClassLoader();
+    byte[] bytes = bytesOf(AnyType.class);
+    Module unnamed = app.getUnnamedModule();
+
+    transform(t, Object.class.getModule(), null, "java/lang/Thread$Builder", bytes);
+    transform(t, Object.class.getModule(), ClassLoader.getPlatformClassLoader(), "java/net/http/HttpClient", bytes);
+    transform(t, unnamed, app, "dev/perfmon/agent/monitor/Monitor", bytes);
+    transform(t, unnamed, app, "dev/perfmon/shaded/net/bytebuddy/ByteBuddy", bytes);
+    transform(t, unnamed, app, "net/bytebuddy/ByteBuddy", bytes);
+    transform(t, unnamed, app, "jdk/proxy2/$Proxy12", bytes);
+    transform(t, unnamed, app, "com/example/Foo$$Lambda$12", bytes);
+    assertThat(seen.names).as("nothing reached Byte Buddy").isEmpty();
+
+    transform(t, unnamed, null, "java/sql/DriverManager", bytes);
+    transform(t, unnamed, app, "com/example/app/OrderService", bytes);
+    transform(t, unnamed, app, "dev/perfmon/demo/Shop", bytes);
+    assertThat(seen.names)
+        .containsExactly("java.sql.DriverManager", "com.example.app.OrderService", "dev.perfmon.demo.Shop");
+    assertThat(seen.modules).as("the class's module reaches Byte Buddy").containsOnly(JavaModule.of(unnamed));
+  }
+
+  @Test
+  void theFastPathAgreesWithTheIgnoreRuleOnNames() {
+    ClassLoader app = getClass().getClassLoader();
+    assertThat(AgentBuilders.skippedBeforeMatching(null, "java/lang/String")).isTrue();
+    assertThat(AgentBuilders.skippedBeforeMatching(null, "java/sql/Statement")).isFalse();
+    assertThat(AgentBuilders.skippedBeforeMatching(null, "javax/sql/DataSource")).isFalse();
+    assertThat(AgentBuilders.skippedBeforeMatching(app, "dev/perfmon/config/Keys")).isTrue();
+    assertThat(AgentBuilders.skippedBeforeMatching(app, "dev/perfmon/demo/Shop")).isFalse();
+    assertThat(AgentBuilders.skippedBeforeMatching(app, "com/example/Service")).isFalse();
+    assertThat(AgentBuilders.skippedBeforeMatching(app, null)).as("unnamed: Byte Buddy decides").isFalse();
+    for (String own : List.of("dev.perfmon.agent.X", "dev.perfmon.bootstrap.X", "dev.perfmon.api.X")) {
+      assertThat(AgentBuilders.isAgentOwn(own)).isTrue();
+      assertThat(AgentBuilders.skippedBeforeMatching(app, own.replace('.', '/'))).isTrue();
+    }
+    assertThat(AgentBuilders.isAgentOwn("net.bytebuddy.ByteBuddy")).as("not the agent's own").isFalse();
+  }
+
+  private static void transform(ClassFileTransformer t, Module module, ClassLoader loader, String name, byte[] bytes)
+      throws Exception {
+    assertThat(t.transform(module, loader, name, null, null, bytes)).as(name + " is left unchanged").isNull();
+  }
+
+  private static String internalName(Class<?> type) {
+    return type.getName().replace('.', '/');
+  }
+
+  private static byte[] bytesOf(Class<?> type) throws IOException {
+    try (InputStream in = type.getResourceAsStream("/" + internalName(type) + ".class")) {
+      return in.readAllBytes();
+    }
+  }
+}
