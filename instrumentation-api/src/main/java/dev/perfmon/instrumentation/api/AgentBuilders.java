@@ -148,7 +148,9 @@ public final class AgentBuilders {
    * loaded after start-up, it keeps the agent's own class loading out of Byte Buddy: without it, a
    * thread loading an agent class ran Byte Buddy's matching inside that class's definition, which
    * could itself load Byte Buddy classes while another thread, defining one of those, waited for
-   * the first class: a class-loading deadlock (seen when two threads first used the agent at once).
+   * the first class: a class-loading deadlock. It was reproduced with a second thread loading the
+   * agent's classes during start-up; an attach that builds a new transformer while the application
+   * loads classes through the old one could meet the same cycle.
    */
   public static boolean skippedBeforeMatching(ClassLoader loader, String internalName) {
     if (internalName == null) {
