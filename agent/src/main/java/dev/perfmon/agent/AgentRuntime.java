@@ -64,7 +64,7 @@ public final class AgentRuntime {
   private final Instrumentation inst;
   private final Logger log;
   private final OperationRegistry registry;
-  private final StatusFile status = new StatusFile(ProcessHandle.current().pid());
+  private final StatusFile status = new StatusFile();
   private final Instant startedAt = Instant.now();
   private final boolean attached;
   private final AtomicLong transformErrors = new AtomicLong();

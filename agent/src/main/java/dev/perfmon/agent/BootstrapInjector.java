@@ -2,10 +2,12 @@ package dev.perfmon.agent;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.jar.JarFile;
 
 /**
@@ -38,12 +40,46 @@ final class BootstrapInjector {
       if (in == null) {
         return false; // unshaded: the bootstrap classes are on the class path
       }
-      Path jar = Files.createTempFile("perfmon-bootstrap-", ".jar");
-      Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
-      jar.toFile().deleteOnExit();
-      inst.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
+      Path jar = newFile();
+      try {
+        try (OutputStream out = Files.newOutputStream(jar, StandardOpenOption.WRITE)) {
+          in.transferTo(out);
+        }
+        try (JarFile file = new JarFile(jar.toFile())) {
+          inst.appendToBootstrapClassLoaderSearch(file);
+        }
+      } finally {
+        // The JVM opens the jar when it is appended and keeps it open, so on POSIX systems its
+        // name can go at once: a JVM that is killed, or halted, leaves nothing in the temporary
+        // directory. Where an open file cannot be deleted, it goes when the JVM exits.
+        try {
+          Files.delete(jar);
+        } catch (IOException inUse) {
+          jar.toFile().deleteOnExit();
+        }
+      }
       return true;
     }
+  }
+
+  /**
+   * A new, empty file in the temporary directory that no one else can have prepared: created with
+   * {@code CREATE_NEW} (O_EXCL, which also refuses a symbolic link planted at that name). The name
+   * comes from the clock rather than from {@link Files#createTempFile}, whose first use seeds a
+   * {@code SecureRandom}: about 10 ms of every start-up.
+   */
+  static Path newFile() throws IOException {
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+    for (int attempt = 0; attempt < 10; attempt++) {
+      Path candidate = dir.resolve("perfmon-bootstrap-" + Long.toHexString(System.nanoTime()) + ".jar");
+      try {
+        Files.newOutputStream(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+        return candidate;
+      } catch (FileAlreadyExistsException taken) {
+        // someone else's file (or a link) by that name: try another name
+      }
+    }
+    return Files.createTempFile("perfmon-bootstrap-", ".jar");
   }
 
   private static boolean alreadyOnBootstrapPath() {

@@ -34,10 +34,14 @@ final class StatusFile {
       List<String> outputs,
       int operations) {}
 
-  private final Path file;
+  /** Resolved on first use (on the snapshot thread): {@code ProcessHandle} costs some start-up. */
+  private Path file;
 
-  StatusFile(long pid) {
-    this.file = Path.of("/tmp").resolve(".perfmon-" + pid + ".json");
+  private Path file() {
+    if (file == null) {
+      file = Path.of("/tmp").resolve(".perfmon-" + ProcessHandle.current().pid() + ".json");
+    }
+    return file;
   }
 
   private boolean deleted;
@@ -47,6 +51,7 @@ final class StatusFile {
    * this); after {@link #delete()} it writes nothing, so a late snapshot cannot resurrect the file.
    */
   synchronized void write(State s) {
+    Path file = file();
     if (deleted || !Files.isDirectory(file.getParent())) {
       return;
     }
@@ -101,7 +106,7 @@ final class StatusFile {
   synchronized void delete() {
     deleted = true;
     try {
-      Files.deleteIfExists(file);
+      Files.deleteIfExists(file());
     } catch (IOException ignored) {
       // nothing left to do
     }

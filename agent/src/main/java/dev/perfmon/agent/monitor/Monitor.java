@@ -99,7 +99,8 @@ public final class Monitor {
   private boolean resetEachInterval;
   private final boolean memoryEnabled;
   private long startNanos;
-  private final long pid = ProcessHandle.current().pid();
+  /** This JVM's process id, read on the snapshot thread (ProcessHandle costs start-up time). */
+  private volatile long pid = -1;
 
   private final Map<Integer, StatsReader> readers = new HashMap<>();
   private final Map<Integer, Map<String, Long>> prevCounters = new HashMap<>();
@@ -371,6 +372,9 @@ public final class Monitor {
     double overheadNanos = costNanos < 0 ? -1 : calls * costNanos;
     int threads = mem != null ? Math.max(1, mem.threads()) : Thread.activeCount();
     double share = overheadNanos < 0 || intervalNanos <= 0 ? -1 : overheadNanos / ((double) intervalNanos * Math.max(1, threads));
+    if (pid < 0) {
+      pid = ProcessHandle.current().pid();
+    }
     Snapshot s =
         new Snapshot(
             Instant.now(),

@@ -3,6 +3,7 @@ package dev.perfmon.it.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import example.config.LoopApp;
 import example.core.CoreApp;
 import dev.perfmon.it.support.AgentOutput;
 import dev.perfmon.it.support.ForkedJvm;
@@ -91,6 +92,48 @@ class CoreAgentIT {
         .doesNotContain("perfmon");
     assertThat(run.stderr).contains("[INFO] perfmon - perfmon ").doesNotContain("LOGBACK|");
     assertThat(run.stderr).doesNotContain("SLF4J").doesNotContain("could not").doesNotContain("Exception").doesNotContain("[ERROR]");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void aKilledJvmLeavesNoBootstrapJarBehind(Jdk jdk) throws Exception {
+    Path dir = ForkedJvm.workDir("kill-" + jdk.name());
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    try (ForkedJvm.Running jvm =
+        ForkedJvm.builder(jdk)
+            .mainClass(LoopApp.class)
+            .workDir(dir)
+            .jvmArg("-Djava.io.tmpdir=" + tmp)
+            .agent("interval=200ms,output.file=stats.jsonl,methods=example.config.LoopApp$Work#alpha")
+            .args("60000")
+            .start()) {
+      // Woven code has called the bootstrap classes once a snapshot counts calls of alpha.
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (countOf(dir.resolve("stats.jsonl"), "example.config.LoopApp$Work.alpha") == 0
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(countOf(dir.resolve("stats.jsonl"), "example.config.LoopApp$Work.alpha"))
+          .as(jvm.describe())
+          .isPositive();
+      assertThat(bootstrapJars(tmp)).as("deleted as soon as the JVM opened it").isEmpty();
+      jvm.process().destroyForcibly().waitFor();
+      assertThat(bootstrapJars(tmp)).as("nothing left after kill -9").isEmpty();
+    }
+  }
+
+  private static long countOf(Path stats, String operation) throws java.io.IOException {
+    if (!Files.exists(stats)) {
+      return 0;
+    }
+    JsonNode op = AgentOutput.read(stats).operation(operation);
+    return op == null ? 0 : op.get("count").asLong();
+  }
+
+  private static List<Path> bootstrapJars(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("perfmon-bootstrap-")).toList();
+    }
   }
 
   private static void assertCounts(AgentOutput out, String name, long count, long errors) {

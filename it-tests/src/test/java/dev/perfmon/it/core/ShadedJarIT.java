@@ -66,6 +66,14 @@ class ShadedJarIT {
       assertThat(a.getValue("Can-Retransform-Classes")).isEqualTo("true");
       assertThat(a.getValue("Can-Redefine-Classes")).isEqualTo("true");
       assertThat(a.getValue("Implementation-Version")).isNotBlank();
+
+      long deflated = jar.stream().filter(e -> e.getMethod() != java.util.zip.ZipEntry.STORED).count();
+      assertThat(deflated).as("entries stored, not deflated: classes load faster at start-up").isZero();
+    }
+    try (java.util.jar.JarInputStream in =
+        new java.util.jar.JarInputStream(java.nio.file.Files.newInputStream(ForkedJvm.agentJar()))) {
+      assertThat(in.getManifest()).as("the manifest is among the first entries, for stream readers").isNotNull();
+      assertThat(in.getManifest().getMainAttributes().getValue("Premain-Class")).isEqualTo("dev.perfmon.agent.PerfmonAgent");
     }
   }
 }
