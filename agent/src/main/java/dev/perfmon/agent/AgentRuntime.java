@@ -203,7 +203,14 @@ public final class AgentRuntime {
     if (previous != null) {
       monitor.continueFrom(previous);
     }
-    monitor.addTickListener((m, s) -> writeStatus());
+    // Not after the final snapshot: the status file is then deleted (shutdown, detach) or
+    // rewritten for the new configuration.
+    monitor.addTickListener(
+        (m, s) -> {
+          if (!m.isClosing()) {
+            writeStatus();
+          }
+        });
     // Before the transformations, so that every operation registered from now on gets its
     // slow-call thresholds before woven code can reach its recorder.
     reactions = Reactions.start(cfg, registry, monitor, log);

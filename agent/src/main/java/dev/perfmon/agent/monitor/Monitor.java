@@ -111,6 +111,8 @@ public final class Monitor {
   private ScheduledExecutorService scheduler;
   private boolean partial;
   private boolean closed;
+  /** Set when {@link #close()} starts: the snapshot being written is the final one. */
+  private volatile boolean closing;
   private double lastSnapshotMillis;
   /** Calibrated cost of one timed call, ns; negative until calibrated. The lowest of a few runs. */
   private double costNanos = -1;
@@ -400,6 +402,11 @@ public final class Monitor {
     return s;
   }
 
+  /** True from the start of {@link #close()}: tick listeners see the final snapshot. */
+  public boolean isClosing() {
+    return closing;
+  }
+
   /**
    * Writes the final snapshot and closes the outputs; later calls do nothing. Called from the
    * shutdown hook and on detach.
@@ -412,6 +419,7 @@ public final class Monitor {
       }
       s = scheduler;
     }
+    closing = true;
     if (s != null) {
       s.shutdownNow();
     }
