@@ -68,6 +68,7 @@ final class BootstrapInjector {
    * comes from the clock rather than from {@link Files#createTempFile}, whose first use seeds a
    * {@code SecureRandom}: about 10 ms of every start-up.
    */
+  @SuppressForbidden // createTempFile only after ten names were taken, which does not happen
   static Path newFile() throws IOException {
     Path dir = Path.of(System.getProperty("java.io.tmpdir"));
     for (int attempt = 0; attempt < 10; attempt++) {

@@ -21,6 +21,7 @@ public final class PerfmonAgent {
     start(args, inst, true);
   }
 
+  @SuppressForbidden // stderr is the only channel left when the agent (and its logger) cannot start
   private static synchronized void start(String args, Instrumentation inst, boolean attached) {
     try {
       // Byte Buddy's "safe" mode: no sun.misc.Unsafe-based class injection (the agent inlines its

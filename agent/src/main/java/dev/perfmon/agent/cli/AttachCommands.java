@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,9 +46,9 @@ final class AttachCommands {
       out.println("no JVM that you can attach to is running");
       return Main.OK;
     }
-    out.printf("%-8s %-24s %s%n", "PID", "PERFMON", "MAIN");
+    out.printf(Locale.ROOT, "%-8s %-24s %s%n", "PID", "PERFMON", "MAIN");
     for (JvmProcess j : jvms) {
-      out.printf("%-8d %-24s %s%n", j.pid(), perfmonState(j), j.mainName());
+      out.printf(Locale.ROOT, "%-8d %-24s %s%n", j.pid(), perfmonState(j), j.mainName());
     }
     return Main.OK;
   }
@@ -80,6 +81,7 @@ final class AttachCommands {
         throw new Failure(Main.FAILURE, "perfmon: the agent was loaded into " + target.pid() + " but did not report back; look at that JVM's stderr for lines starting with [perfmon]");
       }
       out.printf(
+          Locale.ROOT,
           "perfmon %s %s %d in %d ms; %d loaded classes instrumented; output: %s%n",
           after.get("version"),
           after.get("lastChange"),

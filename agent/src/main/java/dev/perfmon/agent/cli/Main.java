@@ -1,5 +1,6 @@
 package dev.perfmon.agent.cli;
 
+import dev.perfmon.agent.SuppressForbidden;
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -14,6 +15,7 @@ public final class Main {
 
   private Main() {}
 
+  @SuppressForbidden // the command-line tool runs in its own JVM and talks to its user on stdout/stderr
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
   }

@@ -1,5 +1,7 @@
 package dev.perfmon.agent.monitor;
 
+import dev.perfmon.agent.SuppressForbidden;
+
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -77,6 +79,7 @@ public final class MemorySampler {
     return load;
   }
 
+  @SuppressForbidden // HotSpot's process CPU time, used only when the JVM provides that bean
   private long processCpuNanos() {
     if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
       return sun.getProcessCpuTime();
