@@ -259,11 +259,44 @@ final class AttachCommands {
       if (!Files.isRegularFile(f)) {
         return Optional.empty();
       }
-      return Optional.of(JsonTree.object(JsonTree.parse(Files.readString(f, StandardCharsets.UTF_8))));
+      Map<String, Object> status = JsonTree.object(JsonTree.parse(Files.readString(f, StandardCharsets.UTF_8)));
+      if (isStale(status, j.startInstant())) {
+        // Left by an earlier process with the same pid that was killed (no shutdown hook ran):
+        // not this JVM's. Removed when it is ours to remove, so a new agent can write its own.
+        try {
+          Files.deleteIfExists(f);
+        } catch (IOException | RuntimeException notOurs) {
+          // another user's file in a sticky /tmp: ignored all the same
+        }
+        return Optional.empty();
+      }
+      return Optional.of(status);
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
   }
+
+  /**
+   * True when the status file was written by an agent that started before this process did: an
+   * agent starts inside its JVM, so its {@code startedAt} can only be earlier when the file belongs
+   * to a previous process that had the same pid. The process start time read from /proc has a
+   * resolution of one second (the boot time is in whole seconds), hence the tolerance.
+   */
+  static boolean isStale(Map<String, Object> status, Optional<java.time.Instant> processStart) {
+    Object startedAt = status.get("startedAt");
+    if (processStart.isEmpty() || !(startedAt instanceof String)) {
+      return false;
+    }
+    try {
+      java.time.Instant agentStart = java.time.Instant.parse((String) startedAt);
+      return agentStart.isBefore(processStart.get().minusSeconds(STALE_TOLERANCE_SECONDS));
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  /** See {@link #isStale}. */
+  static final long STALE_TOLERANCE_SECONDS = 2;
 
   private static Map<String, Object> awaitStatus(JvmProcess target, long previousGeneration) {
     long end = System.nanoTime() + 60_000_000_000L;

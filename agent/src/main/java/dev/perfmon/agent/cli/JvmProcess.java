@@ -213,6 +213,11 @@ final class JvmProcess {
     return "?";
   }
 
+  /** When this process started (from /proc, one-second resolution), if the JDK can tell. */
+  Optional<java.time.Instant> startInstant() {
+    return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant());
+  }
+
   /** Where the agent inside this JVM keeps its status file, as seen from here. */
   Path statusFile() {
     return tmpDir().resolve(".perfmon-" + nsPid + ".json");

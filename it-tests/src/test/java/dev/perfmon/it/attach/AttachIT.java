@@ -342,6 +342,37 @@ class AttachIT {
     }
   }
 
+  @Test
+  void aStatusFileLeftByAKilledJvmWithTheSamePidIsIgnored() throws Exception {
+    Jdk jdk = Jdk.all().get(0);
+    try (ForkedJvm.Running target = startTarget(jdk, ForkedJvm.workDir("attach-stale"))) {
+      // What a JVM killed with -9 leaves: its agent started long before this process did.
+      Path stale = Path.of("/tmp", ".perfmon-" + target.pid() + ".json");
+      Files.writeString(
+          stale,
+          "{\"type\":\"status\",\"version\":\"0.0.1-old\",\"pid\":" + target.pid()
+              + ",\"startedAt\":\"2020-01-01T00:00:00Z\",\"attached\":false,\"generation\":1}\n");
+      try {
+        Cli list = cli(jdk, "list");
+        assertThat(list.code()).as(list.toString()).isZero();
+        String line =
+            list.out().lines().filter(l -> l.startsWith(target.pid() + " ")).findFirst().orElse("");
+        assertThat(line).as(list.toString()).contains("example.attach.AttachTarget").doesNotContain("0.0.1-old");
+        assertThat(line.split("\\s+")[1]).isEqualTo("no");
+        assertThat(stale).as("removed, so that an agent started later can write its own").doesNotExist();
+
+        Cli attach = cli(jdk, "attach", Long.toString(target.pid()), "methods=" + CALC + "#work", "interval=300ms");
+        assertThat(attach.code()).as(attach.toString()).isZero();
+        assertThat(attach.out()).contains("attached");
+        Cli status = cli(jdk, "status", Long.toString(target.pid()));
+        assertThat(status.out()).doesNotContain("0.0.1-old");
+        assertThat(cli(jdk, "detach", Long.toString(target.pid())).code()).isZero();
+      } finally {
+        Files.deleteIfExists(stale);
+      }
+    }
+  }
+
   private static int get(HttpClient client, String url) throws Exception {
     return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
