@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -346,13 +345,7 @@ public final class AgentRuntime {
   }
 
   private void writeStatus() {
-    Map<String, String> cfg = new LinkedHashMap<>();
-    for (String line : config.describe().split("\n")) {
-      int eq = line.indexOf('=');
-      if (eq > 0) {
-        cfg.put(line.substring(0, eq), line.substring(eq + 1));
-      }
-    }
+    Map<String, String> cfg = config.entries();
     List<String> outs = new ArrayList<>();
     for (Output o : monitor.outputs()) {
       outs.add(o.describe());

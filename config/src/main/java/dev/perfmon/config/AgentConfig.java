@@ -115,16 +115,27 @@ public final class AgentConfig {
    */
   public String describe() {
     StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, String> e : entries().entrySet()) {
+      sb.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Every key with its effective value and source, {@code "value (source)"}: all known keys in
+   * documentation order, then the family keys ({@code slow.threshold.<glob>}, ...) that were set.
+   */
+  public Map<String, String> entries() {
+    Map<String, String> out = new LinkedHashMap<>();
     for (ConfigKey<?> k : Keys.all()) {
-      sb.append(k.name()).append('=').append(format(k)).append(" (").append(sourceOf(k.name())).append(")\n");
+      out.put(k.name(), format(k) + " (" + sourceOf(k.name()) + ")");
     }
     for (Map.Entry<String, String> e : raw.entrySet()) {
       if (Keys.byName(e.getKey()) == null) {
-        sb.append(e.getKey()).append('=').append(e.getValue());
-        sb.append(" (").append(sourceOf(e.getKey())).append(")\n");
+        out.put(e.getKey(), e.getValue() + " (" + sourceOf(e.getKey()) + ")");
       }
     }
-    return sb.toString();
+    return out;
   }
 
   /**

@@ -433,6 +433,11 @@ class ConfigLoaderTest {
         .contains("config=" + dir.resolve("agent.properties") + " (working directory)\n")
         .endsWith("budget.jdbc.*=50ms (" + file + ")\n");
     assertThat(c.describe().split("\n")).hasSize(Keys.all().size() + 1);
+    assertThat(c.entries())
+        .hasSize(Keys.all().size() + 1)
+        .containsEntry("interval", "5s (agent argument)")
+        .containsEntry("budget.jdbc.*", "50ms (" + file + ")");
+    assertThat(c.entries().keySet()).first().isEqualTo(Keys.all().get(0).name());
     assertThat(c.summary())
         .isEqualTo(
             "config="
