@@ -28,7 +28,6 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class MethodInstrumentation {
   private final List<MethodPattern> patterns;
   private final List<String> annotations;
-  private final Operations operations;
   private final Coverage coverage;
   private final java.util.function.ToDoubleFunction<String> sampleRates;
   private final Advice.WithCustomMapping mapping;
@@ -50,7 +49,6 @@ public final class MethodInstrumentation {
       java.util.function.ToDoubleFunction<String> sampleRates) {
     this.patterns = List.copyOf(patterns);
     this.annotations = List.copyOf(annotations);
-    this.operations = operations;
     this.coverage = coverage;
     this.sampleRates = sampleRates;
     Advice.WithCustomMapping mapping =

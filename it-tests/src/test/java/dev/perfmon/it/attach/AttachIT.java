@@ -328,8 +328,8 @@ class AttachIT {
     assertThat(notKv.code()).isIn(1, 2);
 
     Path dir = ForkedJvm.workDir("attach-ambiguous");
-    try (ForkedJvm.Running one = startTarget(jdk, dir.resolve("a").toFile().mkdirs() ? dir.resolve("a") : dir.resolve("a"));
-        ForkedJvm.Running two = startTarget(jdk, dir.resolve("b").toFile().mkdirs() ? dir.resolve("b") : dir.resolve("b"))) {
+    try (ForkedJvm.Running one = startTarget(jdk, Files.createDirectories(dir.resolve("a")));
+        ForkedJvm.Running two = startTarget(jdk, Files.createDirectories(dir.resolve("b")))) {
       Cli ambiguous = cli(jdk, "attach", "example.attach.AttachTarget");
       assertThat(ambiguous.code()).as(ambiguous.toString()).isEqualTo(1);
       assertThat(ambiguous.err())

@@ -63,7 +63,6 @@ class ConfigurationIT {
       long previous = 0;
       long intervalSum = 0;
       long recordedSum = 0;
-      List<Long> cumulative = new ArrayList<>();
       for (JsonNode s : snapshots) {
         JsonNode alpha = s.path("operations").path(WORK + ".alpha");
         long count = alpha.path("count").asLong(0);
@@ -71,7 +70,6 @@ class ConfigurationIT {
         intervalSum += alpha.path("interval").path("count").asLong(0);
         recordedSum += s.path("agent").path("callsRecorded").asLong();
         previous = count;
-        cumulative.add(count);
       }
       assertThat(previous).as("final snapshot at shutdown has every call").isEqualTo(calls);
       assertThat(intervalSum).as("interval counts add up to the total").isEqualTo(calls);

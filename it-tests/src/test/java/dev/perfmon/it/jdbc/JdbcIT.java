@@ -68,7 +68,7 @@ class JdbcIT {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("runs")
   void everyJdbcCallIsAnOperationSample(Jdk jdk, Db db) throws Exception {
-    Path dir = ForkedJvm.workDir("jdbc-" + jdk.name() + "-" + db.name().toLowerCase());
+    Path dir = ForkedJvm.workDir("jdbc-" + jdk.name() + "-" + db.name().toLowerCase(java.util.Locale.ROOT));
     AgentOutput out;
     String stdout;
     String stderr;
