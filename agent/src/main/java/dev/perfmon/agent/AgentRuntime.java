@@ -289,6 +289,7 @@ public final class AgentRuntime {
         transformer.reset(
             inst,
             AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
+            AgentBuilders.loadedClassDiscovery(),
             AgentBuilders.retransformBatches(),
             AgentBuilders.retransformListener());
       } catch (Throwable t) {

@@ -71,6 +71,15 @@ public final class AgentBuilders {
         AgentBuilder.RedefinitionStrategy.Listener.BatchReallocator.splitting());
   }
 
+  /**
+   * Which loaded classes an installation, and a reset (reconfiguration, detach), looks at: see
+   * {@link LoadedClassDiscovery}. A reset without it would describe every loaded class again, the
+   * JDK's included.
+   */
+  public static AgentBuilder.RedefinitionStrategy.DiscoveryStrategy loadedClassDiscovery() {
+    return LoadedClassDiscovery.INSTANCE;
+  }
+
   /** Classes retransformed per batch. */
   static final int RETRANSFORM_BATCH = 100;
   /** Pause between two batches. */
