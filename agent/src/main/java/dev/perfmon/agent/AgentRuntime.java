@@ -336,6 +336,8 @@ public final class AgentRuntime {
     status.delete();
   }
 
+  // Only called under the class lock (startOrReconfigure); volatile for the snapshot thread.
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void changed(String what, long t0, Duration statusAfter) {
     generation++;
     lastChange = what;

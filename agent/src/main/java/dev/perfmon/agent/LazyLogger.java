@@ -26,18 +26,13 @@ final class LazyLogger extends LegacyAbstractLogger {
   }
 
   static Level toLevel(String level) {
-    switch (level) {
-      case "error":
-        return Level.ERROR;
-      case "warn":
-        return Level.WARN;
-      case "debug":
-        return Level.DEBUG;
-      case "trace":
-        return Level.TRACE;
-      default:
-        return Level.INFO;
-    }
+    return switch (level) {
+      case "error" -> Level.ERROR;
+      case "warn" -> Level.WARN;
+      case "debug" -> Level.DEBUG;
+      case "trace" -> Level.TRACE;
+      default -> Level.INFO;
+    };
   }
 
   private Logger delegate() {

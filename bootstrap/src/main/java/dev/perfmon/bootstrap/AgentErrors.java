@@ -13,6 +13,8 @@ public final class AgentErrors {
   private AgentErrors() {}
 
   /** Called from the exception handler of every advice. Never throws. */
+  // Deliberate: the first suppressed advice failure is kept so the agent can log it later.
+  @SuppressWarnings("StaticAssignmentOfThrowable")
   public static void adviceError(Throwable t) {
     if (SUPPRESSED.getAndIncrement() == 0) {
       first = t;

@@ -364,16 +364,12 @@ public final class ConfigLoader {
   }
 
   private static String label(int sourceIndex, String key) {
-    switch (sourceIndex) {
-      case 0:
-        return AGENT_ARGUMENT;
-      case 1:
-        return "system property " + PROPERTY_PREFIX + key;
-      case 2:
-        return "environment variable " + ConfigKey.envName(key);
-      default:
-        throw new IllegalStateException("the file's label is built by the caller");
-    }
+    return switch (sourceIndex) {
+      case 0 -> AGENT_ARGUMENT;
+      case 1 -> "system property " + PROPERTY_PREFIX + key;
+      case 2 -> "environment variable " + ConfigKey.envName(key);
+      default -> throw new IllegalStateException("the file's label is built by the caller");
+    };
   }
 
   private static Map<String, String> fromSystemProperties(Map<String, String> systemProperties) {

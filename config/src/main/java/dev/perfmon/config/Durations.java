@@ -39,23 +39,15 @@ public final class Durations {
   }
 
   private static long nanosPerUnit(String unit) {
-    switch (unit) {
-      case "":
-      case "ms":
-        return 1_000_000L;
-      case "ns":
-        return 1L;
-      case "us":
-        return 1_000L;
-      case "s":
-        return 1_000_000_000L;
-      case "m":
-        return 60_000_000_000L;
-      case "h":
-        return 3_600_000_000_000L;
-      default:
-        throw new IllegalArgumentException("unknown unit");
-    }
+    return switch (unit) {
+      case "", "ms" -> 1_000_000L;
+      case "ns" -> 1L;
+      case "us" -> 1_000L;
+      case "s" -> 1_000_000_000L;
+      case "m" -> 60_000_000_000L;
+      case "h" -> 3_600_000_000_000L;
+      default -> throw new IllegalArgumentException("unknown unit");
+    };
   }
 
   static boolean isAsciiDigit(char c) {

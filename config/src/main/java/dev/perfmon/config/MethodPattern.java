@@ -403,7 +403,7 @@ public final class MethodPattern {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MethodPattern && ((MethodPattern) o).text.equals(text);
+    return o instanceof MethodPattern other && other.text.equals(text);
   }
 
   @Override

@@ -32,27 +32,14 @@ public final class Sizes {
       throw new IllegalArgumentException("no number");
     }
     double v = Double.parseDouble(t.substring(0, i));
-    long unit;
-    switch (t.substring(i).trim().toUpperCase(java.util.Locale.ROOT)) {
-      case "":
-      case "B":
-        unit = 1L;
-        break;
-      case "K":
-      case "KB":
-        unit = KB;
-        break;
-      case "M":
-      case "MB":
-        unit = MB;
-        break;
-      case "G":
-      case "GB":
-        unit = GB;
-        break;
-      default:
-        throw new IllegalArgumentException("unknown unit");
-    }
+    long unit =
+        switch (t.substring(i).trim().toUpperCase(java.util.Locale.ROOT)) {
+          case "", "B" -> 1L;
+          case "K", "KB" -> KB;
+          case "M", "MB" -> MB;
+          case "G", "GB" -> GB;
+          default -> throw new IllegalArgumentException("unknown unit");
+        };
     double bytes = v * unit;
     if (bytes >= Long.MAX_VALUE) {
       throw new IllegalArgumentException("too large");

@@ -89,6 +89,8 @@ public final class AppServlets {
   }
 
   public static class AsyncServlet extends HttpServlet {
+    // The Future is ignored: the task catches the write failure itself and always completes.
+    @SuppressWarnings("FutureReturnValueIgnored")
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
       AsyncContext ctx = req.startAsync();

@@ -284,11 +284,11 @@ final class AttachCommands {
    */
   static boolean isStale(Map<String, Object> status, Optional<java.time.Instant> processStart) {
     Object startedAt = status.get("startedAt");
-    if (processStart.isEmpty() || !(startedAt instanceof String)) {
+    if (processStart.isEmpty() || !(startedAt instanceof String text)) {
       return false;
     }
     try {
-      java.time.Instant agentStart = java.time.Instant.parse((String) startedAt);
+      java.time.Instant agentStart = java.time.Instant.parse(text);
       return agentStart.isBefore(processStart.get().minusSeconds(STALE_TOLERANCE_SECONDS));
     } catch (java.time.format.DateTimeParseException e) {
       return false;
@@ -353,7 +353,8 @@ final class AttachCommands {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
         if (line.startsWith("Uid:")) {
-          return Long.parseLong(line.substring(4).trim().split("\\s+")[1]);
+          // Trimmed first, so there are no trailing empty fields for the limit to keep.
+          return Long.parseLong(line.substring(4).trim().split("\\s+", -1)[1]);
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -26,34 +26,30 @@ final class JsonTree {
   }
 
   private static Object value(JsonParser p, JsonToken t) throws IOException {
-    switch (t) {
-      case START_OBJECT:
+    return switch (t) {
+      case START_OBJECT -> {
         Map<String, Object> map = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String name = p.currentName();
           map.put(name, value(p, p.nextToken()));
         }
-        return map;
-      case START_ARRAY:
+        yield map;
+      }
+      case START_ARRAY -> {
         List<Object> list = new ArrayList<>();
         JsonToken next;
         while ((next = p.nextToken()) != JsonToken.END_ARRAY) {
           list.add(value(p, next));
         }
-        return list;
-      case VALUE_STRING:
-        return p.getText();
-      case VALUE_NUMBER_INT:
-        return p.getLongValue();
-      case VALUE_NUMBER_FLOAT:
-        return p.getDoubleValue();
-      case VALUE_TRUE:
-        return Boolean.TRUE;
-      case VALUE_FALSE:
-        return Boolean.FALSE;
-      default:
-        return null;
-    }
+        yield list;
+      }
+      case VALUE_STRING -> p.getText();
+      case VALUE_NUMBER_INT -> p.getLongValue();
+      case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+      case VALUE_TRUE -> true;
+      case VALUE_FALSE -> false;
+      default -> null;
+    };
   }
 
   @SuppressWarnings("unchecked")

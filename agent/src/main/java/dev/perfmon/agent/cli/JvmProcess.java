@@ -47,11 +47,13 @@ final class JvmProcess {
       }
       long uid = -1;
       long ns = pid;
+      // The fields are trimmed before the split, so there are no trailing empty fields for the
+      // limit to keep: the last one is the last number on the line.
       for (String line : Files.readAllLines(dir.resolve("status"), StandardCharsets.UTF_8)) {
         if (line.startsWith("Uid:")) {
-          uid = Long.parseLong(line.substring(4).trim().split("\\s+")[1]); // effective uid
+          uid = Long.parseLong(line.substring(4).trim().split("\\s+", -1)[1]); // effective uid
         } else if (line.startsWith("NSpid:")) {
-          String[] parts = line.substring(6).trim().split("\\s+");
+          String[] parts = line.substring(6).trim().split("\\s+", -1);
           ns = Long.parseLong(parts[parts.length - 1]);
         }
       }

@@ -27,30 +27,25 @@ public final class Main {
     }
     String command = args[0];
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    switch (command) {
-      case "help":
-      case "--help":
-      case "-h":
+    return switch (command) {
+      case "help", "--help", "-h" -> {
         usage(out);
-        return OK;
-      case "version":
-      case "--version":
+        yield OK;
+      }
+      case "version", "--version" -> {
         out.println("perfmon-agent " + version());
-        return OK;
-      case "summary":
-        return Summary.run(rest, out, err);
-      case "list":
-        return new AttachCommands(out, err).list();
-      case "attach":
-        return new AttachCommands(out, err).attach(rest);
-      case "detach":
-        return new AttachCommands(out, err).detach(rest);
-      case "status":
-        return new AttachCommands(out, err).status(rest);
-      default:
+        yield OK;
+      }
+      case "summary" -> Summary.run(rest, out, err);
+      case "list" -> new AttachCommands(out, err).list();
+      case "attach" -> new AttachCommands(out, err).attach(rest);
+      case "detach" -> new AttachCommands(out, err).detach(rest);
+      case "status" -> new AttachCommands(out, err).status(rest);
+      default -> {
         err.println("perfmon: unknown command '" + command + "' (" + rest.length + " argument(s)); run 'java -jar perfmon-agent.jar help'");
-        return USAGE;
-    }
+        yield USAGE;
+      }
+    };
   }
 
   static void usage(PrintStream out) {

@@ -86,7 +86,7 @@ final class EventJson {
   }
 
   static java.math.BigDecimal millis(Duration d) {
-    return SnapshotJson.millis(d.toNanos());
+    return SnapshotJson.millis((double) d.toNanos());
   }
 
   private static java.math.BigDecimal round(double v, int decimals) {

@@ -101,7 +101,8 @@ final class Handlers implements AutoCloseable {
 
   private static URLClassLoader loader(String path, Logger log) {
     List<URL> urls = new ArrayList<>();
-    for (String part : path.split(File.pathSeparator)) {
+    // Empty entries (trailing ones included) are skipped below, so the limit changes nothing.
+    for (String part : path.split(File.pathSeparator, -1)) {
       String p = part.trim();
       if (p.isEmpty()) {
         continue;

@@ -64,7 +64,15 @@ public final class Reactions {
   /** Slow calls kept per snapshot; further ones are only counted ({@code slowOperationsOmitted}). */
   static final int MAX_RECENT = 100;
 
-  private record Slow(int id, long nanos, boolean error, long epochMillis, String thread, String[] details) {}
+  // A private queue message, never compared or hashed: the details array is handed over as
+  // CallDetails.take returns it, without a copy on the application's thread.
+  private record Slow(
+      int id,
+      long nanos,
+      boolean error,
+      long epochMillis,
+      String thread,
+      @SuppressWarnings("ArrayRecordComponent") String[] details) {}
 
   private record Budget(BudgetViolation violation, Duration interval) {}
 
@@ -382,8 +390,8 @@ public final class Reactions {
 
   private static SnapshotView.Figures figures(Distribution d) {
     Map<String, Duration> p = new LinkedHashMap<>();
-    for (int i = 0; i < Distribution.PERCENTILE_NAMES.length; i++) {
-      p.put(Distribution.PERCENTILE_NAMES[i], Duration.ofNanos(Math.round(d.percentiles()[i])));
+    for (int i = 0; i < Distribution.PERCENTILE_NAMES.size(); i++) {
+      p.put(Distribution.PERCENTILE_NAMES.get(i), Duration.ofNanos(Math.round(d.percentiles()[i])));
     }
     return new SnapshotView.Figures(
         d.count(),

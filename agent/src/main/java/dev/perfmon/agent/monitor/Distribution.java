@@ -1,6 +1,7 @@
 package dev.perfmon.agent.monitor;
 
 import dev.perfmon.bootstrap.Buckets;
+import java.util.List;
 
 /**
  * Figures of one set of calls (cumulative or one interval), computed from a dense bucket-count
@@ -21,15 +22,17 @@ import dev.perfmon.bootstrap.Buckets;
  *     ({@code sample.<glob>}), in which case the durations, average and percentiles describe the
  *     timed calls only while {@code count} and {@code errors} still cover every call
  */
+// The array components: the snapshot thread builds one Distribution per operation per interval and
+// reads them by index; a Distribution is never compared or hashed (arrays compare by identity).
 public record Distribution(
     long count,
     long errors,
     long sumNanos,
     long minNanos,
     long maxNanos,
-    double[] percentiles,
-    double[] extraPercentiles,
-    double[] extraValues,
+    @SuppressWarnings("ArrayRecordComponent") double[] percentiles,
+    @SuppressWarnings("ArrayRecordComponent") double[] extraPercentiles,
+    @SuppressWarnings("ArrayRecordComponent") double[] extraValues,
     long sampled) {
 
   private static final double[] NONE = new double[0];
@@ -57,9 +60,10 @@ public record Distribution(
   }
 
   /** The percentiles every snapshot reports: p50, p90, p95, p99, p999. */
-  public static final double[] PERCENTILES = {0.50, 0.90, 0.95, 0.99, 0.999};
+  static final double[] PERCENTILES = {0.50, 0.90, 0.95, 0.99, 0.999};
 
-  public static final String[] PERCENTILE_NAMES = {"p50", "p90", "p95", "p99", "p999"};
+  /** The names of {@link #PERCENTILES} as the snapshot writes them, same order. */
+  public static final List<String> PERCENTILE_NAMES = List.of("p50", "p90", "p95", "p99", "p999");
 
   public long successes() {
     return count - errors;
@@ -112,7 +116,7 @@ public record Distribution(
       seen += counts[i];
       if (seen >= rank) {
         double v = Buckets.midpoint(i);
-        return Math.max(min, Math.min(max, v));
+        return Math.max((double) min, Math.min((double) max, v));
       }
     }
     return max;

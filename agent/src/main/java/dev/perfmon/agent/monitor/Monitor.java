@@ -42,9 +42,7 @@ public final class Monitor {
    * on the snapshot thread after the figures are computed and before the line is written.
    */
   public interface SnapshotContributor {
-    /**
-     * @return a writer of extra top-level fields for this snapshot, or null for none
-     */
+    /** Returns a writer of extra top-level fields for this snapshot, or null for none. */
     SnapshotJson.Body contribute(Snapshot snapshot);
 
     /**
@@ -201,6 +199,8 @@ public final class Monitor {
   }
 
   /** Starts the snapshot schedule on a daemon thread. */
+  // The tick's Future is ignored: tick() catches and logs everything itself.
+  @SuppressWarnings("FutureReturnValueIgnored")
   public synchronized void start() {
     if (scheduler != null || closed) {
       return;

@@ -112,10 +112,10 @@ public final class SnapshotJson {
       g.writeNumberField("sampledCount", d.sampled());
     }
     g.writeNumberField("avgDuration", millis(d.avgNanos()));
-    g.writeNumberField("minDuration", millis(d.minNanos()));
-    g.writeNumberField("maxDuration", millis(d.maxNanos()));
-    for (int i = 0; i < Distribution.PERCENTILE_NAMES.length; i++) {
-      g.writeNumberField(Distribution.PERCENTILE_NAMES[i], millis(d.percentiles()[i]));
+    g.writeNumberField("minDuration", millis((double) d.minNanos()));
+    g.writeNumberField("maxDuration", millis((double) d.maxNanos()));
+    for (int i = 0; i < Distribution.PERCENTILE_NAMES.size(); i++) {
+      g.writeNumberField(Distribution.PERCENTILE_NAMES.get(i), millis(d.percentiles()[i]));
     }
     for (Map.Entry<String, Long> e : extra.entrySet()) {
       g.writeNumberField(e.getKey(), e.getValue());

@@ -23,8 +23,7 @@ public final class StatusCounters {
   public static final int CLASS_3XX = 1;
   public static final int CLASS_4XX = 2;
   public static final int CLASS_5XX = 3;
-  /** The field names, indexed by class, as the snapshot writes them. */
-  public static final String[] FIELD_NAMES = {"status2xx", "status3xx", "status4xx", "status5xx"};
+  private static final String[] FIELD_NAMES = {"status2xx", "status3xx", "status4xx", "status5xx"};
 
   static final int OPS_PER_PAGE = 256;
   private static final int SLOTS_PER_PAGE = OPS_PER_PAGE * 4;
@@ -46,6 +45,14 @@ public final class StatusCounters {
       return CLASS_3XX;
     }
     return CLASS_2XX;
+  }
+
+  /**
+   * The field name of status class {@code statusClass} (0..3) as the snapshot writes it: {@code
+   * status2xx}, {@code status3xx}, {@code status4xx} or {@code status5xx}.
+   */
+  public static String fieldName(int statusClass) {
+    return FIELD_NAMES[statusClass];
   }
 
   /** Counts one response of class {@code statusClass} (0..3) for operation {@code id}. */

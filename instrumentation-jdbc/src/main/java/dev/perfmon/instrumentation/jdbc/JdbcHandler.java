@@ -119,9 +119,9 @@ public final class JdbcHandler implements JdbcHooks.Handler {
     }
     PerfMon.recordNanos(id, nanos, error);
     int size =
-        result instanceof int[]
-            ? ((int[]) result).length
-            : result instanceof long[] ? ((long[]) result).length : -1;
+        result instanceof int[] ints
+            ? ints.length
+            : result instanceof long[] longs ? longs.length : -1;
     if (id > 0 && id < maxBatch.length && size > maxBatch[id]) {
       maxBatch[id] = size;
       operations.describe(id, "batch.maxSize", Integer.toString(size));
@@ -218,10 +218,10 @@ public final class JdbcHandler implements JdbcHooks.Handler {
   private DbInfo dbInfo(Object source) {
     try {
       Connection c;
-      if (source instanceof Connection) {
-        c = (Connection) source;
-      } else if (source instanceof Statement) {
-        c = ((Statement) source).getConnection();
+      if (source instanceof Connection connection) {
+        c = connection;
+      } else if (source instanceof Statement statement) {
+        c = statement.getConnection();
       } else {
         return null;
       }

@@ -289,19 +289,12 @@ public final class SqlNormalizer {
         return false;
       }
       Tok t = out.get(out.size() - 1);
-      switch (t.kind) {
-        case PH:
-        case QIDENT:
-        case DQUOTED:
-        case BOOL:
-          return true;
-        case WORD:
-          return !VALUE_KEYWORDS.contains(t.text.toUpperCase(Locale.ROOT));
-        case PUNCT:
-          return t.is(')') || t.is(']');
-        default:
-          return false;
-      }
+      return switch (t.kind) {
+        case PH, QIDENT, DQUOTED, BOOL -> true;
+        case WORD -> !VALUE_KEYWORDS.contains(t.text.toUpperCase(Locale.ROOT));
+        case PUNCT -> t.is(')') || t.is(']');
+        default -> false;
+      };
     }
 
     private boolean wordStart(int i) {
@@ -659,29 +652,13 @@ public final class SqlNormalizer {
         }
       }
     }
-    String table = null;
-    switch (verb) {
-      case "SELECT":
-      case "DELETE":
-        table = tableAfter(toks, v, "FROM");
-        break;
-      case "INSERT":
-      case "REPLACE":
-      case "MERGE":
-      case "UPSERT":
-        table = tableAfter(toks, v, "INTO");
-        break;
-      case "UPDATE":
-      case "CALL":
-      case "EXEC":
-      case "EXECUTE":
-        table = nameAt(toks, skip(toks, v + 1));
-        break;
-      default:
-        if (DDL_VERBS.contains(verb)) {
-          table = nameAt(toks, skip(toks, v + 1));
-        }
-    }
+    String table =
+        switch (verb) {
+          case "SELECT", "DELETE" -> tableAfter(toks, v, "FROM");
+          case "INSERT", "REPLACE", "MERGE", "UPSERT" -> tableAfter(toks, v, "INTO");
+          case "UPDATE", "CALL", "EXEC", "EXECUTE" -> nameAt(toks, skip(toks, v + 1));
+          default -> DDL_VERBS.contains(verb) ? nameAt(toks, skip(toks, v + 1)) : null;
+        };
     return table == null ? verb : verb + " " + table;
   }
 

@@ -135,30 +135,28 @@ final class AsyncRequests {
     @Override
     public Object invoke(Object self, Method m, Object[] args) {
       try {
-        switch (m.getName()) {
-          case "onComplete":
+        return switch (m.getName()) {
+          case "onComplete" -> {
             finish(false);
-            return null;
-          case "onTimeout":
-          case "onError":
+            yield null;
+          }
+          case "onTimeout", "onError" -> {
             finish(true);
-            return null;
-          case "onStartAsync":
+            yield null;
+          }
+          case "onStartAsync" -> {
             // A new async cycle (startAsync during an async dispatch): listeners are dropped and
             // must re-register to hear about its end.
             if (args != null && args.length == 1 && args[0] != null) {
               api.addListener.invoke(api.eventAsyncContext.invoke(args[0]), self);
             }
-            return null;
-          case "equals":
-            return args != null && args.length == 1 && args[0] == self;
-          case "hashCode":
-            return System.identityHashCode(self);
-          case "toString":
-            return "perfmon-async-listener";
-          default:
-            return null;
-        }
+            yield null;
+          }
+          case "equals" -> args != null && args.length == 1 && args[0] == self;
+          case "hashCode" -> System.identityHashCode(self);
+          case "toString" -> "perfmon-async-listener";
+          default -> null;
+        };
       } catch (Throwable t) {
         AgentErrors.adviceError(t);
         return defaultValue(m);

@@ -50,6 +50,8 @@ public final class JakartaServletInstrumentation implements TypeInstrumentation 
       return System.nanoTime();
     }
 
+    // Advice code is inlined into user classes: kept to plain instanceof and casts.
+    @SuppressWarnings("PatternMatchingInstanceof")
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(
         @Advice.Enter long start,

@@ -74,7 +74,7 @@ public final class ServletInstrumentationModule implements InstrumentationModule
     long[] counts = new long[4];
     if (StatusCounters.read(operationId, counts)) {
       for (int c = 0; c < 4; c++) {
-        sink.accept(StatusCounters.FIELD_NAMES[c], counts[c]);
+        sink.accept(StatusCounters.fieldName(c), counts[c]);
       }
     }
   }

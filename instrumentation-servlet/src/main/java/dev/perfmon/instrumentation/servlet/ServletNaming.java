@@ -147,31 +147,21 @@ final class ServletNaming {
   }
 
   static int methodIndex(String method) {
-    if (method != null) {
-      switch (method) {
-        case "GET":
-          return 0;
-        case "HEAD":
-          return 1;
-        case "POST":
-          return 2;
-        case "PUT":
-          return 3;
-        case "DELETE":
-          return 4;
-        case "PATCH":
-          return 5;
-        case "OPTIONS":
-          return 6;
-        case "TRACE":
-          return 7;
-        case "CONNECT":
-          return 8;
-        default:
-          break;
-      }
+    if (method == null) {
+      return METHODS.length - 1;
     }
-    return METHODS.length - 1;
+    return switch (method) {
+      case "GET" -> 0;
+      case "HEAD" -> 1;
+      case "POST" -> 2;
+      case "PUT" -> 3;
+      case "DELETE" -> 4;
+      case "PATCH" -> 5;
+      case "OPTIONS" -> 6;
+      case "TRACE" -> 7;
+      case "CONNECT" -> 8;
+      default -> METHODS.length - 1;
+    };
   }
 
   private static final class PathInfo {
