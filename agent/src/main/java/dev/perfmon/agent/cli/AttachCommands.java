@@ -353,8 +353,7 @@ final class AttachCommands {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
         if (line.startsWith("Uid:")) {
-          // Trimmed first, so there are no trailing empty fields for the limit to keep.
-          return Long.parseLong(line.substring(4).trim().split("\\s+", -1)[1]);
+          return JvmProcess.effectiveUid(line);
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -51,7 +51,7 @@ final class JvmProcess {
       // limit to keep: the last one is the last number on the line.
       for (String line : Files.readAllLines(dir.resolve("status"), StandardCharsets.UTF_8)) {
         if (line.startsWith("Uid:")) {
-          uid = Long.parseLong(line.substring(4).trim().split("\\s+", -1)[1]); // effective uid
+          uid = effectiveUid(line);
         } else if (line.startsWith("NSpid:")) {
           String[] parts = line.substring(6).trim().split("\\s+", -1);
           ns = Long.parseLong(parts[parts.length - 1]);
@@ -61,6 +61,12 @@ final class JvmProcess {
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /** The effective uid from a {@code Uid:} line of /proc/<pid>/status (real, effective, saved, fs). */
+  static long effectiveUid(String uidLine) {
+    // Trimmed first, so there are no trailing empty fields for the limit to keep.
+    return Long.parseLong(uidLine.substring(4).trim().split("\\s+", -1)[1]);
   }
 
   /** Every process on this machine that looks like a JVM. */

@@ -123,8 +123,14 @@ public final class JdbcHandler implements JdbcHooks.Handler {
             ? ints.length
             : result instanceof long[] longs ? longs.length : -1;
     if (id > 0 && id < maxBatch.length && size > maxBatch[id]) {
-      maxBatch[id] = size;
-      operations.describe(id, "batch.maxSize", Integer.toString(size));
+      // Rare (only when a batch is larger than any before it); locked so that two threads cannot
+      // leave the smaller size as the maximum, in the array or in the operation's metadata.
+      synchronized (maxBatch) {
+        if (size > maxBatch[id]) {
+          maxBatch[id] = size;
+          operations.describe(id, "batch.maxSize", Integer.toString(size));
+        }
+      }
     }
   }
 
