@@ -37,6 +37,7 @@ public final class Main {
         yield OK;
       }
       case "summary" -> Summary.run(rest, out, err);
+      case "csv" -> Csv.run(rest, out, err);
       case "list" -> new AttachCommands(out, err).list();
       case "attach" -> new AttachCommands(out, err).attach(rest);
       case "detach" -> new AttachCommands(out, err).detach(rest);
@@ -62,6 +63,7 @@ public final class Main {
     out.println("  detach <pid|name>             final snapshot, then remove perfmon from that JVM");
     out.println("  status <pid|name>             whether perfmon runs there, its version, configuration and output");
     out.println("  summary <file>                the last snapshot of a JSON Lines file as a table");
+    out.println("  csv [--memory] <file> [glob]  every snapshot as CSV, one row per operation (or memory reading)");
   }
 
   static String version() {

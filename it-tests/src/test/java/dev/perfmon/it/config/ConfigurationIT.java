@@ -29,6 +29,23 @@ class ConfigurationIT {
     return Jdk.all();
   }
 
+  /** Runs {@code java -jar perfmon-agent.jar csv <file> <operation>}; returns the summed interval counts. */
+  private static long csvIntervalSum(Jdk jdk, Path file, String operation, int snapshots) throws Exception {
+    Process p =
+        new ProcessBuilder(jdk.java().toString(), "-jar", ForkedJvm.agentJar().toString(), "csv", file.toString(), operation)
+            .redirectErrorStream(true)
+            .start();
+    String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(text).isZero();
+    List<String> rows = text.lines().skip(1).toList();
+    assertThat(rows).as(text).hasSize(snapshots).allMatch(r -> r.split(",", -1)[2].equals(operation));
+    long sum = 0;
+    for (String r : rows) {
+      sum += Long.parseLong(r.split(",", -1)[3]);
+    }
+    return sum;
+  }
+
   private static long calls(ForkedJvm.Running jvm) {
     Matcher m = Pattern.compile("CALLS (\\d+)").matcher(jvm.stdout());
     assertThat(m.find()).as(jvm.describe()).isTrue();
@@ -73,6 +90,9 @@ class ConfigurationIT {
       }
       assertThat(previous).as("final snapshot at shutdown has every call").isEqualTo(calls);
       assertThat(intervalSum).as("interval counts add up to the total").isEqualTo(calls);
+      assertThat(csvIntervalSum(jdk, dir.resolve("from-sysprop.jsonl"), WORK + ".alpha", snapshots.size()))
+          .as("the CLI's csv export of the same file")
+          .isEqualTo(calls);
       assertThat(out.operation("custom.beta").get("count").asLong()).isEqualTo(calls);
       assertThat(recordedSum).as("the agent's own call count covers both operations").isEqualTo(2 * calls);
       JsonNode self = out.lastSnapshot().get("agent");
