@@ -27,7 +27,8 @@ public final class AgentBuilders {
    * running JVM, are covered), no class-format changes (advice is inlined; no fields or methods are
    * added, so retransformation is always legal), descriptions from the class file pool first (no
    * class loading during matching; reflection only for loaded classes without a class file, such
-   * as proxies), and our own and Byte Buddy's packages ignored.
+   * as proxies) kept in a {@link BoundedTypePoolCache} between transformations, and our own and
+   * Byte Buddy's packages ignored.
    *
    * <p>Every strategy is given to the constructor at once ({@link PerfmonAgentBuilder}): {@code new
    * AgentBuilder.Default()} would first build its defaults, among them a self-injection
@@ -36,7 +37,11 @@ public final class AgentBuilders {
    */
   public static AgentBuilder base(AgentBuilder.Listener listener) {
     return new PerfmonAgentBuilder(
-            listener, LoadedClassDiscovery.INSTANCE, retransformBatches(), retransformListener())
+            listener,
+            new BoundedTypePoolCache(),
+            LoadedClassDiscovery.INSTANCE,
+            retransformBatches(),
+            retransformListener())
         .ignore(ignored());
   }
 

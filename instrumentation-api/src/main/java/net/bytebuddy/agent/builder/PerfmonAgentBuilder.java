@@ -17,9 +17,9 @@ import net.bytebuddy.implementation.Implementation;
  *
  * <p>The values equal {@code new AgentBuilder.Default(new
  * ByteBuddy().with(TypeValidation.DISABLED)).disableClassFormatChanges()} followed by {@code
- * with(...)} for the type, pool, description, initialisation and redefinition strategies, the
- * listener and the three redefinition settings passed in, and a method graph of declared methods
- * only; the others are Byte Buddy's defaults.
+ * with(...)} for the type, description, initialisation and redefinition strategies, the listener,
+ * the pool strategy and the three redefinition settings passed in, and a method graph of declared
+ * methods only; the others are Byte Buddy's defaults.
  * The ignore matcher is set by the caller with {@code ignore(...)}.
  */
 public final class PerfmonAgentBuilder extends AgentBuilder.Default {
@@ -28,6 +28,7 @@ public final class PerfmonAgentBuilder extends AgentBuilder.Default {
 
   public PerfmonAgentBuilder(
       Listener listener,
+      PoolStrategy poolStrategy,
       RedefinitionStrategy.DiscoveryStrategy discovery,
       RedefinitionStrategy.BatchAllocator batches,
       RedefinitionStrategy.Listener redefinitionListener) {
@@ -41,7 +42,7 @@ public final class PerfmonAgentBuilder extends AgentBuilder.Default {
             .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE),
         listener,
         LOCK,
-        PoolStrategy.Default.FAST,
+        poolStrategy,
         TypeStrategy.Default.DECORATE,
         LocationStrategy.ForClassLoader.STRONG,
         ClassFileLocator.NoOp.INSTANCE,

@@ -1,15 +1,11 @@
 package dev.perfmon.instrumentation.servlet;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.perfmon.instrumentation.api.SuperTypeMask;
 import java.util.Map;
 import java.util.WeakHashMap;
 import net.bytebuddy.description.method.MethodDescription;
@@ -20,18 +16,30 @@ import net.bytebuddy.matcher.ElementMatcher;
 final class ServletMatchers {
   private ServletMatchers() {}
 
+  private static final int JAVAX = 1 | 2;
+  private static final int JAKARTA = 4 | 8;
+
   /**
-   * Concrete types that implement {@code <pkg>Servlet} or {@code <pkg>Filter}. The name-only
-   * pre-filter drops interfaces and the JDK's and the agent's packages before the hierarchy walk;
-   * the module's class loader matcher already skipped loaders that cannot see the Servlet API.
+   * One hierarchy walk per loaded class for both APIs: the javax and the jakarta matcher ask the
+   * same mask. The JDK's packages are neither matched nor walked into (none of their types
+   * implements a Servlet API interface).
+   */
+  private static final SuperTypeMask SERVLET_TYPES =
+      new SuperTypeMask(
+          Map.of(
+              "javax.servlet.Servlet", 1,
+              "javax.servlet.Filter", 2,
+              "jakarta.servlet.Servlet", 4,
+              "jakarta.servlet.Filter", 8),
+          new String[] {"java.", "jdk."},
+          new String[] {"java.", "jdk.", "sun.", "com.sun."});
+
+  /**
+   * Concrete types that implement {@code <pkg>Servlet} or {@code <pkg>Filter}. The module's class
+   * loader matcher already skipped loaders that cannot see the Servlet API.
    */
   static ElementMatcher.Junction<TypeDescription> servletOrFilterType(String pkg) {
-    return not(isInterface())
-        .and(not(nameStartsWith("java.")))
-        .and(not(nameStartsWith("jdk.")))
-        .and(not(nameStartsWith("sun.")))
-        .and(not(nameStartsWith("com.sun.")))
-        .and(hasSuperType(namedOneOf(pkg + "Servlet", pkg + "Filter")));
+    return SERVLET_TYPES.implementingAny(pkg.startsWith("javax.") ? JAVAX : JAKARTA);
   }
 
   /**
