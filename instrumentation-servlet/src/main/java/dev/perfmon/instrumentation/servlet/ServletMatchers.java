@@ -64,11 +64,15 @@ final class ServletMatchers {
   /**
    * Class loaders that can see {@code javax.servlet.Servlet} or {@code jakarta.servlet.Servlet}
    * (resource look-up, no class loading; cached weakly per loader), so that the hierarchy matcher
-   * never runs for types of loaders without the Servlet API.
+   * never runs for types of loaders without the Servlet API. One instance for both APIs' type
+   * instrumentations: a look-up that misses searches the whole class path (every nested jar of a
+   * Spring Boot application), so each loader is asked once, jakarta first.
    */
   static ElementMatcher<ClassLoader> seesServletApi() {
-    return new SeesServletApi();
+    return SEES_SERVLET_API;
   }
+
+  private static final SeesServletApi SEES_SERVLET_API = new SeesServletApi();
 
   private static final class SeesServletApi implements ElementMatcher<ClassLoader> {
     private final Map<ClassLoader, Boolean> cache = new WeakHashMap<>();
@@ -87,8 +91,8 @@ final class ServletMatchers {
       boolean sees;
       try {
         sees =
-            loader.getResource("javax/servlet/Servlet.class") != null
-                || loader.getResource("jakarta/servlet/Servlet.class") != null;
+            loader.getResource("jakarta/servlet/Servlet.class") != null
+                || loader.getResource("javax/servlet/Servlet.class") != null;
       } catch (RuntimeException | LinkageError e) {
         sees = true; // cannot tell: let the type matcher decide
       }
