@@ -1,10 +1,11 @@
 package dev.perfmon.agent;
 
+import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
 import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.simple.SimpleServiceProvider;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
@@ -41,12 +42,30 @@ final class LazyLogger extends LegacyAbstractLogger {
       synchronized (this) {
         d = delegate;
         if (d == null) {
-          d = LoggerFactory.getLogger(name);
+          d = Provider.FACTORY.getLogger(name);
           delegate = d;
         }
       }
     }
     return d;
+  }
+
+  /**
+   * slf4j-simple's logger factory, created directly rather than found by {@code LoggerFactory}.
+   * {@code LoggerFactory} would search the class path for providers and, first, read the system
+   * property {@code slf4j.provider}, whose name the relocation cannot change: a host application
+   * started with {@code -Dslf4j.provider=...Logback...} made the agent's SLF4J try to load that
+   * class and print an error with a stack trace on the application's stderr. Initialised on first
+   * use only (class initialisation is lazy).
+   */
+  private static final class Provider {
+    static final ILoggerFactory FACTORY = create();
+
+    private static ILoggerFactory create() {
+      SimpleServiceProvider provider = new SimpleServiceProvider();
+      provider.initialize();
+      return provider.getLoggerFactory();
+    }
   }
 
   /** Whether SLF4J has been asked for the real logger yet (for tests). */

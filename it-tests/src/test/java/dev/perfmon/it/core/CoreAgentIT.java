@@ -168,7 +168,14 @@ class CoreAgentIT {
             "annotations=" + APP + "TrackPerformance",
             "output.file=stats.jsonl",
             ""));
-    ForkedJvm.Builder b = ForkedJvm.builder(jdk).mainClass(CoreApp.class).workDir(dir);
+    ForkedJvm.Builder b =
+        ForkedJvm.builder(jdk)
+            .mainClass(CoreApp.class)
+            .workDir(dir)
+            // The application picks its SLF4J provider explicitly (SLF4J 2): the agent's shaded
+            // SLF4J must neither follow that property nor complain about it on stderr.
+            .jvmArg("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider")
+            .jvmArg("-Dslf4j.internal.verbosity=WARN");
     if (agent) {
       b.agent(null);
       b.jvmArg("-Xlog:class+load=info:file=" + dir.resolve("classes.log"));
