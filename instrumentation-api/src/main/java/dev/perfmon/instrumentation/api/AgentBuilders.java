@@ -4,13 +4,11 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 
 import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.PerfmonAgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.matcher.ElementMatchers;
 
@@ -45,17 +43,19 @@ public final class AgentBuilders {
         .ignore(ignored());
   }
 
-  /** How many of {@link #NEVER_TRANSFORMED}'s entries are the agent's own packages. */
-  private static final int AGENT_PACKAGES = 6;
+  /** The agent's own packages (the demo and other dev.perfmon code are not among them). */
+  private static final String[] AGENT_PACKAGES = {
+    "dev.perfmon.agent.",
+    "dev.perfmon.bootstrap.",
+    "dev.perfmon.config.",
+    "dev.perfmon.instrumentation.",
+    "dev.perfmon.shaded.",
+    "dev.perfmon.api."
+  };
 
   /** True for classes of the agent itself, which are never instrumented. */
   public static boolean isAgentOwn(String className) {
-    for (int i = 0; i < AGENT_PACKAGES; i++) {
-      if (className.startsWith(NEVER_TRANSFORMED[i])) {
-        return true;
-      }
-    }
-    return false;
+    return SuperTypeMask.startsWithAny(className, AGENT_PACKAGES);
   }
 
   /**
@@ -123,29 +123,24 @@ public final class AgentBuilders {
   }
 
   /**
-   * Packages never transformed, whoever loads them: the agent's own (but not other {@code
-   * dev.perfmon} code such as the demo), Byte Buddy's, reflection accessors, JDK proxies and method
-   * handle internals.
+   * Packages never transformed, whoever loads them: the agent's own, Byte Buddy's, reflection
+   * accessors, JDK proxies and method handle internals.
    */
-  private static final String[] NEVER_TRANSFORMED = {
-    "dev.perfmon.agent.",
-    "dev.perfmon.bootstrap.",
-    "dev.perfmon.config.",
-    "dev.perfmon.instrumentation.",
-    "dev.perfmon.shaded.",
-    "dev.perfmon.api.",
-    "net.bytebuddy.",
-    "jdk.proxy",
-    "com.sun.proxy.",
-    "sun.reflect.",
-    "jdk.internal.reflect.",
-    "java.lang.invoke."
-  };
+  private static final String[] NEVER_TRANSFORMED =
+      concat(
+          AGENT_PACKAGES,
+          "net.bytebuddy.",
+          "jdk.proxy",
+          "com.sun.proxy.",
+          "sun.reflect.",
+          "jdk.internal.reflect.",
+          "java.lang.invoke.");
 
   /** {@link #NEVER_TRANSFORMED} as internal names ({@code a/b/C}), for the transformer's fast path. */
   private static final String[] NEVER_TRANSFORMED_INTERNAL = new String[NEVER_TRANSFORMED.length];
 
   static {
+    // Plain loops, no streams: this runs in premain, in a cold JVM.
     for (int i = 0; i < NEVER_TRANSFORMED.length; i++) {
       NEVER_TRANSFORMED_INTERNAL[i] = NEVER_TRANSFORMED[i].replace('.', '/');
     }
@@ -173,25 +168,21 @@ public final class AgentBuilders {
     if (loader == null || loader == PLATFORM_LOADER) {
       return !(internalName.startsWith("java/sql/") || internalName.startsWith("javax/sql/"));
     }
-    for (String p : NEVER_TRANSFORMED_INTERNAL) {
-      if (internalName.startsWith(p)) {
-        return true;
-      }
-    }
-    return internalName.contains("$$Lambda");
+    return SuperTypeMask.startsWithAny(internalName, NEVER_TRANSFORMED_INTERNAL)
+        || internalName.contains("$$Lambda");
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
   }
 
   /** Matches {@link #NEVER_TRANSFORMED} by name, without describing the type further. */
   private static final class NeverTransformedNames extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
     @Override
     public boolean matches(TypeDescription target) {
-      String name = target.getName();
-      for (String p : NEVER_TRANSFORMED) {
-        if (name.startsWith(p)) {
-          return true;
-        }
-      }
-      return false;
+      return SuperTypeMask.startsWithAny(target.getName(), NEVER_TRANSFORMED);
     }
   }
 

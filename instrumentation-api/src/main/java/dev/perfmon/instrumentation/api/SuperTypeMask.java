@@ -36,8 +36,8 @@ public final class SuperTypeMask {
   public final LongAdder memoHits = new LongAdder();
 
   /**
-   * @param known the types looked for, with their bits (a type that extends another known one
-   *     carries both bits, e.g. PreparedStatement)
+   * @param known the types looked for, with their bits; the walk stops at a known type, so one
+   *     that extends another known type carries both bits (e.g. PreparedStatement)
    * @param notDescended name prefixes whose types are not walked into unless {@code known}
    * @param irrelevant name prefixes of types that never have any of the bits (mask 0, no walk)
    */
@@ -113,7 +113,7 @@ public final class SuperTypeMask {
       String name = erasure.getName();
       Integer bits = known.get(name);
       if (bits != null) {
-        return bits | walkKnown(erasure, depth);
+        return bits;
       }
       if (startsWithAny(name, notDescended)) {
         return 0;
@@ -122,11 +122,6 @@ public final class SuperTypeMask {
     } catch (Throwable e) {
       return 0;
     }
-  }
-
-  /** A known type can itself extend known types outside the not-descended packages. */
-  private int walkKnown(TypeDescription known, int depth) {
-    return startsWithAny(known.getName(), notDescended) ? 0 : walk(known, depth + 1);
   }
 
   private final class Matcher extends ElementMatcher.Junction.AbstractBase<TypeDescription> {

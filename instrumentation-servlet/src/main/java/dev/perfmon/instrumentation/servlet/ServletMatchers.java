@@ -16,8 +16,10 @@ import net.bytebuddy.matcher.ElementMatcher;
 final class ServletMatchers {
   private ServletMatchers() {}
 
-  private static final int JAVAX = 1 | 2;
-  private static final int JAKARTA = 4 | 8;
+  private static final int JAVAX_SERVLET = 1;
+  private static final int JAVAX_FILTER = 2;
+  private static final int JAKARTA_SERVLET = 4;
+  private static final int JAKARTA_FILTER = 8;
 
   /**
    * One hierarchy walk per loaded class for both APIs: the javax and the jakarta matcher ask the
@@ -27,10 +29,10 @@ final class ServletMatchers {
   private static final SuperTypeMask SERVLET_TYPES =
       new SuperTypeMask(
           Map.of(
-              "javax.servlet.Servlet", 1,
-              "javax.servlet.Filter", 2,
-              "jakarta.servlet.Servlet", 4,
-              "jakarta.servlet.Filter", 8),
+              "javax.servlet.Servlet", JAVAX_SERVLET,
+              "javax.servlet.Filter", JAVAX_FILTER,
+              "jakarta.servlet.Servlet", JAKARTA_SERVLET,
+              "jakarta.servlet.Filter", JAKARTA_FILTER),
           new String[] {"java.", "jdk."},
           new String[] {"java.", "jdk.", "sun.", "com.sun."});
 
@@ -39,7 +41,8 @@ final class ServletMatchers {
    * loader matcher already skipped loaders that cannot see the Servlet API.
    */
   static ElementMatcher.Junction<TypeDescription> servletOrFilterType(String pkg) {
-    return SERVLET_TYPES.implementingAny(pkg.startsWith("javax.") ? JAVAX : JAKARTA);
+    return SERVLET_TYPES.implementingAny(
+        pkg.startsWith("javax.") ? JAVAX_SERVLET | JAVAX_FILTER : JAKARTA_SERVLET | JAKARTA_FILTER);
   }
 
   /**
