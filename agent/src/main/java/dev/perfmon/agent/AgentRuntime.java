@@ -8,6 +8,8 @@ import dev.perfmon.agent.output.LogOutput;
 import dev.perfmon.agent.output.Output;
 import dev.perfmon.agent.weave.Coverage;
 import dev.perfmon.agent.weave.MethodInstrumentation;
+import dev.perfmon.bootstrap.AgentErrors;
+import dev.perfmon.bootstrap.BootstrapClasses;
 import dev.perfmon.bootstrap.Recorders;
 import dev.perfmon.config.AgentConfig;
 import dev.perfmon.config.ConfigKey;
@@ -15,6 +17,7 @@ import dev.perfmon.config.ConfigLoader;
 import dev.perfmon.config.Durations;
 import dev.perfmon.config.Keys;
 import dev.perfmon.config.MethodPattern;
+import dev.perfmon.instrumentation.api.StackHeadroom;
 import dev.perfmon.instrumentation.api.AgentBuilders;
 import dev.perfmon.instrumentation.api.AgentContext;
 import dev.perfmon.instrumentation.api.InstrumentationModule;
@@ -127,6 +130,11 @@ public final class AgentRuntime {
       log.info("perfmon is disabled (enabled=false): nothing is instrumented");
       return;
     }
+    // Before any class is woven: no bootstrap class may meet its first use (and a static
+    // initialiser that could fail for good) at the bottom of an application thread's stack.
+    BootstrapClasses.initialise();
+    StackHeadroom.ample(); // initialised here, not at the first transformation (see there)
+    phases.lap("bootstrap");
     int maxOps = config.get(Keys.MAX_OPERATIONS);
     OperationRegistry registry =
         new OperationRegistry(
@@ -209,6 +217,13 @@ public final class AgentRuntime {
           if (!m.isClosing()) {
             writeStatus();
           }
+        });
+    // Classes that were loaded too close to the end of an application thread's stack to be
+    // transformed there (StackHeadroom) are transformed here, on the snapshot thread.
+    monitor.addTickListener(
+        (m, s) -> {
+          retransformDeferred();
+          reportSuppressed();
         });
     // Before the transformations, so that every operation registered from now on gets its
     // slow-call thresholds before woven code can reach its recorder.
@@ -479,10 +494,91 @@ public final class AgentRuntime {
     return transformErrors.get();
   }
 
+  /**
+   * Transforms the classes that {@link StackHeadroom} deferred, by retransforming them: on the
+   * snapshot thread, which has stack to spare. A class whose loader is gone, or that was never
+   * defined after all (its loading failed), is dropped.
+   */
+  private void retransformDeferred() {
+    List<StackHeadroom.Deferred> deferred = StackHeadroom.drain();
+    int done = 0;
+    for (StackHeadroom.Deferred d : deferred) {
+      if (d.loaderCollected()) {
+        continue;
+      }
+      Class<?> c = loadedClass(d.loader(), d.className());
+      if (c == null || !inst.isModifiableClass(c)) {
+        continue;
+      }
+      try {
+        inst.retransformClasses(c);
+        done++;
+      } catch (Throwable t) {
+        log.debug("could not retransform {}: {}", d.className(), t.toString());
+      }
+    }
+    if (done > 0) {
+      if (deferredLogged++ == 0) {
+        log.info("{} class(es) loaded too close to the end of a thread's stack to be instrumented there were instrumented afterwards", done);
+      } else {
+        log.debug("{} more class(es) loaded too close to the end of a thread's stack instrumented afterwards", done);
+      }
+    }
+  }
+
+  private int deferredLogged;
+
+  /** The throwable and its first frames, on one line: a stack overflow's trace has 1,024. */
+  static String shortTrace(Throwable t) {
+    StringBuilder b = new StringBuilder(t.toString());
+    StackTraceElement[] frames = t.getStackTrace();
+    for (int i = 0; i < Math.min(8, frames.length); i++) {
+      b.append(i == 0 ? " at " : " <- ").append(frames[i]);
+    }
+    if (frames.length > 8) {
+      b.append(" ... (").append(frames.length - 8).append(" more frames)");
+    }
+    return b.toString();
+  }
+  private boolean suppressedLogged;
+
+  /**
+   * Logs the latest failure that advice suppressed (the application never sees those): the first
+   * one at WARN with its stack trace, later ones at DEBUG. Taking it also drops the agent's only
+   * reference to it, so a throwable never keeps an application's classes alive.
+   */
+  private void reportSuppressed() {
+    Throwable t = AgentErrors.takeLatest();
+    if (t == null) {
+      return;
+    }
+    if (!suppressedLogged) {
+      suppressedLogged = true;
+      log.warn("an instrumentation failed inside the application and was suppressed (the application was not affected; further failures are counted in agent.suppressedErrors and logged at debug level): {}", shortTrace(t));
+    } else {
+      log.debug("suppressed instrumentation failure: {}", t.toString());
+    }
+  }
+
+  private Class<?> loadedClass(ClassLoader loader, String name) {
+    for (Class<?> c : inst.getInitiatedClasses(loader)) {
+      if (c.getName().equals(name) && c.getClassLoader() == loader) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   /** Counts transformation failures (first at WARN, the rest at DEBUG) and retransformed classes. */
   private final class ErrorListener extends AgentBuilder.Listener.Adapter {
     @Override
     public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
+      if (throwable instanceof StackOverflowError) {
+        // Ran out of stack after all (deep in Byte Buddy): no logging on this thread, whose stack
+        // is gone; the class is transformed again on the snapshot thread.
+        StackHeadroom.defer(classLoader, typeName);
+        return;
+      }
       if (transformErrors.getAndIncrement() == 0) {
         log.warn("could not instrument {}: {} (further failures are logged at debug level)", typeName, throwable.toString());
       } else {

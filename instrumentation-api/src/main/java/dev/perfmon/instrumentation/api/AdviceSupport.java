@@ -6,26 +6,43 @@ import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.description.field.FieldDescription;
+import net.bytebuddy.implementation.bytecode.Addition;
+import net.bytebuddy.implementation.bytecode.Duplication;
+import net.bytebuddy.implementation.bytecode.Removal;
 import net.bytebuddy.implementation.bytecode.StackManipulation;
+import net.bytebuddy.implementation.bytecode.constant.LongConstant;
+import net.bytebuddy.implementation.bytecode.member.FieldAccess;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
-import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 
 /** The pieces every advice of the agent shares: the error handler and the id binding. */
 public final class AdviceSupport {
   private AdviceSupport() {}
 
   /**
-   * The exception handler of suppressed advice errors: hands the throwable to {@link
-   * AgentErrors#adviceError(Throwable)} (a bootstrap class, so reachable from every class loader).
+   * The exception handler of suppressed advice errors. It calls no method: it stores the
+   * throwable in {@link AgentErrors#latest} and increments {@link AgentErrors#inAdvice} with field
+   * instructions only. A handler that called a method could itself run out of stack (it runs in the
+   * frame whose call just failed, typically with a {@code StackOverflowError}) and would then throw
+   * out of the application's method; field instructions on an initialised class cannot fail.
    */
   public static Advice.ExceptionHandler exceptionHandler() {
     try {
+      FieldDescription latest =
+          new FieldDescription.ForLoadedField(AgentErrors.class.getField("latest"));
+      FieldDescription count =
+          new FieldDescription.ForLoadedField(AgentErrors.class.getField("inAdvice"));
       return new Advice.ExceptionHandler.Simple(
-          MethodInvocation.invoke(
-              new MethodDescription.ForLoadedMethod(
-                  AgentErrors.class.getMethod("adviceError", Throwable.class))));
-    } catch (NoSuchMethodException e) {
+          new StackManipulation.Compound(
+              Duplication.SINGLE,
+              FieldAccess.forField(latest).write(),
+              FieldAccess.forField(count).read(),
+              LongConstant.ONE,
+              Addition.LONG,
+              FieldAccess.forField(count).write(),
+              Removal.SINGLE));
+    } catch (NoSuchFieldException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -3,6 +3,7 @@ package net.bytebuddy.agent.builder;
 import java.security.ProtectionDomain;
 import java.util.List;
 import dev.perfmon.instrumentation.api.AgentBuilders;
+import dev.perfmon.instrumentation.api.StackHeadroom;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.dynamic.ClassFileLocator;
 
@@ -123,6 +124,11 @@ public enum PerfmonTransformerFactory implements AgentBuilder.Default.ExecutingT
         ProtectionDomain protectionDomain,
         byte[] binaryRepresentation) {
       if (AgentBuilders.skippedBeforeMatching(classLoader, internalName)) {
+        return null;
+      }
+      if (!StackHeadroom.ample()) {
+        // Too close to the end of this thread's stack: transformed later on the agent's thread.
+        StackHeadroom.defer(classLoader, internalName);
         return null;
       }
       return transform(

@@ -1,0 +1,93 @@
+package dev.perfmon.it.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perfmon.it.support.AgentOutput;
+import dev.perfmon.it.support.ForkedJvm;
+import dev.perfmon.it.support.Jdk;
+import example.fault.StackApp;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * An application that runs out of stack inside woven code, 65 times, at every depth (threads with
+ * 64 different stack sizes; the first call of any woven method at the bottom of the main thread's
+ * stack; a woven class first loaded from 0 to 400 frames above the bottom) and catches the {@code
+ * StackOverflowError}, as recursive parsers and interpreters do. Without the fixes the JVM printed
+ * {@code java.lang.instrument ASSERTION FAILED}, the application got {@code NoClassDefFoundError:
+ * Could not initialize class dev.perfmon.bootstrap.AgentErrors} instead of its {@code
+ * StackOverflowError}, and no snapshot was ever written again.
+ */
+class StackOverflowIT {
+  private static final String APP = "example.fault.StackApp$";
+  private static final String TRIALS = "64";
+
+  static List<Jdk> jdks() {
+    return Jdk.all();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void theApplicationSeesExactlyItsOwnStackOverflowsAndTheAgentKeepsWorking(Jdk jdk) throws Exception {
+    Run without = run(jdk, false);
+    Run with = run(jdk, true);
+
+    assertThat(without.result).as(without.describe).contains("overflowed=65 other=[]");
+    assertThat(with.result)
+        .as("every trial ends in the application's own StackOverflowError, nothing else")
+        .isEqualTo(without.result);
+    assertThat(with.stderr)
+        .doesNotContain("NoClassDefFoundError")
+        .doesNotContain("Could not initialize")
+        .doesNotContain("ExceptionInInitializerError")
+        .doesNotContain("[ERROR]");
+
+    AgentOutput out = AgentOutput.read(with.dir.resolve("stats.jsonl"));
+    JsonNode after = out.operation(APP + "Rec.after");
+    assertThat(after).as(with.describe).isNotNull();
+    assertThat(after.get("count").asLong()).as("recording still exact afterwards").isEqualTo(1000);
+    assertThat(after.get("errorCount").asLong()).isZero();
+    JsonNode down = out.operation(APP + "Rec.down");
+    assertThat(down.get("errorCount").asLong()).as("the recursion's calls that ended in the error").isPositive();
+    assertThat(out.lastSnapshot().get("agent").get("suppressedErrors").asLong())
+        .as("failures inside advice were suppressed and counted")
+        .isPositive();
+
+    // Every copy of Lazy that the application could load was instrumented in the end: at load
+    // time, or, when it was loaded too close to the end of a stack, afterwards on the agent's
+    // thread. The only exception is a class whose loading left the JVM itself no stack to call the
+    // agent's transformer at all; the JVM says so with one "ASSERTION FAILED" line per class.
+    Matcher lazy = Pattern.compile("LAZY calls=(\\d+) unloadable=(\\d+)").matcher(with.stdout);
+    assertThat(lazy.find()).as(with.describe).isTrue();
+    long lazyCalls = Long.parseLong(lazy.group(1));
+    long jvmRefusals = with.stderr.lines().filter(l -> l.contains("ASSERTION FAILED")).count();
+    JsonNode hit = out.operation(APP + "Lazy.hit");
+    assertThat(hit).as(with.describe).isNotNull();
+    assertThat(hit.get("count").asLong())
+        .as("calls of Lazy.hit after the agent caught up (%d JVM refusals)", jvmRefusals)
+        .isGreaterThanOrEqualTo(lazyCalls - jvmRefusals);
+    assertThat(jvmRefusals).as("rare: the JVM could not even enter the transformer").isLessThan(16);
+  }
+
+  record Run(java.nio.file.Path dir, String result, String stdout, String stderr, String describe) {}
+
+  private static Run run(Jdk jdk, boolean agent) throws Exception {
+    java.nio.file.Path dir = ForkedJvm.workDir("stack-" + jdk.name());
+    ForkedJvm.Builder b = ForkedJvm.builder(jdk).mainClass(StackApp.class).workDir(dir).args(TRIALS, "2500");
+    if (agent) {
+      b.agent("interval=500ms,output.file=stats.jsonl,methods=" + APP + "Rec;" + APP + "Lazy");
+    }
+    try (ForkedJvm.Running jvm = b.start()) {
+      int code = jvm.waitForExit(Duration.ofSeconds(120));
+      assertThat(code).as(jvm.describe()).isZero();
+      Matcher m = Pattern.compile("RESULT .*").matcher(jvm.stdout());
+      assertThat(m.find()).as(jvm.describe()).isTrue();
+      return new Run(dir, m.group(), jvm.stdout(), jvm.stderr(), jvm.describe());
+    }
+  }
+}
