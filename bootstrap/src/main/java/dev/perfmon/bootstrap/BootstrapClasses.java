@@ -83,8 +83,7 @@ public final class BootstrapClasses {
     r.readInto(counts, totals);
     r.readSkipped(new long[2]);
     ThreadLocalRandom.current().nextInt();
-    int category = CallDepth.CATEGORIES - 1;
-    CallDepth.exit(category); // creates this thread's depth array; depth stays 0
+    CallDepth.slots(); // the thread-local machinery behind the depth arrays
     CallDetails.clear();
   }
 }

@@ -5,9 +5,12 @@ package dev.perfmon.bootstrap;
  * a filter chain, or a JDBC call going through a pool proxy into the driver, is timed once at its
  * outermost level. Categories are small integers (no hashing, no {@code Class} keys).
  *
- * <p>Usage in advice: {@code enter} calls {@link #enter(int)} and times only when it returns true;
- * {@code exit} always calls {@link #exit(int)} first, so that depths stay balanced even when the
- * advice itself fails later on.
+ * <p>Usage in advice: the enter advice stores {@link #slots()} in an {@code @Advice.Local} of the
+ * woven method <em>before</em> it increments its category, and times only when the depth was 0;
+ * the exit advice decrements that local's array first, inline, and records only when it reaches 0.
+ * The exit therefore makes no method call to keep the depths balanced: a thread that runs out of
+ * stack inside the advice (a call there can throw {@code StackOverflowError}) leaves every depth
+ * as it was, where a depth left at 1 would make that thread's later calls look nested forever.
  */
 public final class CallDepth {
   public static final int SERVLET = 0;
@@ -28,21 +31,9 @@ public final class CallDepth {
 
   private CallDepth() {}
 
-  /** Increments the depth of {@code category}; true when this call is the outermost one. */
-  public static boolean enter(int category) {
-    int[] d = DEPTH.get();
-    return d[category]++ == 0;
-  }
-
-  /** Decrements the depth of {@code category}; true when the outermost call is leaving. */
-  public static boolean exit(int category) {
-    int[] d = DEPTH.get();
-    int v = d[category] - 1;
-    if (v < 0) {
-      v = 0; // unbalanced: advice woven into an already running frame (attach); repair
-    }
-    d[category] = v;
-    return v == 0;
+  /** This thread's depths, indexed by category: for advice, see the class comment. */
+  public static int[] slots() {
+    return DEPTH.get();
   }
 
   /** Current depth of {@code category} on this thread (for tests and diagnostics). */

@@ -61,18 +61,20 @@ public final class ConnectionInstrumentation implements TypeInstrumentation {
     private PrepareAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static boolean enter() {
-      return CallDepth.enter(CallDepth.JDBC_PREPARE);
+    public static boolean enter(@Advice.Local("depth") int[] depth) {
+      depth = CallDepth.slots();
+      return depth[CallDepth.JDBC_PREPARE]++ == 0;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(
+        @Advice.Local("depth") int[] depth,
         @Advice.This Object connection,
         @Advice.Argument(0) String sql,
         @Advice.Return Object statement,
         @Advice.Enter boolean outermost,
         @Advice.Thrown Throwable thrown) {
-      if (CallDepth.exit(CallDepth.JDBC_PREPARE) && outermost && thrown == null && statement != null) {
+      if (depth != null && --depth[CallDepth.JDBC_PREPARE] == 0 && outermost && thrown == null && statement != null) {
         JdbcHooks.statementPrepared(connection, statement, sql);
       }
     }
@@ -84,13 +86,16 @@ public final class ConnectionInstrumentation implements TypeInstrumentation {
     private CommitAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static long enter() {
-      return CallDepth.enter(CallDepth.JDBC_TRANSACTION) ? System.nanoTime() : 0L;
+    public static long enter(@Advice.Local("depth") int[] depth) {
+      depth = CallDepth.slots();
+      return depth[CallDepth.JDBC_TRANSACTION]++ == 0 ? System.nanoTime() : 0L;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(@Advice.Enter long start, @Advice.Thrown Throwable thrown) {
-      if (CallDepth.exit(CallDepth.JDBC_TRANSACTION) && start != 0L) {
+    public static void exit(
+        @Advice.Local("depth") int[] depth,
+        @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
+      if (depth != null && --depth[CallDepth.JDBC_TRANSACTION] == 0 && start != 0L) {
         JdbcHooks.committed(System.nanoTime() - start, thrown != null);
       }
     }
@@ -102,13 +107,16 @@ public final class ConnectionInstrumentation implements TypeInstrumentation {
     private RollbackAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static long enter() {
-      return CallDepth.enter(CallDepth.JDBC_TRANSACTION) ? System.nanoTime() : 0L;
+    public static long enter(@Advice.Local("depth") int[] depth) {
+      depth = CallDepth.slots();
+      return depth[CallDepth.JDBC_TRANSACTION]++ == 0 ? System.nanoTime() : 0L;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(@Advice.Enter long start, @Advice.Thrown Throwable thrown) {
-      if (CallDepth.exit(CallDepth.JDBC_TRANSACTION) && start != 0L) {
+    public static void exit(
+        @Advice.Local("depth") int[] depth,
+        @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
+      if (depth != null && --depth[CallDepth.JDBC_TRANSACTION] == 0 && start != 0L) {
         JdbcHooks.rolledBack(System.nanoTime() - start, thrown != null);
       }
     }
@@ -120,13 +128,16 @@ public final class ConnectionInstrumentation implements TypeInstrumentation {
     private ImplicitTransactionAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void enter() {
-      CallDepth.enter(CallDepth.JDBC_TRANSACTION);
+    public static void enter(@Advice.Local("depth") int[] depth) {
+      depth = CallDepth.slots();
+      depth[CallDepth.JDBC_TRANSACTION]++;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit() {
-      CallDepth.exit(CallDepth.JDBC_TRANSACTION);
+    public static void exit(@Advice.Local("depth") int[] depth) {
+      if (depth != null) {
+        depth[CallDepth.JDBC_TRANSACTION]--;
+      }
     }
   }
 }

@@ -39,13 +39,16 @@ public final class DataSourceInstrumentation implements TypeInstrumentation {
     private GetConnectionAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static long enter() {
-      return CallDepth.enter(CallDepth.JDBC_CONNECTION) ? System.nanoTime() : 0L;
+    public static long enter(@Advice.Local("depth") int[] depth) {
+      depth = CallDepth.slots();
+      return depth[CallDepth.JDBC_CONNECTION]++ == 0 ? System.nanoTime() : 0L;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(@Advice.Enter long start, @Advice.Thrown Throwable thrown) {
-      if (CallDepth.exit(CallDepth.JDBC_CONNECTION) && start != 0L) {
+    public static void exit(
+        @Advice.Local("depth") int[] depth,
+        @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
+      if (depth != null && --depth[CallDepth.JDBC_CONNECTION] == 0 && start != 0L) {
         JdbcHooks.connectionAcquired(System.nanoTime() - start, thrown != null);
       }
     }

@@ -39,14 +39,16 @@ public final class PreparedStatementInstrumentation implements TypeInstrumentati
     private ExecuteAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static long enter() {
-      return CallDepth.enter(CallDepth.JDBC_STATEMENT) ? System.nanoTime() : 0L;
+    public static long enter(@Advice.Local("depth") int[] depth) {
+      depth = CallDepth.slots();
+      return depth[CallDepth.JDBC_STATEMENT]++ == 0 ? System.nanoTime() : 0L;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(
+        @Advice.Local("depth") int[] depth,
         @Advice.This Object statement, @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
-      if (CallDepth.exit(CallDepth.JDBC_STATEMENT) && start != 0L) {
+      if (depth != null && --depth[CallDepth.JDBC_STATEMENT] == 0 && start != 0L) {
         JdbcHooks.preparedExecuted(statement, System.nanoTime() - start, thrown != null);
       }
     }

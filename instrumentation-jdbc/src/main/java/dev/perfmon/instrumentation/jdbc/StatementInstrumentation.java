@@ -50,17 +50,19 @@ public final class StatementInstrumentation implements TypeInstrumentation {
     private ExecuteSqlAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static long enter() {
-      return CallDepth.enter(CallDepth.JDBC_STATEMENT) ? System.nanoTime() : 0L;
+    public static long enter(@Advice.Local("depth") int[] depth) {
+      depth = CallDepth.slots();
+      return depth[CallDepth.JDBC_STATEMENT]++ == 0 ? System.nanoTime() : 0L;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(
+        @Advice.Local("depth") int[] depth,
         @Advice.This Object statement,
         @Advice.Argument(0) String sql,
         @Advice.Enter long start,
         @Advice.Thrown Throwable thrown) {
-      if (CallDepth.exit(CallDepth.JDBC_STATEMENT) && start != 0L) {
+      if (depth != null && --depth[CallDepth.JDBC_STATEMENT] == 0 && start != 0L) {
         JdbcHooks.statementExecuted(statement, sql, System.nanoTime() - start, thrown != null);
       }
     }
@@ -72,17 +74,19 @@ public final class StatementInstrumentation implements TypeInstrumentation {
     private AddBatchAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static boolean enter() {
-      return CallDepth.enter(CallDepth.JDBC_STATEMENT);
+    public static boolean enter(@Advice.Local("depth") int[] depth) {
+      depth = CallDepth.slots();
+      return depth[CallDepth.JDBC_STATEMENT]++ == 0;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(
+        @Advice.Local("depth") int[] depth,
         @Advice.This Object statement,
         @Advice.Argument(0) String sql,
         @Advice.Enter boolean outermost,
         @Advice.Thrown Throwable thrown) {
-      if (CallDepth.exit(CallDepth.JDBC_STATEMENT) && outermost && thrown == null) {
+      if (depth != null && --depth[CallDepth.JDBC_STATEMENT] == 0 && outermost && thrown == null) {
         JdbcHooks.batchAdded(statement, sql);
       }
     }
@@ -94,16 +98,18 @@ public final class StatementInstrumentation implements TypeInstrumentation {
     private ClearBatchAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static boolean enter() {
-      return CallDepth.enter(CallDepth.JDBC_STATEMENT);
+    public static boolean enter(@Advice.Local("depth") int[] depth) {
+      depth = CallDepth.slots();
+      return depth[CallDepth.JDBC_STATEMENT]++ == 0;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(
+        @Advice.Local("depth") int[] depth,
         @Advice.This Object statement,
         @Advice.Enter boolean outermost,
         @Advice.Thrown Throwable thrown) {
-      if (CallDepth.exit(CallDepth.JDBC_STATEMENT) && outermost && thrown == null) {
+      if (depth != null && --depth[CallDepth.JDBC_STATEMENT] == 0 && outermost && thrown == null) {
         JdbcHooks.batchCleared(statement);
       }
     }
@@ -115,17 +121,19 @@ public final class StatementInstrumentation implements TypeInstrumentation {
     private ExecuteBatchAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static long enter() {
-      return CallDepth.enter(CallDepth.JDBC_STATEMENT) ? System.nanoTime() : 0L;
+    public static long enter(@Advice.Local("depth") int[] depth) {
+      depth = CallDepth.slots();
+      return depth[CallDepth.JDBC_STATEMENT]++ == 0 ? System.nanoTime() : 0L;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(
+        @Advice.Local("depth") int[] depth,
         @Advice.This Object statement,
         @Advice.Return Object result,
         @Advice.Enter long start,
         @Advice.Thrown Throwable thrown) {
-      if (CallDepth.exit(CallDepth.JDBC_STATEMENT) && start != 0L) {
+      if (depth != null && --depth[CallDepth.JDBC_STATEMENT] == 0 && start != 0L) {
         JdbcHooks.batchExecuted(statement, result, System.nanoTime() - start, thrown != null);
       }
     }

@@ -38,8 +38,12 @@ public final class JavaxServletInstrumentation implements TypeInstrumentation {
     private RequestAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static long enter(@Advice.Argument(0) ServletRequest request) {
-      if (!CallDepth.enter(CallDepth.SERVLET)) {
+    public static long enter(
+        @Advice.Argument(0) ServletRequest request, @Advice.Local("depth") int[] depth) {
+      // The depth array is a local of the woven method: the exit advice decrements it without a
+      // method call, so even a thread that runs out of stack in between keeps its depth right.
+      depth = CallDepth.slots();
+      if (depth[CallDepth.SERVLET]++ != 0) {
         return 0L;
       }
       // Async re-dispatches and error-page dispatches belong to a request already being timed.
@@ -54,11 +58,12 @@ public final class JavaxServletInstrumentation implements TypeInstrumentation {
     @SuppressWarnings("PatternMatchingInstanceof")
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(
+        @Advice.Local("depth") int[] depth,
         @Advice.Enter long start,
         @Advice.Argument(0) ServletRequest request,
         @Advice.Argument(1) ServletResponse response,
         @Advice.Thrown Throwable thrown) {
-      if (!CallDepth.exit(CallDepth.SERVLET) || start == 0L) {
+      if (depth == null || --depth[CallDepth.SERVLET] != 0 || start == 0L) {
         return;
       }
       if (!(request instanceof HttpServletRequest) || !(response instanceof HttpServletResponse)) {

@@ -74,13 +74,42 @@ class StackOverflowIT {
     assertThat(jvmRefusals).as("rare: the JVM could not even enter the transformer").isLessThan(16);
   }
 
+  /**
+   * JDBC calls nested in one another (an H2 function querying again) until the stack is gone, on
+   * threads of eight stack sizes; afterwards each thread runs 100 plain queries. The outermost
+   * statement of each dive is timed once, and every plain query after the overflow is timed: the
+   * per-thread depth counter came back to zero (the exit advice decrements it without a call).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void nestedJdbcCallsThatRunOutOfStackLeaveTheDepthBalanced(Jdk jdk) throws Exception {
+    Run without = run(jdk, false, example.fault.JdbcStackApp.class, "8");
+    Run with = run(jdk, true, example.fault.JdbcStackApp.class, "8");
+    assertThat(without.result).isEqualTo("RESULT trials=8 overflowed=8");
+    assertThat(with.result).isEqualTo(without.result);
+    assertThat(with.stdout).contains("PLAIN 800");
+    assertThat(with.stderr).doesNotContain("NoClassDefFoundError").doesNotContain("[ERROR]");
+    AgentOutput out = AgentOutput.read(with.dir.resolve("stats.jsonl"));
+    JsonNode plain = out.operation("jdbc.SELECT ? + ?");
+    assertThat(plain).as(with.describe).isNotNull();
+    assertThat(plain.get("count").asLong()).as("every plain query after the overflows").isEqualTo(800);
+    assertThat(plain.get("errorCount").asLong()).isZero();
+    JsonNode dive = out.operation("jdbc.SELECT DIVE(?)");
+    assertThat(dive.get("count").asLong()).as("each dive timed once, at its outermost statement").isEqualTo(8);
+    assertThat(dive.get("errorCount").asLong()).isEqualTo(8);
+  }
+
   record Run(java.nio.file.Path dir, String result, String stdout, String stderr, String describe) {}
 
   private static Run run(Jdk jdk, boolean agent) throws Exception {
+    return run(jdk, agent, StackApp.class, TRIALS, "2500");
+  }
+
+  private static Run run(Jdk jdk, boolean agent, Class<?> main, String... args) throws Exception {
     java.nio.file.Path dir = ForkedJvm.workDir("stack-" + jdk.name());
-    ForkedJvm.Builder b = ForkedJvm.builder(jdk).mainClass(StackApp.class).workDir(dir).args(TRIALS, "2500");
+    ForkedJvm.Builder b = ForkedJvm.builder(jdk).mainClass(main).workDir(dir).args(args);
     if (agent) {
-      b.agent("interval=500ms,output.file=stats.jsonl,methods=" + APP + "Rec;" + APP + "Lazy");
+      b.agent("interval=500ms,slow.threshold=1h,output.file=stats.jsonl,methods=" + APP + "Rec;" + APP + "Lazy");
     }
     try (ForkedJvm.Running jvm = b.start()) {
       int code = jvm.waitForExit(Duration.ofSeconds(120));
