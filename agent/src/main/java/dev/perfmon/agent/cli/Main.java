@@ -60,6 +60,7 @@ public final class Main {
     out.println("  list                          the JVMs you can attach to, and whether perfmon runs in them");
     out.println("  attach <pid|name> [k=v ...]   start perfmon in a running JVM, or reconfigure it there");
     out.println("                                (options as in agent.properties, e.g. config=/etc/app/agent.properties)");
+    out.println("    --no-jit-warning            (attach) no note that Java 17 to 22 recompile after a first attach");
     out.println("  detach <pid|name>             final snapshot, then remove perfmon from that JVM");
     out.println("  status <pid|name>             whether perfmon runs there, its version, configuration and output");
     out.println("  summary <file>                the last snapshot of a JSON Lines file as a table");
