@@ -17,10 +17,11 @@ import java.util.Properties;
 
 /**
  * Reads the configuration file ({@link Properties} syntax, UTF-8) one logical line at a time, so
- * that one bad line costs only itself: a line that is not valid UTF-8 or holds a malformed {@code
- * \\uXXXX} escape is reported with its line number and skipped, every other line applies. A UTF-8
- * byte-order mark at the start is skipped. A key given on more than one line is reported with the
- * line numbers, and its last value is used (as {@link Properties#load} does).
+ * that one bad line costs only itself: a line that is not valid UTF-8 or holds a malformed Unicode
+ * escape (backslash, u, four hex digits) is reported with its line number and skipped, every
+ * other line applies. A UTF-8 byte-order mark at the start is skipped. A key given on more than
+ * one line is reported with the line numbers, and its last value is used (as {@link
+ * Properties#load} does).
  *
  * <p>The logical lines are found the way {@link Properties} finds them: a line ending in an odd
  * number of backslashes continues on the next one, except in a comment line ({@code #} or {@code !}

@@ -105,7 +105,7 @@ class MalformedConfigurationTest {
   /**
    * source | entries or text | the one expected message. For ARG the text is appended to the
    * agent arguments; for PROP and ENV it is {@code name=value} lines; for FILE it is the file's
-   * bytes, each char one byte (ISO-8859-1), so {@code \u00E9} is the single byte 0xE9. In messages,
+   * bytes, each char one byte (ISO-8859-1), so the char U+00E9 is the single byte 0xE9. In messages,
    * {@code {file}} stands for the file's path and {@code {dir}} for the working directory.
    */
   static Stream<Arguments> sourceSpecific() {
