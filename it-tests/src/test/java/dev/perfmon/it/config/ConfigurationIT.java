@@ -169,8 +169,10 @@ class ConfigurationIT {
         ForkedJvm.builder(jdk)
             .mainClass(LoopApp.class)
             .workDir(dir)
-            .agent("methods=" + WORK + "#alpha;" + WORK + "#alfa,pattern.warn-after=500ms,output.file=out.jsonl")
-            .args("1500")
+            // warn-after counts from the agent's start, before main has loaded Work: 500ms was
+            // sometimes too short on a loaded machine, and #alpha, too, was reported as unmatched.
+            .agent("methods=" + WORK + "#alpha;" + WORK + "#alfa,pattern.warn-after=3s,output.file=out.jsonl")
+            .args("4500")
             .start()) {
       assertThat(jvm.waitForExit(Duration.ofSeconds(60))).as(jvm.describe()).isZero();
       List<String> warned = lines(jvm.stderr(), "matched no method");
