@@ -55,7 +55,7 @@ class ConfigRobustnessIT {
             .agent("output.file=out.jsonl,max-operations=lots")
             .jvmArg("-Dperfmon.log.level=loud")
             .env("PERFMON_JDBC_MAX_SQL_LENGTH", "5")
-            .args("1500")
+            .args("3000")
             .start()) {
       assertThat(jvm.waitForExit(Duration.ofSeconds(60))).as(jvm.describe()).isZero();
       List<String> warnings = new ArrayList<>();
@@ -87,8 +87,9 @@ class ConfigRobustnessIT {
       AgentOutput out = AgentOutput.read(dir.resolve("out.jsonl"));
       assertThat(dir.resolve("perfmon-stats.jsonl")).doesNotExist();
       assertThat(out.operation(WORK + ".alpha").get("count").asLong()).isEqualTo(calls);
-      assertThat(out.snapshots().size()).as("interval=300ms from the file over 1.5 s").isGreaterThanOrEqualTo(3);
-      assertThat(out.snapshots().get(1).get("intervalMs").asLong()).isBetween(200L, 1500L);
+      // interval=300ms from the file, not the default 60s (generous bounds for a loaded machine)
+      assertThat(out.snapshots().size()).as("interval=300ms from the file over 3 s").isGreaterThanOrEqualTo(3);
+      assertThat(out.snapshots().get(1).get("intervalMs").asLong()).isBetween(200L, 5000L);
     }
   }
 

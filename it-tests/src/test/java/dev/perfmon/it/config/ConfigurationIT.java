@@ -67,7 +67,7 @@ class ConfigurationIT {
             .jvmArg("-Dperfmon.output.file=from-sysprop.jsonl")
             .env("PERFMON_OUTPUT_FILE", "from-env.jsonl")
             .env("PERFMON_METHODS", WORK + "#alpha," + WORK + "#beta=custom.beta")
-            .args("1500")
+            .args("3000")
             .start()) {
       assertThat(jvm.waitForExit(Duration.ofSeconds(60))).as(jvm.describe()).isZero();
       long calls = calls(jvm);
@@ -103,7 +103,9 @@ class ConfigurationIT {
       assertThat(self.get("costPerCallNs").asDouble()).as("calibrated on this machine").isBetween(1.0, 10_000.0);
       assertThat(self.get("overheadSharePerThread").asDouble()).isBetween(0.0, 1.0);
       assertThat(out.operation(WORK + ".gamma")).isNull();
-      assertThat(snapshots.get(1).get("intervalMs").asLong()).isBetween(200L, 1500L);
+      // 300ms, not the file's 1m; generous bounds: a starved snapshot thread on a loaded machine
+      // was seen taking 1.7 s between two snapshots.
+      assertThat(snapshots.get(1).get("intervalMs").asLong()).isBetween(200L, 5000L);
       assertThat(jvm.stderr()).doesNotContain("[WARN]").doesNotContain("[ERROR]");
     }
   }
