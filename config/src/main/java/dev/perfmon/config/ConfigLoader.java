@@ -1,17 +1,18 @@
 package dev.perfmon.config;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Builds the {@link AgentConfig} from the agent's sources. Never throws for bad input: every
@@ -31,7 +32,10 @@ import java.util.TreeMap;
  *   <li>The properties file (UTF-8, {@link Properties} syntax, keys written bare): the one named
  *       by {@code config} in any of the sources above (relative to the working directory), else
  *       {@code agent.properties} in the working directory when it exists, else none. A named file
- *       that does not exist is a problem; the default one silently may not exist.
+ *       that does not exist is a problem; the default one silently may not exist. A UTF-8
+ *       byte-order mark is skipped; a line that is not valid UTF-8 or not parseable is reported
+ *       with its number and skipped, the other lines apply; a key on several lines is reported
+ *       and its last value used (see {@link PropertiesFile}).
  *   <li>The defaults in {@link Keys}.
  * </ol>
  *
@@ -239,6 +243,7 @@ public final class ConfigLoader {
             sources.get(Keys.METHODS.name()));
     problems.addAll(patterns.problems());
     checkAnnotations(values, sources, problems);
+    checkThresholds(values, raw, sources, problems);
 
     return new AgentConfig(values, raw, sources, problems, patterns.patterns());
   }
@@ -313,6 +318,85 @@ public final class ConfigLoader {
       }
     }
     values.put(Keys.ANNOTATIONS.name(), Collections.unmodifiableList(valid));
+  }
+
+  /**
+   * Warns when a very-slow threshold is below the slow one it pairs with: then every reported call
+   * is very slow and none merely slow, which is hardly what was meant. Checked for the two fixed
+   * keys and for each glob of {@code slow.threshold.<glob>} / {@code very-slow.threshold.<glob>}
+   * (paired with the same glob of the other family, else with the other fixed key). 0 turns a
+   * level off and is never compared. Both values apply as given.
+   */
+  private static void checkThresholds(
+      Map<String, Object> values,
+      Map<String, String> raw,
+      Map<String, String> sources,
+      List<String> problems) {
+    compareThresholds(Keys.SLOW_THRESHOLD.name(), Keys.VERY_SLOW_THRESHOLD.name(), values, raw, sources, problems);
+    Set<String> globs = new TreeSet<>();
+    for (String key : raw.keySet()) {
+      for (KeyFamily<?> f : List.of(Keys.SLOW_THRESHOLDS, Keys.VERY_SLOW_THRESHOLDS)) {
+        if (Keys.familyOf(key) == f) {
+          globs.add(key.substring(f.prefix().length()));
+        }
+      }
+    }
+    for (String glob : globs) {
+      String slow = Keys.SLOW_THRESHOLDS.prefix() + glob;
+      String verySlow = Keys.VERY_SLOW_THRESHOLDS.prefix() + glob;
+      compareThresholds(
+          raw.containsKey(slow) ? slow : Keys.SLOW_THRESHOLD.name(),
+          raw.containsKey(verySlow) ? verySlow : Keys.VERY_SLOW_THRESHOLD.name(),
+          values,
+          raw,
+          sources,
+          problems);
+    }
+  }
+
+  private static void compareThresholds(
+      String slowKey,
+      String verySlowKey,
+      Map<String, Object> values,
+      Map<String, String> raw,
+      Map<String, String> sources,
+      List<String> problems) {
+    Duration slow = threshold(slowKey, values, raw);
+    Duration verySlow = threshold(verySlowKey, values, raw);
+    if (slow.isZero() || verySlow.isZero() || verySlow.compareTo(slow) >= 0) {
+      return;
+    }
+    String v = Durations.format(verySlow);
+    problems.add(
+        verySlowKey
+            + "="
+            + v
+            + " ("
+            + origin(verySlowKey, sources)
+            + ") is below "
+            + slowKey
+            + "="
+            + Durations.format(slow)
+            + " ("
+            + origin(slowKey, sources)
+            + "): every call from "
+            + v
+            + " on is reported as very slow and none as slow; expected a very-slow threshold above"
+            + " the slow one (or 0 to turn very-slow off); both values are used as given");
+  }
+
+  private static String origin(String key, Map<String, String> sources) {
+    String source = sources.get(key);
+    return source == null ? "default" : "from " + source;
+  }
+
+  private static Duration threshold(String key, Map<String, Object> values, Map<String, String> raw) {
+    ConfigKey<?> fixed = Keys.byName(key);
+    if (fixed != null) {
+      Object v = values.get(key);
+      return (Duration) (v != null ? v : fixed.defaultValue());
+    }
+    return Types.DURATION.parse(raw.get(key));
   }
 
   /**
@@ -440,12 +524,15 @@ public final class ConfigLoader {
     return out;
   }
 
-  /** Reads the properties file into {@code out}; false (and a problem) when it cannot be read. */
+  /**
+   * Reads the properties file into {@code out}; false (and a problem) when it cannot be read at
+   * all. A line that cannot be decoded or parsed costs only itself (see {@link PropertiesFile}).
+   */
   private static boolean readFile(Path path, Map<String, String> out, List<String> problems) {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-      p.load(r);
-    } catch (IOException | IllegalArgumentException e) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(path);
+    } catch (IOException | RuntimeException e) {
       problems.add(
           "cannot read configuration file '"
               + path
@@ -454,8 +541,9 @@ public final class ConfigLoader {
               + "; continuing without a configuration file");
       return false;
     }
-    for (String name : p.stringPropertyNames()) {
-      out.put(name.trim(), p.getProperty(name));
+    for (Map.Entry<String, PropertiesFile.Entry> e :
+        PropertiesFile.parse(bytes, "configuration file '" + path + "'", problems).entrySet()) {
+      out.put(e.getKey(), e.getValue().value());
     }
     return true;
   }

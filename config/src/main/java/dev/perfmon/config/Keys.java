@@ -42,7 +42,7 @@ public final class Keys {
   public static final ConfigKey<List<String>> OUTPUT =
       key("output", Types.subsetOf("file", "log"), List.of("file"), "Where snapshots go: file, log, file,log or none.");
   public static final ConfigKey<String> OUTPUT_FILE =
-      key("output.file", Types.STRING, "perfmon-stats.jsonl", "JSON Lines file the agent appends to (relative to the working directory).");
+      key("output.file", Types.PATH, "perfmon-stats.jsonl", "JSON Lines file the agent appends to (relative to the working directory).");
   public static final ConfigKey<Integer> MAX_OPERATIONS =
       key("max-operations", Types.intRange(1, 60_000), 2000, "Distinct operations tracked; further ones are counted under the operation 'other'.");
   public static final ConfigKey<Boolean> INSTRUMENT_SERVLET =
@@ -89,7 +89,7 @@ public final class Keys {
   public static final ConfigKey<String> HANDLERS_EXEC_COMMAND =
       key("handlers.exec.command", Types.STRING, "", "Event handlers: the command the exec handler runs for each event, with the event as one JSON line on standard input: a program and its arguments separated by spaces (\"...\" or '...' quote an argument; no shell).");
   public static final ConfigKey<Duration> HANDLERS_TIMEOUT =
-      key("handlers.timeout", Types.DURATION, Duration.ofSeconds(1), "Event handlers: the longest one handler may take per event before it is abandoned.");
+      key("handlers.timeout", Types.durationAtLeast(Duration.ofMillis(10)), Duration.ofSeconds(1), "Event handlers: the longest one handler may take per event before it is abandoned. There is no way to turn the limit off: 0 is rejected like any value below 10ms.");
 
   // ---- Method-pattern coverage --------------------------------------------------------------
 

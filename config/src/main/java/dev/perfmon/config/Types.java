@@ -60,24 +60,18 @@ public final class Types {
           null,
           "method patterns separated by , or ; (separators inside parentheses do not split)");
 
-  /** Durations: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 500us}, or bare milliseconds. */
-  public static final ValueType<Duration> DURATION =
-      new ValueType<>() {
-        @Override
-        public Duration parse(String text) {
-          return Durations.parse(text);
-        }
+  /**
+   * The longest duration any key accepts: {@code 100000h}, about eleven years. Far beyond any
+   * useful interval or threshold, and far enough below {@code Long.MAX_VALUE} nanoseconds that the
+   * agent can add a configured duration to a {@code System.nanoTime()} reading without overflow.
+   */
+  public static final Duration MAX_DURATION = Duration.ofHours(100_000);
 
-        @Override
-        public String expectedForm() {
-          return "a duration such as 250ms, 5s, 2m or a bare number of milliseconds";
-        }
-
-        @Override
-        public String format(Duration value) {
-          return Durations.format(value);
-        }
-      };
+  /**
+   * Durations: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 500us}, or bare
+   * milliseconds, from 0 to {@link #MAX_DURATION}.
+   */
+  public static final ValueType<Duration> DURATION = durationBetween(Duration.ZERO, MAX_DURATION);
 
   /** An integer in [min, max]. */
   public static ValueType<Integer> intRange(int min, int max) {
@@ -185,21 +179,33 @@ public final class Types {
         }
       };
 
-  /** A duration of at least {@code min}; see {@link #DURATION}. */
+  /** A duration of at least {@code min} (and at most {@link #MAX_DURATION}); see {@link #DURATION}. */
   public static ValueType<Duration> durationAtLeast(Duration min) {
+    return durationBetween(min, MAX_DURATION);
+  }
+
+  /**
+   * A duration in [min, max]. The expected form states the range, so a value of the right form
+   * but out of range ({@code 5ms} for {@code interval}, {@code 200000h}) gets a message that says
+   * what is allowed.
+   */
+  static ValueType<Duration> durationBetween(Duration min, Duration max) {
     return new ValueType<>() {
       @Override
       public Duration parse(String text) {
         Duration d = Durations.parse(text);
-        if (d.compareTo(min) < 0) {
-          throw new IllegalArgumentException("too small");
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+          throw new IllegalArgumentException("out of range");
         }
         return d;
       }
 
       @Override
       public String expectedForm() {
-        return DURATION.expectedForm() + ", at least " + Durations.format(min);
+        return "a duration such as 250ms, 5s, 2m or a bare number of milliseconds, from "
+            + (min.isZero() ? "0" : Durations.format(min))
+            + " to "
+            + Durations.format(max);
       }
 
       @Override
@@ -208,6 +214,35 @@ public final class Types {
       }
     };
   }
+
+  /**
+   * A file path (relative to the working directory or absolute). Blank is rejected like any
+   * other bad value, rather than becoming a path the output cannot open; so is a text the file
+   * system cannot name (a NUL character, for instance).
+   */
+  public static final ValueType<String> PATH =
+      new ValueType<>() {
+        @Override
+        public String parse(String text) {
+          String t = text.trim();
+          if (t.isEmpty()) {
+            throw new IllegalArgumentException("empty");
+          }
+          try {
+            if (java.nio.file.Path.of(t).getFileName() == null) {
+              throw new IllegalArgumentException("no file name"); // "/" names no file
+            }
+          } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("not a path", e);
+          }
+          return t;
+        }
+
+        @Override
+        public String expectedForm() {
+          return "a file path (not empty)";
+        }
+      };
 
   /**
    * A value that may be left unset: a blank text means {@link Optional#empty()}, shown as an empty

@@ -152,12 +152,80 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void unreadableFileContentIsAProblem() throws IOException {
+  void aLineThatIsNotUtf8IsReportedWithItsNumberAndTheOtherLinesApply() throws IOException {
     Path p = dir.resolve("agent.properties");
-    Files.write(p, new byte[] {'a', '=', (byte) 0xC3, (byte) 0x28}); // malformed UTF-8
+    byte[] latin1 = "# caf\u00e9 settings\ninterval=5s\na=\u00c3(\noutput.file=out.jsonl\n" // C3 28: malformed
+        .getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(p, latin1);
     AgentConfig c = load(null, Map.of(), Map.of());
-    assertThat(c.problems()).singleElement().asString().startsWith("cannot read configuration file '" + p + "': ");
-    assertThat(c.get(Keys.CONFIG)).isEmpty();
+    String label = "configuration file '" + p + "' line ";
+    String tail = " ignored, the other lines apply (save the file as UTF-8; a byte-order mark is allowed)";
+    assertThat(c.problems())
+        .containsExactly(
+            label + "1 is not valid UTF-8 (byte 0xE9); the comment is" + tail,
+            label + "3 is not valid UTF-8 (byte 0xC3); the line is" + tail);
+    assertThat(c.get(Keys.INTERVAL)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.get(Keys.OUTPUT_FILE)).isEqualTo("out.jsonl");
+    assertThat(c.get(Keys.CONFIG)).isEqualTo(p.toString());
+  }
+
+  @Test
+  void aByteOrderMarkIsAcceptedAndKeysKeepTheirPropertiesMeaning() throws IOException {
+    Path p = dir.resolve("agent.properties");
+    byte[] text =
+        ("interval=5s\r\n! comment \\\r\nmethods=com.example.A#x,\\\n    com.example.B#y\n"
+                + "output.file=caf\u00e9.jsonl\rservlet.exclude\\u003d=/h")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] withBom = new byte[text.length + 3];
+    withBom[0] = (byte) 0xEF;
+    withBom[1] = (byte) 0xBB;
+    withBom[2] = (byte) 0xBF;
+    System.arraycopy(text, 0, withBom, 3, text.length);
+    Files.write(p, withBom);
+    AgentConfig c = load(null, Map.of(), Map.of());
+    assertThat(c.problems())
+        .containsExactly(
+            "unknown key 'servlet.exclude=' (from file " + p + "): did you mean 'servlet.exclude'? ignored");
+    assertThat(c.get(Keys.INTERVAL)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.get(Keys.METHODS)).containsExactly("com.example.A#x", "com.example.B#y");
+    assertThat(c.get(Keys.OUTPUT_FILE)).isEqualTo("caf\u00e9.jsonl");
+  }
+
+  @Test
+  void aKeyOnSeveralLinesIsReportedAndTheLastValueIsUsed() throws IOException {
+    Path p = write("agent.properties", "interval=5s\noutput.file=a.jsonl\ninterval=6s\n  interval : 7s\n");
+    AgentConfig c = load(null, Map.of(), Map.of());
+    assertThat(c.problems())
+        .containsExactly(
+            "key 'interval' is given more than once in configuration file '"
+                + p
+                + "' (lines 1, 3 and 4); the last value, on line 4, is used");
+    assertThat(c.get(Keys.INTERVAL)).isEqualTo(Duration.ofSeconds(7));
+    assertThat(c.get(Keys.OUTPUT_FILE)).isEqualTo("a.jsonl");
+  }
+
+  @Test
+  void everyLineOfAFileLikePropertiesLoadReadsIt() throws IOException {
+    // The per-line reading must give what Properties.load gives for a well-formed file.
+    String text =
+        "# comment \\\ninterval = 5s\n\tmax-operations:9\nmethods com.example.A#x;\\\n"
+            + "  com.example.B#y\\\n\n\noutput.file=x\\ y.jsonl\r\n!x=y\n   \nlog.level=debug\\";
+    write("agent.properties", text);
+    java.util.Properties expected = new java.util.Properties();
+    expected.load(new java.io.StringReader(text));
+    AgentConfig c = load(null, Map.of(), Map.of());
+    assertThat(c.problems()).isEmpty();
+    for (String name : expected.stringPropertyNames()) {
+      assertThat(c.raw()).containsKey(name);
+      assertThat(c.raw().get(name)).as(name).isEqualTo(normalised(Keys.byName(name), expected.getProperty(name)));
+    }
+    assertThat(c.raw().keySet()).containsAll(expected.stringPropertyNames());
+    assertThat(c.get(Keys.METHODS)).containsExactly("com.example.A#x", "com.example.B#y");
+    assertThat(c.get(Keys.OUTPUT_FILE)).isEqualTo("x y.jsonl");
+  }
+
+  private static <T> String normalised(ConfigKey<T> key, String text) {
+    return key.type().format(key.type().parse(text));
   }
 
   @Test
@@ -178,8 +246,8 @@ class ConfigLoaderTest {
     assertThat(c.problems())
         .containsExactly(
             "invalid value 'fast' for key 'interval' (from agent argument): expected a duration such"
-                + " as 250ms, 5s, 2m or a bare number of milliseconds, at least 10ms; using default"
-                + " 60s");
+                + " as 250ms, 5s, 2m or a bare number of milliseconds, from 10ms to 100000h; using"
+                + " default 60s");
     assertThat(c.get(Keys.INTERVAL)).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.sourceOf("interval")).isEqualTo("default");
     assertThat(c.get(Keys.MAX_OPERATIONS)).isEqualTo(12);
@@ -195,7 +263,9 @@ class ConfigLoaderTest {
         "jdbc.name-mode      | table  | one of normalized, verb-table | normalized",
         "budget.percentile   | 95     | a number from 0 to 1 | 0.95",
         "memory.warn.heap-used | lots | a size such as 512KB, 500MB or 2GB (binary units) or a bare number of bytes, or empty for unset | (none)",
-        "slow.threshold      | -1s    | a duration such as 250ms, 5s, 2m or a bare number of milliseconds | 1s",
+        "slow.threshold      | -1s    | a duration such as 250ms, 5s, 2m or a bare number of milliseconds, from 0 to 100000h | 1s",
+        "slow.threshold      | 100001h | a duration such as 250ms, 5s, 2m or a bare number of milliseconds, from 0 to 100000h | 1s",
+        "output.file         | ''     | a file path (not empty) | perfmon-stats.jsonl",
       })
   void invalidValueMessagesForEachType(String key, String value, String expected, String def) {
     AgentConfig c = load(null, Map.of("perfmon." + key, value), Map.of());

@@ -22,7 +22,7 @@ final class ConfigurationDocs {
     md.append("3. **Environment variables** `PERFMON_<KEY>`: the key upper-cased, `.` and `-` written as `_`\n");
     md.append("   (`PERFMON_MAX_OPERATIONS=500`). The key families below cannot be set this way: a glob does not\n");
     md.append("   survive the renaming.\n");
-    md.append("4. **The properties file** (UTF-8, `java.util.Properties` syntax, keys written without `perfmon.`):\n");
+    md.append("4. **The properties file** (UTF-8, a byte-order mark allowed; `java.util.Properties` syntax, keys written without `perfmon.`):\n");
     md.append("   the file named by `config` in one of the sources above (relative to the working directory),\n");
     md.append("   else `agent.properties` in the working directory when it exists, else none.\n");
     md.append("   A file named by `config` that does not exist is reported. `config` inside the file is ignored.\n");
@@ -30,12 +30,23 @@ final class ConfigurationDocs {
     md.append("Problems never stop the agent or the application. Each is logged once at start-up as a warning:\n\n");
     md.append("- **Invalid value**: the key's **default** is used (not a value from a lower source), e.g.\n");
     md.append("  `invalid value 'fast' for key 'interval' (from agent argument): expected a duration such as 250ms, 5s, 2m\n");
-    md.append("  or a bare number of milliseconds, at least 10ms; using default 60s`.\n");
+    md.append("  or a bare number of milliseconds, from 10ms to 100000h; using default 60s`. An empty value is checked like\n");
+    md.append("  any other (`output.file=` is invalid; only the optional keys take an empty value as unset).\n");
     md.append("  Values hidden by a higher source are not checked.\n");
     md.append("- **Unknown key**: ignored. When it looks like a typo of a known key (at most two edits, or the same\n");
     md.append("  apart from case, `-`, `_` and `.`), the message says so: `unknown key 'intervall' (from file\n");
     md.append("  /app/agent.properties): did you mean 'interval'? ignored`.\n");
-    md.append("- **Malformed method pattern**: that pattern is ignored, the others apply.\n\n");
+    md.append("- **Malformed method pattern**: that pattern is ignored, the others apply.\n");
+    md.append("- **A bad line in the file**: a line that is not valid UTF-8 (a file saved as Latin-1, say), even a comment,\n");
+    md.append("  or that has a malformed `\\uXXXX` escape, is reported with its number and skipped; every other line\n");
+    md.append("  applies: `configuration file '/app/agent.properties' line 3 is not valid UTF-8 (byte 0xE9); the line is\n");
+    md.append("  ignored, the other lines apply (save the file as UTF-8; a byte-order mark is allowed)`. Only a file that\n");
+    md.append("  cannot be read at all is dropped as a whole.\n");
+    md.append("- **A key on several lines of the file**: reported with the line numbers; the last value is used, as\n");
+    md.append("  `java.util.Properties` does (and as for a key given twice in the agent arguments).\n");
+    md.append("- **`very-slow.threshold` below `slow.threshold`** (or a `very-slow.threshold.<glob>` below the slow threshold\n");
+    md.append("  for the same glob): every reported call would be very slow and none merely slow. Reported, and both\n");
+    md.append("  values are used as given; 0 turns a level off and is not compared.\n\n");
     md.append("The effective configuration (each value with its source) is logged once at start-up and shown\n");
     md.append("by the `status` command.\n\n");
 
@@ -95,6 +106,9 @@ final class ConfigurationDocs {
     md.append("## Value forms\n\n");
     md.append("- **Durations**: a non-negative number and a unit: `ns`, `us`, `ms`, `s`, `m` (minutes), `h`;\n");
     md.append("  a bare number is milliseconds: `250ms`, `1.5s`, `2m`, `500`. Signs, exponents and other units are rejected.\n");
+    md.append("  Every duration lies between 0 (or the key's higher minimum, e.g. 10ms for `interval`) and `100000h`\n");
+    md.append("  (about eleven years; the limit keeps the agent's time arithmetic clear of overflow); the table shows\n");
+    md.append("  each key's range, and a value outside it is reported with that range.\n");
     md.append("- **Sizes**: a non-negative number and `B`, `KB`, `MB` or `GB` (also `K`, `M`, `G`; any case);\n");
     md.append("  binary units as in `-Xmx` (1KB = 1024 bytes); a bare number is bytes: `500MB`, `2GB`.\n");
     md.append("- **Fractions**: plain decimal digits from 0 to 1: `0.95`, `1`.\n");

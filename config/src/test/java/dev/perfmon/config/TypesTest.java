@@ -35,7 +35,7 @@ class TypesTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"", " ", "-5s", "+5s", "fast", "5x", "5sec", "5S", "1e3", ".", "1.2.3s", "s", "5ms5", "NaN", "99999999999999h"})
+      strings = {"", " ", "-5s", "+5s", "fast", "5x", "5sec", "5S", "1e3", ".", "1.2.3s", "s", "5ms5", "NaN", "99999999999999h", "100001h", "6000001m"})
   void badDurationsAreRejected(String text) {
     assertThatThrownBy(() -> Types.DURATION.parse(text)).isInstanceOf(IllegalArgumentException.class);
   }
@@ -52,7 +52,9 @@ class TypesTest {
     ValueType<Duration> t = Types.durationAtLeast(Duration.ofMillis(10));
     assertThat(t.parse("10ms")).isEqualTo(Duration.ofMillis(10));
     assertThatThrownBy(() -> t.parse("0")).isInstanceOf(IllegalArgumentException.class);
-    assertThat(t.expectedForm()).endsWith(", at least 10ms");
+    assertThat(t.parse("100000h")).isEqualTo(Duration.ofHours(100_000));
+    assertThatThrownBy(() -> t.parse("100001h")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(t.expectedForm()).endsWith(", from 10ms to 100000h");
   }
 
   @ParameterizedTest(name = "{0} = {1} bytes")

@@ -189,6 +189,11 @@ final class AttachCommands {
     }
     try {
       JvmProcess target = resolve(args[0]);
+      Optional<String> unreadable = unreadableStatus(target);
+      if (unreadable.isPresent()) {
+        err.println(unreadable.get());
+        return Main.FAILURE;
+      }
       Optional<Map<String, Object>> st = readStatus(target);
       if (st.isEmpty()) {
         out.println(target.pid() + " " + target.mainName() + ": perfmon is not attached");
@@ -290,6 +295,34 @@ final class AttachCommands {
       }
     }
     return "no";
+  }
+
+  /**
+   * Why the status file of {@code j} exists but this user cannot read it, else empty. The agent
+   * makes the file readable by the JVM's own user (and root) only, so for another user's JVM "not
+   * attached" would be a guess, and usually a wrong one.
+   */
+  static Optional<String> unreadableStatus(JvmProcess j) {
+    Path f = j.statusFile();
+    if (!Files.isRegularFile(f) || Files.isReadable(f)) {
+      return Optional.empty();
+    }
+    String owner;
+    try {
+      owner = Files.getOwner(f).getName();
+    } catch (IOException | RuntimeException e) {
+      owner = "uid " + j.uid();
+    }
+    return Optional.of(
+        "perfmon: cannot read the status file "
+            + f
+            + " of process "
+            + j.pid()
+            + " (it belongs to "
+            + owner
+            + " and only that user and root may read it), so whether perfmon runs there is unknown;"
+            + " run this command as "
+            + (owner.equals("root") ? "root" : owner + " or as root"));
   }
 
   static Optional<Map<String, Object>> readStatus(JvmProcess j) {
