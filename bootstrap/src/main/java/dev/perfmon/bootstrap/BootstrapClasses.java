@@ -29,6 +29,7 @@ public final class BootstrapClasses {
     "dev.perfmon.bootstrap.CallDepth$1",
     "dev.perfmon.bootstrap.CallDetails",
     "dev.perfmon.bootstrap.CallDetails$Slot",
+    "dev.perfmon.bootstrap.Faults",
     "dev.perfmon.bootstrap.OperationRecorder",
     "dev.perfmon.bootstrap.OperationRecorder$Stripe",
     "dev.perfmon.bootstrap.PerfMon",

@@ -18,6 +18,9 @@ public final class PerfMon {
    */
   public static void record(int id, long startNanos, Throwable thrown) {
     long nanos = System.nanoTime() - startNanos;
+    if (Faults.MASK != 0) {
+      Faults.check(Faults.RECORD); // tests only: a constant 0 otherwise
+    }
     OperationRecorder r = Recorders.get(id);
     if (r != null) {
       r.record(nanos, thrown != null);
@@ -55,6 +58,9 @@ public final class PerfMon {
 
   /** Records a call of operation {@code id} with a known duration. */
   public static void recordNanos(int id, long nanos, boolean error) {
+    if (Faults.MASK != 0) {
+      Faults.check(Faults.RECORD);
+    }
     OperationRecorder r = Recorders.get(id);
     if (r != null) {
       r.record(nanos, error);

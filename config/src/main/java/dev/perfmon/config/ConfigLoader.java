@@ -415,8 +415,11 @@ public final class ConfigLoader {
     return false;
   }
 
+  /** The test-only fault switch, read by the bootstrap class {@code Faults}, not a setting. */
+  static final String TEST_FAULTS = "test.faults";
+
   private static void checkKnown(String key, String where, List<String> problems) {
-    if (Keys.byName(key) != null) {
+    if (Keys.byName(key) != null || key.equals(TEST_FAULTS)) {
       return;
     }
     KeyFamily<?> family = Keys.familyOf(key);

@@ -1,5 +1,6 @@
 package dev.perfmon.agent.events;
 
+import dev.perfmon.bootstrap.Faults;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +125,7 @@ final class HandlerWorker {
       long start = System.nanoTime();
       callStart = start == 0 ? 1 : start;
       try {
+        Faults.check(Faults.HANDLERS);
         c.run();
         delivered.incrementAndGet();
       } catch (Throwable t) {

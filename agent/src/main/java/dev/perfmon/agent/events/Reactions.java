@@ -1,5 +1,6 @@
 package dev.perfmon.agent.events;
 
+import dev.perfmon.bootstrap.Faults;
 import dev.perfmon.agent.monitor.Distribution;
 import dev.perfmon.agent.monitor.Monitor;
 import dev.perfmon.agent.monitor.Snapshot;
@@ -241,17 +242,37 @@ public final class Reactions {
         slow(s);
       } else if (e instanceof Budget b) {
         if (logHandler != null) {
-          logHandler.budget(b.violation, b.interval);
+          toLogHandler(() -> logHandler.budget(b.violation, b.interval));
         }
         handlers.budget(b.violation);
       } else if (e instanceof Memory m) {
         monitor.writeLine(EventJson.memoryLine(m.warning));
         if (logHandler != null) {
-          logHandler.memory(m.warning);
+          toLogHandler(() -> logHandler.memory(m.warning));
         }
         handlers.memory(m.warning);
       } else if (e instanceof Snap v) {
         handlers.snapshot(v.view);
+      }
+    }
+  }
+
+  private boolean logHandlerFailed;
+
+  /**
+   * Runs the built-in log handler on one event; a failure there is logged once and never keeps the
+   * event from the other handlers.
+   */
+  private void toLogHandler(Runnable call) {
+    try {
+      Faults.check(Faults.HANDLERS);
+      call.run();
+    } catch (RuntimeException e) {
+      if (!logHandlerFailed) {
+        logHandlerFailed = true;
+        log.warn("event handler log failed: {} (later failures are logged at debug level)", e.toString());
+      } else {
+        log.debug("event handler log failed: {}", e.toString());
       }
     }
   }
@@ -292,7 +313,7 @@ public final class Reactions {
       }
     }
     if (logHandler != null) {
-      logHandler.slow(event);
+      toLogHandler(() -> logHandler.slow(event));
     }
     handlers.slow(event);
   }

@@ -1,5 +1,6 @@
 package dev.perfmon.agent.monitor;
 
+import dev.perfmon.bootstrap.Faults;
 import dev.perfmon.agent.SuppressForbidden;
 
 import java.io.IOException;
@@ -48,6 +49,7 @@ public final class MemorySampler {
       long heapUsedBytes) {}
 
   public Reading read() {
+    Faults.check(Faults.MEMORY);
     MemoryUsage heap = memory.getHeapMemoryUsage();
     MemoryUsage nonHeap = memory.getNonHeapMemoryUsage();
     Map<String, long[]> gc = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package dev.perfmon.agent.monitor;
 
+import dev.perfmon.agent.output.FileOutput;
+import dev.perfmon.bootstrap.Faults;
 import dev.perfmon.agent.output.Output;
 import dev.perfmon.bootstrap.AgentErrors;
 import dev.perfmon.bootstrap.Buckets;
@@ -280,7 +282,7 @@ public final class Monitor {
       calibrate();
       writeSnapshot();
     } catch (Throwable t) {
-      log.warn("snapshot failed: {}", t.toString(), t);
+      warnOnce("snapshot", "snapshot failed; recording goes on and the next snapshot is tried at the next interval", t);
     }
   }
 
@@ -319,12 +321,32 @@ public final class Monitor {
       return;
     }
     for (Output o : outputs) {
-      o.write(line);
+      try {
+        if (o instanceof FileOutput) {
+          Faults.check(Faults.OUTPUT);
+        }
+        o.write(line);
+      } catch (RuntimeException e) {
+        // One output that fails never keeps the line from the others.
+        warnOnce("output:" + o.describe(), "output " + o.describe() + " failed; the other outputs go on", e);
+      }
+    }
+  }
+
+  private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Logs a failure of one part of the snapshot path at WARN the first time, at DEBUG later. */
+  private void warnOnce(String part, String what, Throwable t) {
+    if (warned.add(part)) {
+      log.warn("{}: {} (further failures of this kind are logged at debug level)", what, t.toString());
+    } else {
+      log.debug("{}: {}", what, t.toString());
     }
   }
 
   /** Computes a snapshot without writing it (interval figures advance). */
   synchronized Snapshot snapshot() {
+    Faults.check(Faults.SNAPSHOT);
     long t0 = System.nanoTime();
     List<Snapshot.Operation> ops = new ArrayList<>();
     long footprint = 0;
@@ -365,7 +387,12 @@ public final class Monitor {
       if (memory == null) {
         memory = new MemorySampler();
       }
-      mem = memory.read();
+      try {
+        mem = memory.read();
+      } catch (RuntimeException | LinkageError e) {
+        // The operations' figures still go out, without the memory section.
+        warnOnce("memory", "JVM memory readings failed; snapshots go on without them", e);
+      }
     }
     long now = System.nanoTime();
     long intervalNanos = now - lastTickNanos;
@@ -434,7 +461,7 @@ public final class Monitor {
       try {
         writeSnapshot();
       } catch (Throwable t) {
-        log.warn("final snapshot failed: {}", t.toString());
+        warnOnce("snapshot", "final snapshot failed", t);
       }
       closed = true;
       for (Output o : outputs) {

@@ -1,5 +1,6 @@
 package dev.perfmon.agent.monitor;
 
+import dev.perfmon.bootstrap.Faults;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -48,6 +49,7 @@ public final class SnapshotJson {
 
   /** A snapshot line with further top-level fields written by {@code extras} after the rest. */
   public static byte[] snapshot(Snapshot s, java.util.List<Body> extras) {
+    Faults.check(Faults.JSON);
     return line(
         g -> {
           writeSnapshot(g, s);
