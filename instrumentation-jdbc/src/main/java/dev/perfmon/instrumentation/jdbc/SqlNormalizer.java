@@ -1,6 +1,7 @@
 package dev.perfmon.instrumentation.jdbc;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -35,10 +36,12 @@ import java.util.Locale;
  *   <li>The result is cut at {@code maxLength} characters, followed by {@link #TRUNCATION_MARKER}.
  * </ul>
  *
- * <p>Backslashes: a single-quoted string is first read with MySQL semantics (backslash escapes the
- * next character). If that leaves a string unterminated at the end of the input, the whole
- * statement is read again with standard semantics (backslash is an ordinary character, as in
- * PostgreSQL), which repairs {@code 'C:\'}-style literals.
+ * <p>Backslashes: a single- or double-quoted string is first read with MySQL semantics (backslash
+ * escapes the next character). When a quoted text holds a backslash, the statement is also read
+ * with standard semantics (backslash is an ordinary character, as in PostgreSQL). If exactly one
+ * reading leaves no string open, it is used (this repairs {@code 'C:\'}-style literals). Otherwise
+ * the text is ambiguous: the MySQL reading is used, with every token that the standard reading takes
+ * for a literal or a comment turned into a placeholder, so that neither reading can leak a literal.
  *
  * <p>Thread-safe and stateless apart from the configured limit.
  */
@@ -77,11 +80,17 @@ public final class SqlNormalizer {
     }
     Lexer lexer = new Lexer(sql, true);
     List<Tok> toks = lexer.run();
-    if (lexer.unterminatedString) {
+    if (lexer.sawBackslash) {
+      // The backslash conventions may read the text differently. When exactly one reading closes
+      // all its strings, it is the statement's. When both do (or neither), the text is ambiguous:
+      // keep the MySQL reading but hide every token that the standard reading takes for a literal
+      // or a comment, so that a misreading never shows a literal (at worst the name is coarser).
       Lexer standard = new Lexer(sql, false);
       List<Tok> alt = standard.run();
-      if (!standard.unterminatedString) {
+      if (lexer.unterminatedString && !standard.unterminatedString) {
         toks = alt;
+      } else if (lexer.unterminatedString == standard.unterminatedString) {
+        toks = hide(toks, standard.hidden);
       }
     }
     resolveContext(toks);
@@ -93,6 +102,30 @@ public final class SqlNormalizer {
       return new Result("{empty}", "{empty}");
     }
     return new Result(cut(text), cut(verbTable(toks, drop)));
+  }
+
+  /**
+   * The tokens with each non-placeholder token that overlaps {@code hidden} made a placeholder,
+   * and dropped when it follows a placeholder (a run becomes one {@code ?}).
+   */
+  private static List<Tok> hide(List<Tok> toks, BitSet hidden) {
+    List<Tok> out = new ArrayList<>(toks.size());
+    boolean dropped = false;
+    for (Tok t : toks) {
+      int bit = hidden.nextSetBit(t.from);
+      if (t.kind != PH && bit >= 0 && bit < t.to) {
+        if (!out.isEmpty() && out.get(out.size() - 1).kind == PH) {
+          dropped = true;
+          continue;
+        }
+        t.kind = PH;
+        t.text = "?";
+      }
+      t.space |= dropped; // a dropped run keeps its neighbours apart
+      dropped = false;
+      out.add(t);
+    }
+    return out;
   }
 
   private String cut(String text) {
@@ -120,6 +153,8 @@ public final class SqlNormalizer {
     int kind;
     String text;
     boolean space; // whitespace or a comment preceded this token
+    int from; // source range [from, to)
+    int to;
 
     Tok(int kind, String text, boolean space) {
       this.kind = kind;
@@ -147,7 +182,12 @@ public final class SqlNormalizer {
     private final boolean backslashEscapes;
     private final List<Tok> out = new ArrayList<>();
     private boolean space;
+    private int from; // start of the token being read
     boolean unterminatedString;
+    /** A backslash inside a quoted text: the other backslash convention may read it differently. */
+    boolean sawBackslash;
+    /** The source positions this reading takes for literals and comments. */
+    final BitSet hidden = new BitSet();
 
     Lexer(String s, boolean backslashEscapes) {
       this.s = s;
@@ -159,13 +199,12 @@ public final class SqlNormalizer {
       return i < n ? s.charAt(i) : '\0';
     }
 
-    private void emit(int kind, String text) {
-      out.add(new Tok(kind, text, space));
+    private void emit(int kind, String text, int to) {
+      Tok t = new Tok(kind, text, space);
+      t.from = from;
+      t.to = to;
+      out.add(t);
       space = false;
-    }
-
-    private void placeholder() {
-      emit(PH, "?");
     }
 
     List<Tok> run() {
@@ -173,6 +212,7 @@ public final class SqlNormalizer {
       while (i < n) {
         char c = s.charAt(i);
         int start = i;
+        from = i;
         boolean literal = false;
         if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
           space = true;
@@ -181,16 +221,19 @@ public final class SqlNormalizer {
         }
         if (c == '-' && at(i + 1) == '-') {
           i = lineEnd(i);
+          hidden.set(start, i);
           space = true;
           continue;
         }
         if (c == '/' && at(i + 1) == '*') {
           i = blockCommentEnd(i);
+          hidden.set(start, i);
           space = true;
           continue;
         }
         if (c == '#' && at(i + 1) != '>' && at(i + 1) != '-' && at(i + 1) != '#') {
           i = lineEnd(i);
+          hidden.set(start, i);
           space = true;
           continue;
         }
@@ -208,29 +251,30 @@ public final class SqlNormalizer {
           i = stringEnd(i + 3, false);
           literal = true;
         } else if (c == '"') {
-          int end = quotedEnd(i + 1, '"');
+          int end = quotedEnd(i + 1, '"', backslashEscapes);
           if (end < 0) {
             i = n;
             literal = true; // unterminated: may be a MySQL string, swallow it
+            unterminatedString = true; // or a backslash misread: try the standard reading
           } else {
-            emit(DQUOTED, s.substring(i, end));
+            emit(DQUOTED, s.substring(i, end), end);
             i = end;
             continue;
           }
         } else if (c == '`') {
-          int end = quotedEnd(i + 1, '`');
+          int end = quotedEnd(i + 1, '`', false);
           if (end < 0) {
             i = n;
             literal = true;
           } else {
-            emit(QIDENT, s.substring(i, end));
+            emit(QIDENT, s.substring(i, end), end);
             i = end;
             continue;
           }
         } else if (c == '$') {
           if (isDigit(at(i + 1))) {
             i = skipDigits(i + 1);
-            emit(PH, "?");
+            emit(PH, "?", i);
             continue;
           }
           int tagEnd = dollarTagEnd(i);
@@ -241,16 +285,16 @@ public final class SqlNormalizer {
             literal = true;
           } else {
             i++;
-            emit(PUNCT, "$");
+            emit(PUNCT, "$", i);
             continue;
           }
         } else if (c == '?') {
           i++;
-          emit(PH, "?");
+          emit(PH, "?", i);
           continue;
         } else if (c == ':' && isWordStart(at(i + 1)) && (i == 0 || s.charAt(i - 1) != ':')) {
           i = wordEnd(i + 1);
-          emit(PH, "?");
+          emit(PH, "?", i);
           continue;
         } else if (isDigit(c) || (c == '.' && isDigit(at(i + 1)) && !afterOperand())) {
           i = numberEnd(i);
@@ -264,20 +308,21 @@ public final class SqlNormalizer {
           int end = wordEnd(i);
           String w = s.substring(i, end);
           if (w.equalsIgnoreCase("TRUE") || w.equalsIgnoreCase("FALSE")) {
-            emit(BOOL, w);
+            emit(BOOL, w, end);
           } else {
-            emit(WORD, w);
+            emit(WORD, w, end);
           }
           i = end;
           continue;
         } else {
           int cp = s.codePointAt(i);
           i += Character.charCount(cp);
-          emit(PUNCT, s.substring(start, i));
+          emit(PUNCT, s.substring(start, i), i);
           continue;
         }
         if (literal) {
-          placeholder();
+          emit(PH, "?", i);
+          hidden.set(start, i);
         }
       }
       return out;
@@ -333,6 +378,9 @@ public final class SqlNormalizer {
     private int stringEnd(int i, boolean backslash) {
       while (i < n) {
         char c = s.charAt(i);
+        if (c == '\\') {
+          sawBackslash = true;
+        }
         if (backslash && c == '\\') {
           i += 2;
         } else if (c == '\'') {
@@ -349,10 +397,19 @@ public final class SqlNormalizer {
       return n;
     }
 
-    /** Index after the closing quote of a quoted identifier, or -1 when unterminated. */
-    private int quotedEnd(int i, char q) {
+    /**
+     * Index after the closing quote of a quoted identifier or MySQL double-quoted string, or -1
+     * when unterminated. With {@code backslash}, a backslash escapes the next character (MySQL
+     * strings: {@code "it\"s"}).
+     */
+    private int quotedEnd(int i, char q, boolean backslash) {
       while (i < n) {
-        if (s.charAt(i) == q) {
+        if (q == '"' && s.charAt(i) == '\\') {
+          sawBackslash = true;
+        }
+        if (backslash && s.charAt(i) == '\\') {
+          i += 2;
+        } else if (s.charAt(i) == q) {
           if (at(i + 1) == q) {
             i += 2;
           } else {
@@ -511,6 +568,7 @@ public final class SqlNormalizer {
   // Collapsing IN lists and VALUES rows.
 
   private static void collapse(List<Tok> toks, boolean[] drop) {
+    int[] match = matches(toks);
     for (int i = 0; i + 1 < toks.size(); i++) {
       Tok t = toks.get(i);
       if (drop[i] || !toks.get(i + 1).is('(')) {
@@ -518,7 +576,7 @@ public final class SqlNormalizer {
       }
       if (t.word("IN")) {
         int open = i + 1;
-        int close = matchForward(toks, open);
+        int close = match[open];
         if (close > open + 1 && onlyPlaceholders(toks, open + 1, close)) {
           Tok first = toks.get(open + 1);
           first.kind = PH;
@@ -530,14 +588,14 @@ public final class SqlNormalizer {
           toks.get(close).space = false;
         }
       } else if (t.word("VALUES") || t.word("VALUE")) {
-        int end = matchForward(toks, i + 1);
+        int end = match[i + 1];
         if (end < 0) {
           continue;
         }
         int k = end + 1;
         int last = end;
         while (k + 1 < toks.size() && toks.get(k).is(',') && toks.get(k + 1).is('(')) {
-          int close = matchForward(toks, k + 1);
+          int close = match[k + 1];
           if (close < 0) {
             break;
           }
@@ -561,19 +619,27 @@ public final class SqlNormalizer {
     return true;
   }
 
-  private static int matchForward(List<Tok> toks, int open) {
+  /**
+   * For each {@code (} token, the index of its matching {@code )} (-1 when unmatched); one pass, so
+   * that many lists cost linear time rather than a scan to the end per list.
+   */
+  private static int[] matches(List<Tok> toks) {
+    int[] match = new int[toks.size()];
+    int[] open = new int[16];
     int depth = 0;
-    for (int k = open; k < toks.size(); k++) {
+    for (int k = 0; k < toks.size(); k++) {
+      match[k] = -1;
       Tok t = toks.get(k);
       if (t.is('(')) {
-        depth++;
-      } else if (t.is(')')) {
-        if (--depth == 0) {
-          return k;
+        if (depth == open.length) {
+          open = java.util.Arrays.copyOf(open, depth * 2);
         }
+        open[depth++] = k;
+      } else if (t.is(')') && depth > 0) {
+        match[open[--depth]] = k;
       }
     }
-    return -1;
+    return match;
   }
 
   private static void dropTrailingSemicolons(List<Tok> toks, boolean[] drop) {

@@ -31,6 +31,11 @@ class SqlNormalizerTest {
         row("SELECT * FROM t WHERE s = 'it''s'", "SELECT * FROM t WHERE s = ?"),
         row("SELECT * FROM t WHERE s = 'it\\'s' AND u = 2", "SELECT * FROM t WHERE s = ? AND u = ?"),
         row("SELECT * FROM t WHERE path = 'C:\\' AND n = 'x'", "SELECT * FROM t WHERE path = ? AND n = ?"),
+        // MySQL double-quoted strings with backslash escapes
+        row("SELECT * FROM t WHERE a = \"it\\\"s hunter2\" AND b = 1", "SELECT * FROM t WHERE a = ? AND b = ?"),
+        // both conventions close every string: what the standard reading takes for literals and
+        // comments is hidden in the MySQL reading (the PostgreSQL statement's 'hunter2' is a string)
+        row("SELECT * FROM t WHERE a = 'x\\' AND b = 'hunter2' /* it's */", "SELECT * FROM t WHERE a = ? ?"),
         row("SELECT E'line\\nbreak \\' quote', 'a'", "SELECT ?, ?"),
         row("SELECT N'unicode', X'DEADBEEF', B'0101', x'ff'", "SELECT ?, ?, ?, ?"),
         row("SELECT U&'d\\0061t\\+000061'", "SELECT ?"),

@@ -9,27 +9,45 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Turns a raw request URI into a bounded route: query string and path parameters ({@code
- * ;jsessionid=...}) dropped, percent-escapes decoded (UTF-8; malformed escapes are kept as sent),
- * empty segments collapsed, and variable segments replaced:
+ * Turns a raw request URI into a bounded route that carries no query string, path parameter or
+ * variable value. See {@code docs/privacy.md} for the user-facing version.
+ *
+ * <ul>
+ *   <li>An absolute-form URI loses its {@code scheme://user:password@host:port}.
+ *   <li>Everything from the first {@code ?} or {@code #}, and from the first percent-encoded one
+ *       ({@code %3F}, {@code %23}, any case, also when it only appears after decoding, as with
+ *       {@code %253F}), is dropped: that is a query string or fragment, and so is every segment
+ *       after it.
+ *   <li>Path parameters are dropped: a segment ends at its first {@code ;} or {@code %3B}
+ *       ({@code ;jsessionid=...}).
+ *   <li>Percent-escapes are decoded (UTF-8; a segment with a malformed escape is kept as sent; a
+ *       decoded {@code /} stays {@code %2F}); empty segments are collapsed.
+ * </ul>
+ *
+ * <p>Variable segments are replaced:
  *
  * <ul>
  *   <li>all ASCII digits: {@code {id}};
  *   <li>a UUID ({@code 8-4-4-4-12} hex digits): {@code {uuid}};
  *   <li>a token: hex of at least 16 characters, or of at least 8 mixing digits and letters;
  *       base64/base64url-like text of at least 20 characters with digits and letters and either an
- *       upper-case letter or at least 32 characters; a JWT-like {@code a.b.c} of such text; or any
- *       segment longer than {@value #MAX_SEGMENT} characters: {@code {token}}.
+ *       upper-case letter or at least 32 characters; a JWT-like {@code a.b.c} of such text; a token
+ *       embedded in other text (a run of at least {@value #HEX_RUN} hex digits, or of at least
+ *       {@value #ALNUM_RUN} letters and digits mixing both, as in {@code reset-<hex>} or {@code
+ *       <hex>.json}); or any segment longer than {@value #MAX_SEGMENT} characters: {@code {token}}.
  * </ul>
  *
  * <p>The result always starts with {@code /}, contains no control characters, and is at most
  * {@value #MAX_LENGTH} characters long; longer paths are cut at a segment boundary and end in
- * {@code /...}. Stateless and thread-safe; it allocates, so callers cache its results.
+ * {@code /...}. Linear in the URI's length. Stateless and thread-safe; it allocates, so callers
+ * cache its results.
  */
 final class PathNormalizer {
   static final int MAX_LENGTH = 200;
   static final int MAX_SEGMENT = 64;
   static final String TRUNCATED = "/...";
+  static final int HEX_RUN = 16;
+  static final int ALNUM_RUN = 32;
 
   private PathNormalizer() {}
 
@@ -49,29 +67,39 @@ final class PathNormalizer {
     if (uri == null || uri.isEmpty()) {
       return "/";
     }
+    int start = afterAuthority(uri);
     int end = uri.length();
-    int q = uri.indexOf('?');
+    int q = uri.indexOf('?', start);
     if (q >= 0) {
       end = q;
     }
-    int h = uri.indexOf('#');
+    int h = uri.indexOf('#', start);
     if (h >= 0 && h < end) {
       end = h;
     }
-    StringBuilder out = new StringBuilder(Math.min(end + 8, 256));
-    boolean trailingSlash = end > 1 && uri.charAt(end - 1) == '/';
-    int i = 0;
+    StringBuilder out = new StringBuilder(Math.min(end - start + 8, 256));
+    boolean trailingSlash = end > start + 1 && uri.charAt(end - 1) == '/';
+    boolean[] stop = new boolean[1];
+    int i = start;
     while (i < end) {
-      int slash = uri.indexOf('/', i);
-      int segEnd = slash < 0 || slash > end ? end : slash;
+      int segEnd = i;
+      while (segEnd < end && uri.charAt(segEnd) != '/') {
+        segEnd++;
+      }
       if (segEnd > i) {
-        String segment = segment(uri, i, segEnd, substitute);
+        String segment = segment(uri, i, segEnd, substitute, stop);
         if (!segment.isEmpty()) {
           if (substitute && out.length() + 1 + segment.length() > MAX_LENGTH - TRUNCATED.length()) {
             out.append(TRUNCATED);
             return out.toString();
           }
           out.append('/').append(segment);
+        }
+        if (stop[0]) {
+          // An encoded '?' or '#' started what the client sent as a query string or fragment:
+          // nothing after it belongs to the route.
+          trailingSlash = false;
+          break;
         }
       }
       i = segEnd + 1;
@@ -82,22 +110,91 @@ final class PathNormalizer {
     return out.toString();
   }
 
-  /** One segment: path parameters cut, decoded, classified. */
-  private static String segment(String uri, int from, int to, boolean substitute) {
-    int semi = uri.indexOf(';', from);
-    if (semi >= 0 && semi < to) {
-      to = semi;
+  /**
+   * Where the path starts: after {@code scheme://user:password@host:port} when the URI is in
+   * absolute form (a request line such as {@code GET http://user:pw@host/x}), else 0.
+   */
+  private static int afterAuthority(String uri) {
+    if (uri.charAt(0) == '/') {
+      return 0;
     }
-    if (to <= from) {
+    int colon = uri.indexOf("://");
+    if (colon <= 0) {
+      return 0;
+    }
+    for (int i = 0; i < colon; i++) {
+      char c = uri.charAt(i);
+      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      boolean other = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+      if (!(letter || (i > 0 && other))) {
+        return 0;
+      }
+    }
+    int slash = uri.indexOf('/', colon + 3);
+    return slash < 0 ? uri.length() : slash;
+  }
+
+  /**
+   * One segment {@code [from, to)} of the URI: cut at its first delimiter, decoded, cut again at a
+   * delimiter that decoding revealed ({@code %253F} is {@code %3F} to the application), then
+   * classified. Sets {@code stop[0]} when the delimiter was a (encoded) {@code ?} or {@code #}.
+   */
+  private static String segment(String uri, int from, int to, boolean substitute, boolean[] stop) {
+    int cut = delimiter(uri, from, to);
+    stop[0] = cut < to && endsPath(uri, cut);
+    if (cut <= from) {
       return "";
     }
-    String raw = uri.substring(from, to);
-    String s = raw.indexOf('%') >= 0 ? decode(raw) : raw;
+    String raw = uri.substring(from, cut);
+    boolean encoded = raw.indexOf('%') >= 0;
+    String s = encoded ? decode(raw) : raw;
+    if (encoded) {
+      int again = delimiter(s, 0, s.length());
+      if (again < s.length()) {
+        stop[0] |= endsPath(s, again);
+        s = s.substring(0, again);
+        if (s.isEmpty()) {
+          return "";
+        }
+      }
+    }
     String variable = substitute ? classify(s) : null;
     if (variable != null) {
       return variable;
     }
     return clean(s);
+  }
+
+  /**
+   * The first delimiter in {@code [from, to)}: {@code ;} (path parameters), {@code ?}, {@code #},
+   * or their percent-encodings {@code %3B}, {@code %3F}, {@code %23} (any case); {@code to} when
+   * there is none.
+   */
+  private static int delimiter(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c == ';' || c == '?' || c == '#') {
+        return i;
+      }
+      if (c == '%' && i + 2 < to) {
+        char a = s.charAt(i + 1);
+        char b = s.charAt(i + 2);
+        if ((a == '3' && (b == 'B' || b == 'b' || b == 'F' || b == 'f')) || (a == '2' && b == '3')) {
+          return i;
+        }
+      }
+    }
+    return to;
+  }
+
+  /** Whether the delimiter at {@code i} ends the path ({@code ?}, {@code #}) rather than a segment. */
+  private static boolean endsPath(String s, int i) {
+    char c = s.charAt(i);
+    if (c == '%') {
+      char b = s.charAt(i + 2);
+      return !(b == 'B' || b == 'b');
+    }
+    return c != ';';
   }
 
   /** The placeholder for a variable segment, or null when the segment looks like a fixed name. */
@@ -146,6 +243,9 @@ final class PathNormalizer {
     if (n == 36 && dashes == 4 && isUuid(s)) {
       return "{uuid}";
     }
+    if (hasTokenRun(s)) {
+      return "{token}";
+    }
     if (other > 0) {
       return null;
     }
@@ -160,6 +260,38 @@ final class PathNormalizer {
       return "{token}";
     }
     return null;
+  }
+
+  /**
+   * Whether the segment contains a token embedded in other text ({@code reset-<hex>}, {@code
+   * <hex>.json}, {@code key=<base64>}): a run of at least {@value #HEX_RUN} hex digits, or a run of
+   * at least {@value #ALNUM_RUN} ASCII letters and digits that has both.
+   */
+  private static boolean hasTokenRun(String s) {
+    int hex = 0;
+    int alnum = 0;
+    boolean digit = false;
+    boolean letter = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean d = c >= '0' && c <= '9';
+      boolean l = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      boolean h = d || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      hex = h ? hex + 1 : 0;
+      if (d || l) {
+        alnum++;
+        digit |= d;
+        letter |= l;
+      } else {
+        alnum = 0;
+        digit = false;
+        letter = false;
+      }
+      if (hex >= HEX_RUN || (alnum >= ALNUM_RUN && digit && letter)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isUuid(String s) {
@@ -239,8 +371,8 @@ final class PathNormalizer {
     try {
       CharBuffer chars = decoder.decode(ByteBuffer.wrap(bytes.toByteArray()));
       String decoded = chars.toString();
-      // A decoded '/' would merge or split segments in the route; keep such a segment as sent.
-      return decoded.indexOf('/') >= 0 ? raw : decoded;
+      // A decoded '/' would split the segment in the route: it stays encoded.
+      return decoded.indexOf('/') >= 0 ? decoded.replace("/", "%2F") : decoded;
     } catch (CharacterCodingException e) {
       return raw;
     }

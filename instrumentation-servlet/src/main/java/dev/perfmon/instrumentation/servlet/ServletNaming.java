@@ -118,6 +118,16 @@ final class ServletNaming {
     return slot.idOfRoute(info.normalized);
   }
 
+  /**
+   * The request path as events may show it: {@link PathNormalizer#normalize normalised}, so that
+   * path parameters, an encoded query string and variable segments never reach an output, or the
+   * route of the {@code servlet.name-rules} entry that matches it. Cached like the paths of {@link
+   * #idOf}; for slow requests only.
+   */
+  String normalizedPath(String uri) {
+    return pathInfo(uri).normalized;
+  }
+
   private PathInfo pathInfo(String uri) {
     String key = uri == null ? "" : uri;
     PathInfo info = paths.get(key);
@@ -132,18 +142,24 @@ final class ServletNaming {
   }
 
   private PathInfo analyse(String uri) {
+    String normalized = PathNormalizer.normalize(uri);
+    if (!pathRules) {
+      return new PathInfo(false, null, normalized);
+    }
     String plain = PathNormalizer.plainPath(uri);
     for (String glob : excludes) {
       if (Globs.matches(glob, plain)) {
-        return new PathInfo(true, null, null);
+        return new PathInfo(true, null, normalized);
       }
     }
     for (String[] rule : rules) {
       if (Globs.matches(rule[0], plain)) {
-        return new PathInfo(false, rule[1], null);
+        // The rule's route stands for the path in events too: a rule is how users hide segments
+        // that the normaliser keeps (/reset/correct-horse-battery-staple).
+        return new PathInfo(false, rule[1], rule[1]);
       }
     }
-    return new PathInfo(false, null, PathNormalizer.normalize(uri));
+    return new PathInfo(false, null, normalized);
   }
 
   static int methodIndex(String method) {

@@ -37,14 +37,15 @@ final class ServletRequestHandler implements ServletHooks.Handler {
     }
     boolean error = thrown || status >= 500;
     // Per-call details for the slow-call event, only for a call that will be reported as slow:
-    // a fast request pays this one comparison and allocates nothing.
+    // a fast request pays this one comparison and allocates nothing. The path is the normalised
+    // one: the raw URI may carry session ids, encoded query strings and tokens.
     OperationRecorder r = Recorders.get(id);
     boolean slow = r != null && nanos >= r.slowThresholdNanos();
     if (slow) {
       CallDetails.put(
           id,
           new String[] {
-            "path", uri, "status", Integer.toString(thrown && status < 500 ? 500 : status)
+            "path", naming.normalizedPath(uri), "status", Integer.toString(thrown && status < 500 ? 500 : status)
           });
     }
     PerfMon.recordNanos(id, nanos, error);

@@ -53,6 +53,22 @@ class PathNormalizerTest {
         "/bad%zzescape                             | /bad%zzescape",
         "/bad%C3                                   | /bad%C3",
         "/a%2Fb/c                                  | /a%2Fb/c",
+        // encoded '?', '#' and ';' (any case, also double-encoded) end the path or the segment
+        "/x%3Fpassword=hunter2                     | /x",
+        "/x%3fpassword=hunter2/more                | /x",
+        "/x%23frag/more                            | /x",
+        "/x%253Fpassword=hunter2/more              | /x",
+        "/x%3Bjsessionid=abc/more                  | /x/more",
+        "/x%3bjsessionid=abc                       | /x",
+        "/%3Fpassword=hunter2                      | /",
+        "/api/users;jsessionid=0123ABCD;v=1/list   | /api/users/list",
+        // a token inside a segment
+        "/reset/reset-9fceb02d0ae598e95dc970b74767f193 | /reset/{token}",
+        "/files/9fceb02d0ae598e9.json               | /files/{token}",
+        "/k/key=aB3dE5gH7jK9mN1pQ3rS5tU7vW9xY1zA3   | /k/{token}",
+        // absolute-form URIs lose scheme, user-info and host
+        "http://user:hunter2@example.com:8080/a/1   | /a/{id}",
+        "https://example.com                        | /",
         "/ctl%01char                               | /ctl_char",
       })
   void normalizes(String uri, String expected) {
@@ -66,6 +82,7 @@ class PathNormalizerTest {
         "/users/42?x=1                | /users/42",
         "/cart;jsessionid=AB/items    | /cart/items",
         "/caf%C3%A9                   | /café",
+        "/x%3Fq=1/y                   | /x",
       })
   void plainPathKeepsVariableSegments(String uri, String expected) {
     assertThat(PathNormalizer.plainPath(uri)).isEqualTo(expected);
