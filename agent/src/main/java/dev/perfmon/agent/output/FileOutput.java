@@ -41,6 +41,8 @@ public final class FileOutput implements Output {
   private FileChannel channel;
   /** The open file's identity (device and inode on Unix), or null where the platform has none. */
   private Object fileKey;
+  /** False for e.g. /dev/stdout on a terminal or a pipe: no size, no truncation, no cut. */
+  private boolean regular;
   /** The file's size after our last write, to notice a truncation. */
   private long lastSize;
   /** The file may end in a fragment (opened non-empty, or a cut failed): check before writing. */
@@ -96,16 +98,29 @@ public final class FileOutput implements Output {
    */
   private long reopenIfGone() throws IOException {
     if (channel != null) {
-      BasicFileAttributes a = attributesOrNull();
+      BasicFileAttributes a;
+      try {
+        a = Files.readAttributes(path, BasicFileAttributes.class);
+      } catch (NoSuchFileException e) {
+        a = null;
+      } catch (IOException e) {
+        // cannot tell (e.g. no search permission on a directory any more): the open file stays
+        return lastSize;
+      }
       if (a == null) {
         log.info("{} was deleted or moved away: creating it again", path);
         closeQuietly();
       } else if (fileKey != null && !fileKey.equals(a.fileKey())) {
-        log.info("{} was replaced (moved away and created again, e.g. by logrotate): writing to the new file", path);
+        log.info(
+            "{} was replaced (moved away and created again, e.g. by logrotate): writing to the new file",
+            path);
         closeQuietly();
+      } else if (!regular) {
+        return 0; // e.g. /dev/stdout on a terminal or a pipe: no size to watch
       } else {
         if (a.size() < lastSize) {
-          log.info("{} was truncated (e.g. logrotate copytruncate): writing on from its new end", path);
+          log.info(
+              "{} was truncated (e.g. logrotate copytruncate): writing on from its new end", path);
         }
         return a.size();
       }
@@ -117,20 +132,13 @@ public final class FileOutput implements Output {
     channel =
         FileChannel.open(
             path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    BasicFileAttributes a = attributesOrNull();
-    fileKey = a == null ? null : a.fileKey();
-    long size = a == null ? 0 : a.size();
+    BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+    fileKey = a.fileKey();
+    regular = a.isRegularFile();
+    long size = regular ? a.size() : 0;
     checkLineStart = size > 0;
     lastSize = size;
     return size;
-  }
-
-  private BasicFileAttributes attributesOrNull() throws IOException {
-    try {
-      return Files.readAttributes(path, BasicFileAttributes.class);
-    } catch (NoSuchFileException e) {
-      return null;
-    }
   }
 
   private void writeWhole(byte[] line, long sizeBefore) throws IOException {
@@ -158,7 +166,7 @@ public final class FileOutput implements Output {
       throw e;
     }
     checkLineStart = false;
-    lastSize = sizeBefore + written;
+    lastSize = regular ? sizeBefore + written : 0;
   }
 
   /**
@@ -166,7 +174,10 @@ public final class FileOutput implements Output {
    * they are the file's last bytes). When that fails the next write checks the file's end.
    */
   private void cutFragment(long written) {
-    checkLineStart = true;
+    checkLineStart = regular;
+    if (!regular) {
+      return; // a pipe or terminal cannot be cut; the reader sees the fragment either way
+    }
     try {
       long target = channel.size() - written;
       if (target >= 0) {

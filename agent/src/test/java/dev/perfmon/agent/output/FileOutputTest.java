@@ -125,6 +125,18 @@ class FileOutputTest {
   }
 
   @Test
+  void aDeviceLikeDevNullIsWrittenWithoutTruncationNotices() throws Exception {
+    try (FileOutput out = new FileOutput(Path.of("/dev/null"), log)) {
+      for (int i = 0; i < 3; i++) {
+        out.write(line("a", i));
+      }
+      assertThat(out.lostLines()).isZero();
+    }
+    assertThat(log.at("INFO")).isEmpty();
+    assertThat(log.at("WARN")).isEmpty();
+  }
+
+  @Test
   void linesFromTwoThreadsStayWholeWhileTheFileIsRotated() throws Exception {
     Path file = dir.resolve("out.jsonl");
     int perThread = 400;
