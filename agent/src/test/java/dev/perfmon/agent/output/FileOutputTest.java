@@ -193,18 +193,19 @@ class FileOutputTest {
   void aFullFileSystemLosesWholeLinesOnlyAndTheNextSnapshotCountsThem() throws Exception {
     Path mount = Files.createDirectory(dir.resolve("tmpfs"));
     mountTinyTmpfs(mount);
+    Path file = mount.resolve("out.jsonl");
+    FileOutput out = new FileOutput(file, log);
     try {
-      Path file = mount.resolve("out.jsonl");
-      FileOutput out = new FileOutput(file, log);
       OperationRegistry registry = new OperationRegistry(10, n -> {});
       Monitor monitor =
           new Monitor(registry, List.of(out), Duration.ofHours(1), List.of(), false, false, log);
       monitor.writeSnapshot();
-      // Up to 10 bytes short of tmpfs's 4 KiB page: every later line needs a page that the full
-      // file system no longer has and is written in part, up to the page's end.
-      long size = Files.size(file);
-      monitor.writeLine(padLine((int) (4096 - 10 - size)));
-      assertThat(Files.size(file)).isEqualTo(4096 - 10);
+      // Up to 10 bytes short of the end of tmpfs's page (4 KiB): every later line needs a page
+      // that the full file system no longer has and is written in part, up to the page's end.
+      long page = Files.getFileStore(mount).getBlockSize();
+      long full = page - 10;
+      monitor.writeLine(padLine((int) (full - Files.size(file))));
+      assertThat(Files.size(file)).isEqualTo(full);
       Path filler = mount.resolve("filler");
       fill(filler);
 
@@ -214,7 +215,7 @@ class FileOutputTest {
         Snapshot s = monitor.writeSnapshot();
         failed += 2;
         assertThat(s.agent().lostLines()).isEqualTo(failed - 1); // counted before its own write
-        assertThat(Files.size(file)).isEqualTo(4096 - 10); // the fragments were cut off
+        assertThat(Files.size(file)).isEqualTo(full); // the fragments were cut off
       }
       assertThat(out.lostLines()).isEqualTo(failed);
       assertThat(log.at("WARN")).hasSize(1);
@@ -244,7 +245,12 @@ class FileOutputTest {
       assertThat(parsed.get(3).lostLines()).isEqualTo(failed);
       assertThat(parsed.get(4).lostLines()).isEqualTo(failed);
     } finally {
-      run("umount", mount.toString());
+      out.close(); // an open file would keep the mount busy
+      String error = run("umount", mount.toString());
+      if (error != null) {
+        run("umount", "-l", mount.toString());
+        fail(error);
+      }
     }
   }
 
