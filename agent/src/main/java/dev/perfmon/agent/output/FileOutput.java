@@ -19,9 +19,10 @@ import org.slf4j.Logger;
  *       truncated under us (logrotate's {@code copytruncate}) is written from its new end: no hole of
  *       NUL bytes. Lines go straight to the operating system (no user-space buffer that a crash
  *       could lose).
- *   <li>Before each write the path is looked up (one {@code stat}): when the file was deleted, moved
- *       away (logrotate's {@code create}) or replaced, or its directory removed, the path is opened
- *       (and created) again, with one INFO line, instead of writing on into a file nobody sees.
+ *   <li>Before each write the path is looked up ({@code stat}, and {@code fstat} of the open
+ *       file): when the file was deleted, moved away (logrotate's {@code create}) or replaced, or
+ *       its directory removed, the path is opened (and created) again, with one INFO line, instead
+ *       of writing on into a file nobody sees.
  *   <li>A short or failed write (a full file system) is cut back to the last whole line, so the
  *       next line never continues a fragment; when the cut fails, the next write first ends the
  *       fragment with a newline. Each line not written is counted ({@link #lostLines()}, reported
@@ -30,8 +31,8 @@ import org.slf4j.Logger;
  * </ul>
  *
  * <p>Thread-safe: {@link #write} is synchronized, so lines from the snapshot thread and the event
- * threads never interleave. A write costs a {@code stat} and a {@code write} system call and
- * allocates the stat's attributes object: writes happen once per interval or per event.
+ * threads never interleave. A write costs a {@code stat}, an {@code fstat} and a {@code write}
+ * system call and allocates the stat's attributes object: writes happen once per interval or per event.
  */
 public final class FileOutput implements Output {
   private static final byte[] NEWLINE = {'\n'};
@@ -39,7 +40,11 @@ public final class FileOutput implements Output {
   private final Path path;
   private final Logger log;
   private FileChannel channel;
-  /** The open file's identity (device and inode on Unix), or null where the platform has none. */
+  /**
+   * The identity (device and inode on Unix) of the file at the path when it was opened, or null
+   * where the platform has none. The file looked up just after the open may already be another
+   * one; the size comparison in {@link #reopenIfGone} catches that case.
+   */
   private Object fileKey;
   /** False for e.g. /dev/stdout on a terminal or a pipe: no size, no truncation, no cut. */
   private boolean regular;
@@ -110,13 +115,15 @@ public final class FileOutput implements Output {
       if (a == null) {
         log.info("{} was deleted or moved away: creating it again", path);
         closeQuietly();
-      } else if (fileKey != null && !fileKey.equals(a.fileKey())) {
+      } else if (!regular) {
+        return 0; // e.g. /dev/stdout on a terminal or a pipe: no size to watch
+      } else if ((fileKey != null && !fileKey.equals(a.fileKey())) || a.size() != channel.size()) {
+        // A file of another size is another file too: the path was moved away and created again
+        // between our open and our look-up of its key (or the platform has no file keys).
         log.info(
             "{} was replaced (moved away and created again, e.g. by logrotate): writing to the new file",
             path);
         closeQuietly();
-      } else if (!regular) {
-        return 0; // e.g. /dev/stdout on a terminal or a pipe: no size to watch
       } else {
         if (a.size() < lastSize) {
           log.info(
@@ -132,10 +139,15 @@ public final class FileOutput implements Output {
     channel =
         FileChannel.open(
             path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-    fileKey = a.fileKey();
-    regular = a.isRegularFile();
-    long size = regular ? a.size() : 0;
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(path, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      a = null; // moved away right after the open: this line goes there, the next to the path
+    }
+    fileKey = a == null ? null : a.fileKey();
+    regular = a == null || a.isRegularFile();
+    long size = regular ? channel.size() : 0;
     checkLineStart = size > 0;
     lastSize = size;
     return size;
