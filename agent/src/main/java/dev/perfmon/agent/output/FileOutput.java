@@ -52,6 +52,8 @@ public final class FileOutput implements Output {
   private long lastSize;
   /** The file may end in a fragment (opened non-empty, or a cut failed): check before writing. */
   private boolean checkLineStart;
+  /** A cut failed: our own fragment is at the file's end (known even if the file is unreadable). */
+  private boolean fragmentLeft;
   private boolean failing;
   private long lost;
   private long lostWhileFailing;
@@ -115,6 +117,7 @@ public final class FileOutput implements Output {
       if (a == null) {
         log.info("{} was deleted or moved away: creating it again", path);
         closeQuietly();
+        fragmentLeft = false;
       } else if (!regular) {
         return 0; // e.g. /dev/stdout on a terminal or a pipe: no size to watch
       } else if ((fileKey != null && !fileKey.equals(a.fileKey())) || a.size() != channel.size()) {
@@ -124,6 +127,7 @@ public final class FileOutput implements Output {
             "{} was replaced (moved away and created again, e.g. by logrotate): writing to the new file",
             path);
         closeQuietly();
+        fragmentLeft = false;
       } else {
         if (a.size() < lastSize) {
           log.info(
@@ -172,37 +176,42 @@ public final class FileOutput implements Output {
         written += n;
       }
     } catch (IOException | RuntimeException e) {
-      if (written > 0) {
-        cutFragment(written);
+      if (written > 0 && !cutFragment(written)) {
+        checkLineStart = true;
+        fragmentLeft = true;
       }
       throw e;
     }
     checkLineStart = false;
+    fragmentLeft = false;
     lastSize = regular ? sizeBefore + written : 0;
   }
 
   /**
    * Removes the {@code written} bytes of a line that could not be written whole (in append mode
-   * they are the file's last bytes). When that fails the next write checks the file's end.
+   * they are the file's last bytes). Returns false when they may still be there.
    */
-  private void cutFragment(long written) {
-    checkLineStart = regular;
+  private boolean cutFragment(long written) {
     if (!regular) {
-      return; // a pipe or terminal cannot be cut; the reader sees the fragment either way
+      return false; // a pipe or terminal cannot be cut; the reader sees the fragment either way
     }
     try {
       long target = channel.size() - written;
-      if (target >= 0) {
-        channel.truncate(target);
-        checkLineStart = channel.size() != target;
+      if (target < 0) {
+        return false;
       }
-    } catch (IOException | RuntimeException ignored) {
-      // checkLineStart stays set: the next write starts with a newline if the fragment is there
+      channel.truncate(target);
+      return channel.size() == target;
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 
-  /** True when the file is not empty and its last byte is not a newline. */
-  private boolean endsMidLine() throws IOException {
+  /**
+   * True when the file is not empty and its last byte is not a newline. When the file cannot be
+   * read (we may write but not read it), true only if we left a fragment ourselves.
+   */
+  private boolean endsMidLine() {
     // A second channel: an append-mode channel cannot read.
     try (FileChannel r = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = r.size();
@@ -211,6 +220,8 @@ public final class FileOutput implements Output {
       }
       ByteBuffer last = ByteBuffer.allocate(1);
       return r.read(last, size - 1) == 1 && last.get(0) != '\n';
+    } catch (IOException | RuntimeException e) {
+      return fragmentLeft;
     }
   }
 

@@ -254,6 +254,48 @@ class FileOutputTest {
     }
   }
 
+  /**
+   * A full file system and an append-only file ({@code chattr +a}): the fragment of the line that
+   * hit the limit cannot be cut off, so the next line written must start on a new line of its own.
+   */
+  @Test
+  void whenTheFragmentCannotBeCutTheNextLineStartsOnANewLine() throws Exception {
+    Path mount = Files.createDirectory(dir.resolve("tmpfs"));
+    mountTinyTmpfs(mount);
+    Path file = mount.resolve("out.jsonl");
+    FileOutput out = new FileOutput(file, log);
+    try {
+      long full = Files.getFileStore(mount).getBlockSize() - 10;
+      out.write(padLine((int) full));
+      String error = run("chattr", "+a", file.toString());
+      assumeTrue(error == null, "this file system has no append-only attribute: " + error);
+      fill(mount.resolve("filler"));
+
+      out.write(line("lost", 1)); // 10 bytes written, the cut refused (append-only)
+      out.write(line("lost", 2)); // nothing written
+      assertThat(Files.size(file)).isEqualTo(full + 10);
+      assertThat(out.lostLines()).isEqualTo(2);
+
+      Files.delete(mount.resolve("filler"));
+      out.write(line("slow", 3));
+      out.close();
+
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      assertThat(lines).hasSize(3);
+      assertThat(parse(lines.get(0)).type()).isEqualTo("pad");
+      assertThat(lines.get(1)).isEqualTo("{\"type\":\"l"); // the fragment, a line of its own
+      assertThat(parse(lines.get(2)).n()).isEqualTo(3);
+    } finally {
+      out.close();
+      run("chattr", "-a", file.toString());
+      String error = run("umount", mount.toString());
+      if (error != null) {
+        run("umount", "-l", mount.toString());
+        fail(error);
+      }
+    }
+  }
+
   /** A JSON line of exactly {@code length} bytes. */
   private static byte[] padLine(int length) {
     String head = "{\"type\":\"pad\",\"x\":\"";
