@@ -118,6 +118,8 @@ public final class Monitor {
   private double costNanos = -1;
   private int calibrations;
   private long lastTickNanos;
+  /** Lines lost by the outputs of the monitors this one continues from (a reconfiguration). */
+  private long lostLinesBefore;
 
   public Monitor(
       OperationRegistry registry,
@@ -150,6 +152,7 @@ public final class Monitor {
       startNanos = previous.startNanos;
       lastTickNanos = previous.lastTickNanos;
       memory = previous.memory;
+      lostLinesBefore = previous.lostLines();
     }
   }
 
@@ -423,7 +426,8 @@ public final class Monitor {
                 calls,
                 costNanos,
                 overheadNanos < 0 ? -1 : overheadNanos / 1e6,
-                share));
+                share,
+                lostLines()));
     partial = false;
     lastSnapshotMillis = (System.nanoTime() - t0) / 1e6;
     return s;
@@ -468,6 +472,15 @@ public final class Monitor {
         o.close();
       }
     }
+  }
+
+  /** Lines the outputs could not write, including those of the monitors this one continues. */
+  private synchronized long lostLines() {
+    long n = lostLinesBefore;
+    for (Output o : outputs) {
+      n += o.lostLines();
+    }
+    return n;
   }
 
   public List<Output> outputs() {

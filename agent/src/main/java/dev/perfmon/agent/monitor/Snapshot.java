@@ -45,6 +45,8 @@ public record Snapshot(
    *     spent in the agent during the interval (negative when unknown)
    * @param overheadSharePerThread estimatedOverhead / (interval x live threads): the average share
    *     of each thread's time spent in the agent (negative when unknown)
+   * @param lostLines lines the outputs could not write so far (e.g. on a full file system), over
+   *     the agent's life; written only when not zero
    */
   public record Self(
       int operations,
@@ -56,5 +58,6 @@ public record Snapshot(
       long callsRecorded,
       double costPerCallNanos,
       double estimatedOverheadMillis,
-      double overheadSharePerThread) {}
+      double overheadSharePerThread,
+      long lostLines) {}
 }

@@ -102,6 +102,9 @@ public final class SnapshotJson {
       g.writeNumberField("estimatedOverheadMs", round(a.estimatedOverheadMillis(), 3));
       g.writeNumberField("overheadSharePerThread", round(a.overheadSharePerThread(), 6));
     }
+    if (a.lostLines() > 0) {
+      g.writeNumberField("lostLines", a.lostLines());
+    }
     g.writeEndObject();
   }
 

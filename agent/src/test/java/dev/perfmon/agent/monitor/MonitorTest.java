@@ -66,6 +66,59 @@ class MonitorTest {
     assertThat(s.uptimeMs()).isGreaterThanOrEqualTo(20);
   }
 
+  /** An output that loses every line while {@code failing} is set, and counts them. */
+  private static final class LosingOutput implements Output {
+    final List<String> written = new CopyOnWriteArrayList<>();
+    volatile boolean failing;
+    private final AtomicInteger lost = new AtomicInteger();
+
+    @Override
+    public void write(byte[] line) {
+      if (failing) {
+        lost.incrementAndGet();
+      } else {
+        written.add(new String(line, StandardCharsets.UTF_8));
+      }
+    }
+
+    @Override
+    public long lostLines() {
+      return lost.get();
+    }
+
+    @Override
+    public String describe() {
+      return "losing";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void lostLinesAreReportedInTheNextWrittenSnapshotAndSurviveAReconfiguration() {
+    OperationRegistry registry = new OperationRegistry(10, n -> {});
+    LosingOutput first = new LosingOutput();
+    Monitor m1 = new Monitor(registry, List.of(first), Duration.ofHours(1), List.of(), false, false, LoggerFactory.getLogger("test"));
+    m1.writeSnapshot();
+    first.failing = true;
+    m1.writeLine("{\"type\":\"slow\"}\n".getBytes(StandardCharsets.UTF_8));
+    m1.writeSnapshot();
+    first.failing = false;
+    assertThat(m1.writeSnapshot().agent().lostLines()).isEqualTo(2);
+    first.failing = true;
+    m1.close(); // the final snapshot is lost too
+    assertThat(first.written).hasSize(2);
+    assertThat(first.written.get(0)).doesNotContain("lostLines");
+    assertThat(first.written.get(1)).contains("\"lostLines\":2}");
+
+    LosingOutput second = new LosingOutput();
+    Monitor m2 = new Monitor(registry, List.of(second), Duration.ofHours(1), List.of(), false, false, LoggerFactory.getLogger("test"));
+    m2.continueFrom(m1);
+    assertThat(m2.writeSnapshot().agent().lostLines()).isEqualTo(3);
+    m2.close();
+  }
+
   @Test
   void tasksScheduledBeforeStartRunAfterItAndRepeatingTasksCanBeCancelled() throws Exception {
     Monitor m = monitor(new OperationRegistry(10, n -> {}));
