@@ -158,6 +158,40 @@ class TooLargeMethodForkedTest {
     assertThat(reported).noneMatch(r -> r.startsWith(MANY + "#"));
   }
 
+  @Test
+  void withoutTheDecoratorATooLargeFailureIsReportedAsAnError() throws Exception {
+    // makeRaw() gives Byte Buddy's transformer without decorators: nothing retries, so the
+    // listener must pass the failure on rather than hide it.
+    String raw = "example.gen.Raw";
+    List<String> rawErrors = new ArrayList<>();
+    List<String> rawReported = new ArrayList<>();
+    MethodInstrumentation methods =
+        new MethodInstrumentation(List.of(MethodPattern.parse(raw)), List.of(), registry, new Coverage(List.of(raw), 20), name -> 1.0);
+    java.lang.instrument.ClassFileTransformer transformer =
+        methods
+            .install(
+                AgentBuilders.base(
+                    new AgentBuilder.Listener.Adapter() {
+                      @Override
+                      public void onError(String typeName, ClassLoader l, JavaModule module, boolean loaded, Throwable t) {
+                        rawErrors.add(typeName + ": " + t);
+                      }
+                    },
+                    (method, l, loaded) -> rawReported.add(method.label())))
+            .makeRaw();
+    byte[] bytes = GeneratedClasses.withHugeMethods(raw, "huge");
+    byte[] out;
+    try {
+      out = transformer.transform(loader, raw.replace('.', '/'), null, null, bytes);
+    } catch (IllegalStateException thrownByByteBuddyAfterReporting) {
+      out = null;
+    }
+    assertThat(out).isNull();
+    assertThat(rawErrors).hasSize(1);
+    assertThat(rawErrors.get(0)).startsWith(raw + ": ").contains("MethodTooLargeException");
+    assertThat(rawReported).isEmpty();
+  }
+
   private static Object invoke(Class<?> c, String name, int arg) throws Exception {
     Method m = c.getMethod(name, int.class);
     return m.invoke(null, arg);

@@ -43,13 +43,14 @@ public final class AgentBuilders {
    * {@code tooLarge} hears of each such method, {@code listener} of no such failure.
    */
   public static AgentBuilder base(AgentBuilder.Listener listener, TooLargeMethods.Reporter tooLarge) {
+    TooLargeMethods.Wiring tooLargeMethods = TooLargeMethods.wiring(tooLarge);
     return new PerfmonAgentBuilder(
-            TooLargeMethods.listener(listener),
+            tooLargeMethods.listener(listener),
             new BoundedTypePoolCache(),
             LoadedClassDiscovery.INSTANCE,
             retransformBatches(),
             retransformListener())
-        .with(TooLargeMethods.decorator(tooLarge))
+        .with(tooLargeMethods.decorator())
         .ignore(ignored());
   }
 

@@ -31,11 +31,11 @@ import net.bytebuddy.utility.JavaModule;
  * the decorator's only extra work per class is two reads of a counter, and a method matcher's one
  * read of another; the woven code is the same.
  *
- * <p>Wiring ({@link AgentBuilders#base}): the {@link #listener(AgentBuilder.Listener) listener}
- * sees the failure first, records the method for a retry and does not pass the error on (it is
- * handled); the {@link #decorator(Reporter) decorator}, wrapped around Byte Buddy's class file transformer,
- * retries while a retry was asked for, and when an attempt succeeds, tells the {@link Reporter}
- * which methods were skipped. Thread-safe: the state of a retry belongs to the transforming thread.
+ * <p>Wiring ({@link AgentBuilders#base}, {@link #wiring(Reporter)}): the listener sees the failure
+ * first, records the method for a retry and does not pass the error on (it is handled); the
+ * decorator, wrapped around Byte Buddy's class file transformer, retries while a retry was asked
+ * for, and when an attempt succeeds, tells the {@link Reporter} which methods were skipped.
+ * Thread-safe: the state of a retry belongs to the transforming thread.
  */
 public final class TooLargeMethods {
   /** The JVM's limit on the code of one method (JVMS 4.7.3: code_length &lt; 65536). */
@@ -154,23 +154,53 @@ public final class TooLargeMethods {
   }
 
   /**
-   * Wraps {@code listener}: a too-large failure that will be retried is recorded here and not
-   * passed on (it is no error: the retry transforms the class, or fails and reports that).
+   * The listener and the decorator of one agent builder, which work together: the listener hides
+   * a too-large failure only once the decorator, which retries it, is in place (Byte Buddy applies
+   * decorators in {@code installOn}, not in {@code makeRaw}, whose transformers therefore report
+   * such failures as they are).
    */
-  public static AgentBuilder.Listener listener(AgentBuilder.Listener listener) {
-    return new Listening(listener);
+  public static Wiring wiring(Reporter reporter) {
+    return new Wiring(reporter);
+  }
+
+  /** See {@link #wiring(Reporter)}. */
+  public static final class Wiring {
+    private final Reporter reporter;
+    private volatile boolean decorated;
+
+    private Wiring(Reporter reporter) {
+      this.reporter = reporter;
+    }
+
+    /**
+     * Wraps {@code listener}: a too-large failure that will be retried is recorded here and not
+     * passed on (it is no error: the retry transforms the class, or fails and reports that).
+     */
+    public AgentBuilder.Listener listener(AgentBuilder.Listener listener) {
+      return new Listening(listener, this);
+    }
+
+    /** Retries a transformation that failed on a too-large method; see the class comment. */
+    public AgentBuilder.TransformerDecorator decorator() {
+      return transformer -> {
+        decorated = true;
+        return new Retrying(transformer, reporter);
+      };
+    }
   }
 
   private static final class Listening implements AgentBuilder.Listener {
     private final AgentBuilder.Listener delegate;
+    private final Wiring wiring;
 
-    Listening(AgentBuilder.Listener delegate) {
+    Listening(AgentBuilder.Listener delegate, Wiring wiring) {
       this.delegate = delegate;
+      this.wiring = wiring;
     }
 
     @Override
     public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
-      if (!retries(typeName, throwable)) {
+      if (!wiring.decorated || !retries(typeName, throwable)) {
         delegate.onError(typeName, classLoader, module, loaded, throwable);
       }
     }
@@ -220,11 +250,6 @@ public final class TooLargeMethods {
     public void onComplete(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
       delegate.onComplete(typeName, classLoader, module, loaded);
     }
-  }
-
-  /** Retries a transformation that failed on a too-large method; see the class comment. */
-  public static AgentBuilder.TransformerDecorator decorator(Reporter reporter) {
-    return transformer -> new Retrying(transformer, reporter);
   }
 
   private static final class Retrying extends ResettableClassFileTransformer.WithDelegation {
