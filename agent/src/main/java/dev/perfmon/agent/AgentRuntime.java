@@ -226,7 +226,8 @@ public final class AgentRuntime {
   private void install(List<InstrumentationModule> enabled, List<MethodPattern> patterns) {
     AgentContext context =
         AgentContext.of(config, registry);
-    AgentBuilder builder = AgentBuilders.base(new ErrorListener(), this::tooLarge);
+    ErrorListener errors = new ErrorListener();
+    AgentBuilder builder = AgentBuilders.base(errors, errors);
     phases.lap("builder");
     ClassLoader adviceLoader = AgentRuntime.class.getClassLoader();
     modules = new ArrayList<>();
@@ -460,7 +461,7 @@ public final class AgentRuntime {
   }
 
   /** A method that the advice would make too large was left out of its class: one WARN per method. */
-  private void tooLarge(TooLargeMethods.Skipped method, ClassLoader loader, boolean loaded) {
+  private void tooLarge(TooLargeMethods.Skipped method) {
     String label = method.label();
     if (tooLargeWarned.size() < 1_000 && tooLargeWarned.add(label)) {
       log.warn(
@@ -517,8 +518,16 @@ public final class AgentRuntime {
     return transformErrors.get();
   }
 
-  /** Counts transformation failures (first at WARN, the rest at DEBUG) and retransformed classes. */
-  private final class ErrorListener extends AgentBuilder.Listener.Adapter {
+  /**
+   * Counts transformation failures (first at WARN, the rest at DEBUG) and retransformed classes, and
+   * warns about methods left out because they would be too large.
+   */
+  private final class ErrorListener extends AgentBuilder.Listener.Adapter implements TooLargeMethods.Reporter {
+    @Override
+    public void skipped(TooLargeMethods.Skipped method, ClassLoader loader, boolean loaded) {
+      tooLarge(method);
+    }
+
     @Override
     public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
       if (transformErrors.getAndIncrement() == 0) {

@@ -49,8 +49,8 @@ public final class AgentBuilders {
             new BoundedTypePoolCache(),
             LoadedClassDiscovery.INSTANCE,
             retransformBatches(),
-            retransformListener())
-        .with(tooLargeMethods.decorator())
+            retransformListener(),
+            tooLargeMethods)
         .ignore(ignored());
   }
 

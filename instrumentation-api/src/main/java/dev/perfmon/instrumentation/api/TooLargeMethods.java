@@ -163,8 +163,8 @@ public final class TooLargeMethods {
     return new Wiring(reporter);
   }
 
-  /** See {@link #wiring(Reporter)}. */
-  public static final class Wiring {
+  /** See {@link #wiring(Reporter)}; the decorator itself (a class, not a lambda: no class spun at start-up). */
+  public static final class Wiring implements AgentBuilder.TransformerDecorator {
     private final Reporter reporter;
     private volatile boolean decorated;
 
@@ -181,11 +181,10 @@ public final class TooLargeMethods {
     }
 
     /** Retries a transformation that failed on a too-large method; see the class comment. */
-    public AgentBuilder.TransformerDecorator decorator() {
-      return transformer -> {
-        decorated = true;
-        return new Retrying(transformer, reporter);
-      };
+    @Override
+    public ResettableClassFileTransformer decorate(ResettableClassFileTransformer transformer) {
+      decorated = true;
+      return new Retrying(transformer, reporter);
     }
   }
 
