@@ -23,6 +23,7 @@ import dev.perfmon.instrumentation.api.AgentContext;
 import dev.perfmon.instrumentation.api.InstrumentationModule;
 import dev.perfmon.instrumentation.api.OperationRegistry;
 import dev.perfmon.instrumentation.api.Operations;
+import dev.perfmon.instrumentation.api.TooLargeMethods;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +71,8 @@ public final class AgentRuntime {
   private final Instant startedAt = Instant.now();
   private final boolean attached;
   private final AtomicLong transformErrors = new AtomicLong();
+  /** Methods too large to instrument that were warned about (each once, also across reconfigurations). */
+  private final java.util.Set<String> tooLargeWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicInteger retransformed = new AtomicInteger();
   private final Thread shutdownHook;
   /** Logs the start-up line once; see startOrReconfigure. */
@@ -238,7 +241,8 @@ public final class AgentRuntime {
   private void install(List<InstrumentationModule> enabled, List<MethodPattern> patterns) {
     AgentContext context =
         AgentContext.of(config, registry);
-    AgentBuilder builder = AgentBuilders.base(new ErrorListener());
+    ErrorListener errors = new ErrorListener();
+    AgentBuilder builder = AgentBuilders.base(errors, errors);
     phases.lap("builder");
     ClassLoader adviceLoader = AgentRuntime.class.getClassLoader();
     modules = new ArrayList<>();
@@ -442,12 +446,47 @@ public final class AgentRuntime {
                   g.writeString(s);
                 }
                 g.writeEndArray();
+                if (!e.skipped().isEmpty()) {
+                  g.writeArrayFieldStart("skipped");
+                  for (Coverage.Skip s : e.skipped()) {
+                    g.writeStartObject();
+                    g.writeStringField("method", s.method());
+                    g.writeStringField("reason", s.reason());
+                    g.writeNumberField("wovenCodeBytes", s.wovenCodeBytes());
+                    g.writeEndObject();
+                  }
+                  g.writeEndArray();
+                }
                 g.writeEndObject();
               }
               g.writeEndArray();
             }));
     for (Coverage.Entry e : entries) {
-      log.info("pattern '{}' matched {} method(s) in {} class(es) so far", e.pattern(), e.methods(), e.classes());
+      if (e.skipped().isEmpty()) {
+        log.info("pattern '{}' matched {} method(s) in {} class(es) so far", e.pattern(), e.methods(), e.classes());
+      } else {
+        log.info(
+            "pattern '{}' matched {} method(s) in {} class(es) so far, {} more left uninstrumented (listed in the instrumentation line)",
+            e.pattern(),
+            e.methods(),
+            e.classes(),
+            e.skipped().size());
+      }
+    }
+  }
+
+  /** A method that the advice would make too large was left out of its class: one WARN per method. */
+  private void tooLarge(TooLargeMethods.Skipped method) {
+    String label = method.label();
+    if (tooLargeWarned.size() < 1_000 && tooLargeWarned.add(label)) {
+      log.warn(
+          "method {} is too large to instrument: with the timing code it would have {} bytes of bytecode,"
+              + " over the JVM's limit of {}; it runs untimed, the other methods of its class are instrumented",
+          label,
+          method.wovenCodeBytes(),
+          TooLargeMethods.MAX_CODE_BYTES);
+    } else {
+      log.debug("method {} is {} ({} bytes)", label, TooLargeMethods.REASON, method.wovenCodeBytes());
     }
   }
 
@@ -569,8 +608,16 @@ public final class AgentRuntime {
     return null;
   }
 
-  /** Counts transformation failures (first at WARN, the rest at DEBUG) and retransformed classes. */
-  private final class ErrorListener extends AgentBuilder.Listener.Adapter {
+  /**
+   * Counts transformation failures (first at WARN, the rest at DEBUG) and retransformed classes, and
+   * warns about methods left out because they would be too large.
+   */
+  private final class ErrorListener extends AgentBuilder.Listener.Adapter implements TooLargeMethods.Reporter {
+    @Override
+    public void skipped(TooLargeMethods.Skipped method, ClassLoader loader, boolean loaded) {
+      tooLarge(method);
+    }
+
     @Override
     public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
       if (throwable instanceof StackOverflowError) {

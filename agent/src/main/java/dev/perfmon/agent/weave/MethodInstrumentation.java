@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import dev.perfmon.config.MethodPattern;
 import dev.perfmon.instrumentation.api.AdviceSupport;
 import dev.perfmon.instrumentation.api.Operations;
+import dev.perfmon.instrumentation.api.TooLargeMethods;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -23,7 +24,9 @@ import net.bytebuddy.matcher.ElementMatcher;
  * {@code <fully.qualified.Class>.<method>} (overloads share one operation).
  *
  * <p>JDK classes and the agent's own are never matched. Abstract, native, synthetic and bridge
- * methods and static initialisers are never woven.
+ * methods and static initialisers are never woven, nor is a method that the advice would make too
+ * large for the JVM ({@link TooLargeMethods}): the class's other methods are woven, and the
+ * coverage lists it as skipped.
  */
 public final class MethodInstrumentation {
   private final List<MethodPattern> patterns;
@@ -33,6 +36,13 @@ public final class MethodInstrumentation {
   private final Advice.WithCustomMapping mapping;
   /** Each advice class is read (parsed) when first needed, which keeps it out of start-up. */
   private final java.util.Map<Class<?>, Advice> advices = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * The coverage of the class this thread is transforming, until Byte Buddy says how it went. Per
+   * instance, not static: a reconfiguration installs a new instance with its own coverage, and a
+   * batch must reach the coverage of the instance that made it.
+   */
+  @SuppressWarnings("ThreadLocalUsage")
+  private final ThreadLocal<Coverage.Batch> pending = new ThreadLocal<>();
 
   /** What chose a method: the pattern (or annotation) and the operation name. */
   record Match(String source, String operation) {}
@@ -86,7 +96,7 @@ public final class MethodInstrumentation {
     if (isEmpty()) {
       return builder;
     }
-    return builder.type(typeMatcher()).transform(this::transform);
+    return builder.with(new CoverageCommit()).type(typeMatcher()).transform(this::transform);
   }
 
   private net.bytebuddy.dynamic.DynamicType.Builder<?> transform(
@@ -98,10 +108,19 @@ public final class MethodInstrumentation {
     boolean methods = false;
     boolean sampled = false;
     boolean constructors = false;
+    // Empty unless this is a retry without the methods that advice made too large.
+    List<TooLargeMethods.Skipped> tooLarge = TooLargeMethods.excludedIn(type);
+    Coverage.Batch batch = new Coverage.Batch(type.getName());
     for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
       Match match = match(type, m);
       if (match != null) {
-        coverage.matched(match.source(), type.getName(), m.getInternalName());
+        TooLargeMethods.Skipped skip = find(tooLarge, m);
+        if (skip != null) {
+          batch.skipped(
+              match.source(), new Coverage.Skip(skip.label(), TooLargeMethods.REASON, skip.wovenCodeBytes()));
+          continue;
+        }
+        batch.matched(match.source(), m.getInternalName());
         if (m.isConstructor()) {
           constructors = true;
         } else if (isSampled(match)) {
@@ -111,7 +130,11 @@ public final class MethodInstrumentation {
         }
       }
     }
-    ElementMatcher<MethodDescription> selected = md -> match(type, md) != null;
+    // Recorded in the coverage once the class is woven (onTransformation), not before: a
+    // transformation can still fail, and then nothing of this class is instrumented.
+    pending.set(batch);
+    ElementMatcher<MethodDescription> selected =
+        md -> match(type, md) != null && (tooLarge.isEmpty() || find(tooLarge, md) == null);
     if (methods) {
       builder =
           builder.visit(
@@ -131,6 +154,41 @@ public final class MethodInstrumentation {
                   .on(md -> md.isConstructor() && selected.matches(md)));
     }
     return builder;
+  }
+
+  private static TooLargeMethods.Skipped find(List<TooLargeMethods.Skipped> skipped, MethodDescription m) {
+    for (TooLargeMethods.Skipped s : skipped) {
+      if (s.is(m)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Commits a class's {@link Coverage.Batch} when Byte Buddy produced its woven class file, drops it
+   * when the class is done either way. Called on the transforming thread, after {@link #transform}.
+   */
+  private final class CoverageCommit extends AgentBuilder.Listener.Adapter {
+    @Override
+    public void onTransformation(
+        TypeDescription type,
+        ClassLoader loader,
+        net.bytebuddy.utility.JavaModule module,
+        boolean loaded,
+        net.bytebuddy.dynamic.DynamicType dynamicType) {
+      Coverage.Batch batch = pending.get();
+      if (batch != null && batch.className().equals(type.getName())) {
+        pending.remove();
+        coverage.commit(batch);
+      }
+    }
+
+    @Override
+    public void onComplete(
+        String typeName, ClassLoader loader, net.bytebuddy.utility.JavaModule module, boolean loaded) {
+      pending.remove();
+    }
   }
 
   private boolean isSampled(Match m) {

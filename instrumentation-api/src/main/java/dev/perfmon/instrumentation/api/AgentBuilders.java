@@ -34,12 +34,23 @@ public final class AgentBuilders {
    * start-up, only for the agent to replace it with {@link AgentBuilder.InitializationStrategy.NoOp}.
    */
   public static AgentBuilder base(AgentBuilder.Listener listener) {
+    return base(listener, TooLargeMethods.Reporter.NONE);
+  }
+
+  /**
+   * {@link #base(AgentBuilder.Listener)}, and a method that advice would make too large for the JVM
+   * is left out of its class's transformation instead of failing it ({@link TooLargeMethods}):
+   * {@code tooLarge} hears of each such method, {@code listener} of no such failure.
+   */
+  public static AgentBuilder base(AgentBuilder.Listener listener, TooLargeMethods.Reporter tooLarge) {
+    TooLargeMethods.Wiring tooLargeMethods = TooLargeMethods.wiring(tooLarge);
     return new PerfmonAgentBuilder(
-            listener,
+            tooLargeMethods.listener(listener),
             new BoundedTypePoolCache(),
             LoadedClassDiscovery.INSTANCE,
             retransformBatches(),
-            retransformListener())
+            retransformListener(),
+            tooLargeMethods)
         .ignore(ignored());
   }
 
@@ -249,12 +260,16 @@ public final class AgentBuilders {
     return out;
   }
 
-  /** Advice is never woven into abstract or native methods. */
+  /**
+   * Advice is never woven into abstract or native methods, nor into a method it would make too
+   * large ({@link TooLargeMethods}).
+   */
   @SuppressWarnings("unchecked")
   private static ElementMatcher<? super MethodDescription> abstractFree(
       ElementMatcher<? super MethodDescription> methods) {
     return ElementMatchers.not(ElementMatchers.isAbstract())
         .and(ElementMatchers.not(ElementMatchers.isNative()))
-        .and((ElementMatcher<MethodDescription>) methods);
+        .and((ElementMatcher<MethodDescription>) methods)
+        .and(ElementMatchers.not(TooLargeMethods.excluded()));
   }
 }

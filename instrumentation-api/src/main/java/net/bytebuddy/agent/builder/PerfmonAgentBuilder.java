@@ -18,8 +18,8 @@ import net.bytebuddy.implementation.Implementation;
  * <p>The values equal {@code new AgentBuilder.Default(new
  * ByteBuddy().with(TypeValidation.DISABLED)).disableClassFormatChanges()} followed by {@code
  * with(...)} for the type, description, initialisation and redefinition strategies, the listener,
- * the pool strategy and the three redefinition settings passed in, and a method graph of declared
- * methods only; the others are Byte Buddy's defaults.
+ * the pool strategy, the three redefinition settings and the transformer decorator passed in, and a
+ * method graph of declared methods only; the others are Byte Buddy's defaults.
  * The ignore matcher is set by the caller with {@code ignore(...)}.
  */
 public final class PerfmonAgentBuilder extends AgentBuilder.Default {
@@ -31,7 +31,8 @@ public final class PerfmonAgentBuilder extends AgentBuilder.Default {
       PoolStrategy poolStrategy,
       RedefinitionStrategy.DiscoveryStrategy discovery,
       RedefinitionStrategy.BatchAllocator batches,
-      RedefinitionStrategy.Listener redefinitionListener) {
+      RedefinitionStrategy.Listener redefinitionListener,
+      TransformerDecorator transformerDecorator) {
     super(
         // disableClassFormatChanges(): no implementation context, so no added fields or methods.
         // Advice only changes methods the woven class declares, so the method graph need not
@@ -48,7 +49,7 @@ public final class PerfmonAgentBuilder extends AgentBuilder.Default {
         ClassFileLocator.NoOp.INSTANCE,
         NativeMethodStrategy.Disabled.INSTANCE,
         WarmupStrategy.NoOp.INSTANCE,
-        TransformerDecorator.NoOp.INSTANCE,
+        transformerDecorator,
         InitializationStrategy.NoOp.INSTANCE,
         RedefinitionStrategy.RETRANSFORMATION,
         discovery,
