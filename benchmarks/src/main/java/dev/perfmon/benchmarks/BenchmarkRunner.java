@@ -207,11 +207,13 @@ public final class BenchmarkRunner {
     }
     if (only.contains("snapscale")) {
       System.out.println("== snapshot at scale");
+      Path cpu = Files.createTempFile("perfmon-bench-cpu", ".txt");
       // The benchmark's own forks, warm-up and iterations (cold: 1 shot per fresh JVM).
       ChainedOptionsBuilder b =
           new OptionsBuilder()
               .include(PKG + "SnapshotScaleBenchmark\\.")
-              .jvmArgs("-Xms512m", "-Xmx512m", "-Dperfmon.agent.jar=" + agentJar.toAbsolutePath())
+              .jvmArgs("-Xms512m", "-Xmx512m", "-Dperfmon.agent.jar=" + agentJar.toAbsolutePath(),
+                  "-Dperfmon.bench.cpu=" + cpu.toAbsolutePath())
               .shouldFailOnError(true)
               .verbosity(quiet ? VerboseMode.SILENT : VerboseMode.NORMAL);
       if (jvm != null) {
@@ -227,6 +229,15 @@ public final class BenchmarkRunner {
           }
         }
       }
+      // The benchmark's CPU time per measured snapshot: "cold 2000 <ns>" lines.
+      for (String line : Files.readAllLines(cpu)) {
+        String[] f = line.trim().split(" ");
+        if (f.length == 3) {
+          scores.computeIfAbsent("scalecpu." + f[0] + "." + f[1], k -> new ArrayList<>())
+              .add(Long.parseLong(f[2]) / 1e6);
+        }
+      }
+      Files.deleteIfExists(cpu);
     }
     if (only.contains("jdbc")) {
       untrackedVsTracked("jdbc", PKG + "JdbcBenchmark\\.", "\"jdbc." + JdbcBenchmark.SELECT + "\"");
@@ -325,11 +336,13 @@ public final class BenchmarkRunner {
       sb.append('\n');
     }
     if (scores.containsKey("scale.cold.2000") || scores.containsKey("scale.warm.2000")) {
-      sb.append("| Whole snapshot (figures, memory, budgets, JSON line) | ms, first snapshot of a fresh JVM (10 forks) | ms, warm (40 snapshots after 60) |\n");
-      sb.append("|---|---:|---:|\n");
+      // Wall time (JMH's score) and the benchmark thread's CPU time of the same snapshots.
+      sb.append("| Whole snapshot (figures, memory, budgets, JSON line) | Cold: first snapshot of a fresh JVM (10 forks), wall ms | Cold, CPU ms | Warm (40 snapshots after 60), wall ms | Warm, CPU ms |\n");
+      sb.append("|---|---:|---:|---:|---:|\n");
       for (String n : new String[] {"2000", "10000"}) {
-        sb.append(String.format(Locale.ROOT, "| %,d operations, 3 calls each per interval | %s | %s |%n",
-            Integer.parseInt(n), score("scale.cold." + n, "%.2f"), score("scale.warm." + n, "%.2f")));
+        sb.append(String.format(Locale.ROOT, "| %,d operations, 3 calls each per interval | %s | %s | %s | %s |%n",
+            Integer.parseInt(n), score("scale.cold." + n, "%.2f"), score("scalecpu.cold." + n, "%.2f"),
+            score("scale.warm." + n, "%.2f"), score("scalecpu.warm." + n, "%.2f")));
       }
       sb.append('\n');
     }

@@ -1,9 +1,14 @@
 package dev.perfmon.benchmarks;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,7 +22,11 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * One whole snapshot at scale: figures of every operation, memory reading, budget check and the
@@ -46,6 +55,8 @@ public class SnapshotScaleBenchmark {
 
   private Supplier<byte[]> snapshot;
   private Runnable interval;
+  private long cpuNanos;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   @Setup(Level.Trial)
   @SuppressWarnings("unchecked")
@@ -78,7 +89,7 @@ public class SnapshotScaleBenchmark {
   @Warmup(iterations = 0)
   @Measurement(iterations = 1)
   public byte[] cold() {
-    return snapshot.get();
+    return timed();
   }
 
   @Benchmark
@@ -86,6 +97,34 @@ public class SnapshotScaleBenchmark {
   @Warmup(iterations = 60)
   @Measurement(iterations = 40)
   public byte[] warm() {
-    return snapshot.get();
+    return timed();
+  }
+
+  /** One snapshot, and the CPU time the benchmark thread spent in it (within a microsecond). */
+  private byte[] timed() {
+    long c0 = THREADS.getCurrentThreadCpuTime();
+    byte[] line = snapshot.get();
+    cpuNanos = THREADS.getCurrentThreadCpuTime() - c0;
+    return line;
+  }
+
+  /**
+   * Appends each measured snapshot's CPU time to the file named by {@code perfmon.bench.cpu} (the
+   * runner's CPU column): on a loaded machine the wall time mostly says how long the thread waited
+   * for a processor, the CPU time what the snapshot itself cost.
+   */
+  @TearDown(Level.Iteration)
+  public void cpu(IterationParams iteration, BenchmarkParams benchmark) throws IOException {
+    String file = System.getProperty("perfmon.bench.cpu");
+    if (file == null || iteration.getType() != IterationType.MEASUREMENT) {
+      return;
+    }
+    String name = benchmark.getBenchmark();
+    Files.writeString(
+        Path.of(file),
+        name.substring(name.lastIndexOf('.') + 1) + " " + operations + " " + cpuNanos + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
   }
 }

@@ -45,6 +45,11 @@ public record Snapshot(
    *     spent in the agent during the interval (negative when unknown)
    * @param overheadSharePerThread estimatedOverhead / (interval x live threads): the average share
    *     of each thread's time spent in the agent (negative when unknown)
+   * @param lateMillis how long after its due time this scheduled snapshot was started, when that
+   *     was more than {@link Monitor#lateThresholdNanos} (the snapshot thread was starved or busy);
+   *     0 when on time or not a scheduled snapshot
+   * @param skippedIntervals scheduled snapshots that were not written because their due time
+   *     passed while the thread could not run (this snapshot's interval covers them)
    */
   public record Self(
       int operations,
@@ -56,5 +61,40 @@ public record Snapshot(
       long callsRecorded,
       double costPerCallNanos,
       double estimatedOverheadMillis,
-      double overheadSharePerThread) {}
+      double overheadSharePerThread,
+      double lateMillis,
+      long skippedIntervals) {
+
+    /** The figures of a snapshot written on time. */
+    public Self(
+        int operations,
+        int maxOperations,
+        boolean overflowed,
+        long suppressedErrors,
+        double snapshotMillis,
+        long footprintBytes,
+        long callsRecorded,
+        double costPerCallNanos,
+        double estimatedOverheadMillis,
+        double overheadSharePerThread) {
+      this(
+          operations,
+          maxOperations,
+          overflowed,
+          suppressedErrors,
+          snapshotMillis,
+          footprintBytes,
+          callsRecorded,
+          costPerCallNanos,
+          estimatedOverheadMillis,
+          overheadSharePerThread,
+          0,
+          0);
+    }
+
+    /** Whether this snapshot was written late or after skipped intervals. */
+    public boolean late() {
+      return lateMillis > 0 || skippedIntervals > 0;
+    }
+  }
 }

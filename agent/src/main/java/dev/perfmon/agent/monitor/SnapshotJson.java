@@ -30,7 +30,12 @@ public final class SnapshotJson {
 
   /** Renders one object written by {@code body} as a line. */
   public static byte[] line(Body body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    return line(body, 4096);
+  }
+
+  /** As {@link #line(Body)}, with a buffer of {@code sizeHint} bytes to start with. */
+  static byte[] line(Body body, int sizeHint) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(256, sizeHint));
     try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       g.writeStartObject();
       body.write(g);
@@ -48,16 +53,26 @@ public final class SnapshotJson {
 
   /** A snapshot line with further top-level fields written by {@code extras} after the rest. */
   public static byte[] snapshot(Snapshot s, java.util.List<Body> extras) {
+    return snapshot(s, extras, 4096);
+  }
+
+  /**
+   * As {@link #snapshot(Snapshot, java.util.List)}, with an output buffer of {@code sizeHint}
+   * bytes to start with (e.g. the previous line's length: saves the copies of a growing buffer).
+   */
+  static byte[] snapshot(Snapshot s, java.util.List<Body> extras, int sizeHint) {
     return line(
         g -> {
           writeSnapshot(g, s);
           for (Body b : extras) {
             b.write(g);
           }
-        });
+        },
+        sizeHint);
   }
 
   static void writeSnapshot(JsonGenerator g, Snapshot s) throws IOException {
+    char[] buf = new char[NUMBER_CHARS];
     g.writeStringField("type", "snapshot");
     g.writeStringField("timestamp", s.timestamp().toString());
     g.writeNumberField("pid", s.pid());
@@ -69,9 +84,9 @@ public final class SnapshotJson {
     g.writeObjectFieldStart("operations");
     for (Snapshot.Operation op : s.operations()) {
       g.writeObjectFieldStart(op.name());
-      writeDistribution(g, op.cumulative(), op.extra());
+      writeDistribution(g, op.cumulative(), op.extra(), buf);
       g.writeObjectFieldStart("interval");
-      writeDistribution(g, op.interval(), op.intervalExtra());
+      writeDistribution(g, op.interval(), op.intervalExtra(), buf);
       g.writeEndObject();
       if (!op.metadata().isEmpty()) {
         g.writeObjectFieldStart("metadata");
@@ -100,22 +115,35 @@ public final class SnapshotJson {
       g.writeNumberField("estimatedOverheadMs", round(a.estimatedOverheadMillis(), 3));
       g.writeNumberField("overheadSharePerThread", round(a.overheadSharePerThread(), 6));
     }
+    if (a.late()) {
+      g.writeObjectFieldStart("late");
+      g.writeNumberField("byMs", round(a.lateMillis(), 3));
+      g.writeNumberField("skippedIntervals", a.skippedIntervals());
+      g.writeEndObject();
+    }
     g.writeEndObject();
   }
 
   static void writeDistribution(JsonGenerator g, Distribution d, Map<String, Long> extra)
       throws IOException {
+    writeDistribution(g, d, extra, new char[NUMBER_CHARS]);
+  }
+
+  /** As {@link #writeDistribution(JsonGenerator, Distribution, Map)}, formatting into {@code buf}. */
+  static void writeDistribution(
+      JsonGenerator g, Distribution d, Map<String, Long> extra, char[] buf) throws IOException {
     g.writeNumberField("count", d.count());
     g.writeNumberField("successCount", d.successes());
     g.writeNumberField("errorCount", d.errors());
     if (d.sampled() != d.count()) {
       g.writeNumberField("sampledCount", d.sampled());
     }
-    g.writeNumberField("avgDuration", millis(d.avgNanos()));
-    g.writeNumberField("minDuration", millis((double) d.minNanos()));
-    g.writeNumberField("maxDuration", millis((double) d.maxNanos()));
-    for (int i = 0; i < Distribution.PERCENTILE_NAMES.size(); i++) {
-      g.writeNumberField(Distribution.PERCENTILE_NAMES.get(i), millis(d.percentiles()[i]));
+    writeMillis(g, "avgDuration", d.avgNanos(), buf);
+    writeMillis(g, "minDuration", (double) d.minNanos(), buf);
+    writeMillis(g, "maxDuration", (double) d.maxNanos(), buf);
+    double[] p = d.percentiles();
+    for (int i = 0; i < p.length; i++) {
+      writeMillis(g, Distribution.PERCENTILE_NAMES.get(i), p[i], buf);
     }
     for (Map.Entry<String, Long> e : extra.entrySet()) {
       g.writeNumberField(e.getKey(), e.getValue());
@@ -146,6 +174,52 @@ public final class SnapshotJson {
       g.writeNumberField("processCpuLoad", round(m.processCpuLoad(), 4));
     }
     g.writeEndObject();
+  }
+
+  /** Characters of the longest number {@link #writeScaled} writes ("-" 19 digits "." and a "0"). */
+  private static final int NUMBER_CHARS = 24;
+
+  /** A field of nanoseconds written as milliseconds, exactly as {@link #millis} renders them. */
+  static void writeMillis(JsonGenerator g, String name, double nanos, char[] buf)
+      throws IOException {
+    g.writeFieldName(name);
+    writeScaled(g, Math.round(nanos), 6, buf);
+  }
+
+  /**
+   * Writes {@code units / 10^decimals} (decimals 0..6) as a plain decimal without trailing zeros,
+   * the text {@code BigDecimal.valueOf(units).movePointLeft(decimals)} gives after {@link #plain},
+   * formatted into {@code buf} without allocating.
+   */
+  static void writeScaled(JsonGenerator g, long units, int decimals, char[] buf)
+      throws IOException {
+    if (units == Long.MIN_VALUE) {
+      g.writeNumber(plain(BigDecimal.valueOf(units).movePointLeft(decimals)));
+      return;
+    }
+    boolean negative = units < 0;
+    long v = negative ? -units : units;
+    int d = decimals;
+    while (d > 0 && v % 10 == 0) {
+      v /= 10;
+      d--;
+    }
+    int pos = buf.length;
+    for (int i = 0; i < d; i++) {
+      buf[--pos] = (char) ('0' + v % 10);
+      v /= 10;
+    }
+    if (d > 0) {
+      buf[--pos] = '.';
+    }
+    do {
+      buf[--pos] = (char) ('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    if (negative) {
+      buf[--pos] = '-';
+    }
+    g.writeNumber(buf, pos, buf.length - pos);
   }
 
   /**

@@ -106,6 +106,33 @@ class SnapshotJsonTest {
   }
 
   /** Parses a JSON object into dotted paths to scalar text values. */
+  /** The allocation-free number formatting writes exactly what the BigDecimal rendering does. */
+  @Test
+  void scaledNumbersAreWrittenAsTheirPlainDecimalText() throws IOException {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    char[] buf = new char[24];
+    for (int trial = 0; trial < 20_000; trial++) {
+      long units =
+          switch (trial % 4) {
+            case 0 -> random.nextLong();
+            case 1 -> random.nextLong(2_000_000);
+            case 2 -> random.nextLong(10) * (long) Math.pow(10, random.nextInt(12));
+            default -> -random.nextLong(1_000_000_000L);
+          };
+      if (trial < 4) {
+        units = new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE, 80}[trial];
+      }
+      int decimals = random.nextInt(7);
+      java.io.StringWriter w = new java.io.StringWriter();
+      try (com.fasterxml.jackson.core.JsonGenerator g = new JsonFactory().createGenerator(w)) {
+        SnapshotJson.writeScaled(g, units, decimals, buf);
+      }
+      java.math.BigDecimal d = java.math.BigDecimal.valueOf(units).movePointLeft(decimals).stripTrailingZeros();
+      String expected = (d.scale() < 0 ? d.setScale(0) : d).toPlainString();
+      assertThat(w.toString()).as("%d / 10^%d", units, decimals).isEqualTo(expected);
+    }
+  }
+
   static Map<String, String> flatten(String json) throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
     try (JsonParser p = new JsonFactory().createParser(json)) {
