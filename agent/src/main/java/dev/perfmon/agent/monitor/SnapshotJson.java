@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.math.BigDecimal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -132,18 +133,21 @@ public final class SnapshotJson {
   /** As {@link #writeDistribution(JsonGenerator, Distribution, Map)}, formatting into {@code buf}. */
   static void writeDistribution(
       JsonGenerator g, Distribution d, Map<String, Long> extra, char[] buf) throws IOException {
-    g.writeNumberField("count", d.count());
-    g.writeNumberField("successCount", d.successes());
-    g.writeNumberField("errorCount", d.errors());
+    g.writeFieldName(COUNT);
+    g.writeNumber(d.count());
+    g.writeFieldName(SUCCESS_COUNT);
+    g.writeNumber(d.successes());
+    g.writeFieldName(ERROR_COUNT);
+    g.writeNumber(d.errors());
     if (d.sampled() != d.count()) {
       g.writeNumberField("sampledCount", d.sampled());
     }
-    writeMillis(g, "avgDuration", d.avgNanos(), buf);
-    writeMillis(g, "minDuration", (double) d.minNanos(), buf);
-    writeMillis(g, "maxDuration", (double) d.maxNanos(), buf);
+    writeMillis(g, AVG_DURATION, d.avgNanos(), buf);
+    writeMillis(g, MIN_DURATION, (double) d.minNanos(), buf);
+    writeMillis(g, MAX_DURATION, (double) d.maxNanos(), buf);
     double[] p = d.percentiles();
     for (int i = 0; i < p.length; i++) {
-      writeMillis(g, Distribution.PERCENTILE_NAMES.get(i), p[i], buf);
+      writeMillis(g, PERCENTILE_FIELDS[i], p[i], buf);
     }
     for (Map.Entry<String, Long> e : extra.entrySet()) {
       g.writeNumberField(e.getKey(), e.getValue());
@@ -179,8 +183,18 @@ public final class SnapshotJson {
   /** Characters of the longest number {@link #writeScaled} writes ("-" 19 digits "." and a "0"). */
   private static final int NUMBER_CHARS = 24;
 
+  // The field names of every operation, encoded once.
+  private static final SerializedString COUNT = new SerializedString("count");
+  private static final SerializedString SUCCESS_COUNT = new SerializedString("successCount");
+  private static final SerializedString ERROR_COUNT = new SerializedString("errorCount");
+  private static final SerializedString AVG_DURATION = new SerializedString("avgDuration");
+  private static final SerializedString MIN_DURATION = new SerializedString("minDuration");
+  private static final SerializedString MAX_DURATION = new SerializedString("maxDuration");
+  private static final SerializedString[] PERCENTILE_FIELDS =
+      Distribution.PERCENTILE_NAMES.stream().map(SerializedString::new).toArray(SerializedString[]::new);
+
   /** A field of nanoseconds written as milliseconds, exactly as {@link #millis} renders them. */
-  static void writeMillis(JsonGenerator g, String name, double nanos, char[] buf)
+  static void writeMillis(JsonGenerator g, SerializedString name, double nanos, char[] buf)
       throws IOException {
     g.writeFieldName(name);
     writeScaled(g, Math.round(nanos), 6, buf);

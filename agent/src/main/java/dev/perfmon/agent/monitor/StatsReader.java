@@ -7,7 +7,7 @@ import java.util.Arrays;
 /**
  * The snapshot thread's view of one operation: reads the recorder's cumulative state and derives
  * the interval since the previous read by difference. The previous state is kept sparsely (only
- * the 64-bucket pages that ever held a call, each with its total), so an operation whose calls span
+ * the 64-bucket pages that ever held a call, and their totals), so an operation whose calls span
  * a few powers of two costs a few hundred bytes here. A read touches the previous buckets of only
  * the pages that received calls since the previous read.
  *
@@ -15,9 +15,14 @@ import java.util.Arrays;
  */
 final class StatsReader {
   private static final double[] NO_EXTRA = new double[0];
+  private static final long[] NO_TOTALS = new long[0];
 
   private final OperationRecorder recorder;
   private final long[][] prevPages = new long[Buckets.PAGES][];
+  /** The pages with a previous total in {@link #prevTotals}. */
+  private long totalsMask;
+  /** The previous total of each page of {@link #totalsMask}, in page order. */
+  private long[] prevTotals = NO_TOTALS;
   private long prevErrors;
   private long prevSkipped;
   private long prevSkippedErrors;
@@ -129,17 +134,28 @@ final class StatsReader {
         pageTotal += scratch[i];
       }
       pageTotals[p] = pageTotal;
-      long[] prev = prevPages[p];
       // Counts only grow: a page whose total is unchanged had no call in the interval, and its
       // previous buckets need not be read at all (most pages of a busy operation, every page of an
-      // idle one).
-      long before = prev == null ? 0 : prev[Buckets.SUB_BUCKETS];
+      // idle one). The totals are kept together, apart from the buckets, to be read in a cache
+      // line or two.
+      long bit = 1L << p;
+      int rank = Long.bitCount(totalsMask & (bit - 1));
+      long before = (totalsMask & bit) == 0 ? 0 : prevTotals[rank];
       if (pageTotal == before) {
         pageDeltas[p] = 0;
         continue;
       }
+      if ((totalsMask & bit) == 0) {
+        long[] grown = new long[prevTotals.length + 1];
+        System.arraycopy(prevTotals, 0, grown, 0, rank);
+        System.arraycopy(prevTotals, rank, grown, rank + 1, prevTotals.length - rank);
+        prevTotals = grown;
+        totalsMask |= bit;
+      }
+      prevTotals[rank] = pageTotal;
+      long[] prev = prevPages[p];
       if (prev == null) {
-        prev = new long[Buckets.SUB_BUCKETS + 1];
+        prev = new long[Buckets.SUB_BUCKETS];
         prevPages[p] = prev;
       }
       for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
@@ -147,7 +163,6 @@ final class StatsReader {
         delta[base + i] = c - prev[i];
         prev[i] = c;
       }
-      prev[Buckets.SUB_BUCKETS] = pageTotal;
       pageDeltas[p] = pageTotal - before;
       calls += pageTotal - before;
       intervalMask |= 1L << p;
@@ -166,6 +181,9 @@ final class StatsReader {
       cumulative = prevCumulative;
       interval = emptyInterval;
     } else {
+      if (emptyInterval == null || prevExtra != extra) {
+        emptyInterval = Distribution.empty(extra);
+      }
       cumulative =
           Distribution.ofPages(
               scratch, pageTotals, mask, errors, sum, totals[2], totals[3], extra);
@@ -181,7 +199,6 @@ final class StatsReader {
               extra);
       prevCumulative = cumulative;
       prevExtra = extra;
-      emptyInterval = Distribution.empty(extra);
     }
     prevMask = mask;
     prevMin = totals[2];
