@@ -332,8 +332,6 @@ public final class Monitor {
    * not run are not caught up with a burst of snapshots but counted as skipped in the snapshot
    * that covers them.
    */
-  // The next tick's Future is ignored: tick() catches and logs everything itself.
-  @SuppressWarnings("FutureReturnValueIgnored")
   private void tick() {
     try {
       runScheduled();
