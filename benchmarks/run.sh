@@ -6,6 +6,8 @@
 # --build   first builds the agent jar and the benchmarks jar (mvn package, tests skipped).
 # Runner options (see BenchmarkRunner): --rounds 3 --forks 1 --warmup 3 --iterations 5 --time 1000
 #   --jvm /path/to/bin/java --only calls,recorder,snapshot,jdbc,servlet --quiet
+#   --only snapscale: whole snapshots at 2,000 and 10,000 operations, cold and warm (not in the
+#   default list; about 3 to 5 minutes; see docs/snapshot-scale.md)
 #   --io-warmup 20 --io-iterations 15 (iterations of the jdbc and servlet forks)
 # The tables are also written to benchmarks/target/results.md. A full run takes about 8 minutes on
 # 2 cores (--only jdbc,servlet: about 3 minutes). Throughput under load: servlet-throughput.sh (wrk). Not part of `mvn verify`, which only compiles and packages this module.

@@ -30,8 +30,13 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *   java -jar benchmarks/target/benchmarks.jar [--agent agent/target/perfmon-agent.jar]
  *        [--rounds 3] [--forks 1] [--warmup 30] [--iterations 20] [--time 200] [--jvm /path/to/java]
  *        [--io-warmup 20] [--io-iterations 15]
- *        [--only calls,recorder,snapshot,jdbc,servlet] [--quiet]
+ *        [--only calls,recorder,snapshot,jdbc,servlet,snapscale] [--quiet]
  * </pre>
+ *
+ * <p>{@code snapscale} ({@link SnapshotScaleBenchmark}, not in the default list) times whole
+ * snapshots of 2,000 and 10,000 operations, the first one of a fresh JVM (cold, 10 forks) and
+ * warm ones; its forks, warm-up and iterations are the benchmark's own (only {@code --jvm}
+ * applies).
  *
  * <p>Definitions: the <em>added time</em> of a way of calling a method is its time per call minus
  * the time per call of the plain, untracked method (same benchmark, fork without the agent). The
@@ -101,7 +106,8 @@ public final class BenchmarkRunner {
         }
       }
     }
-    boolean needsAgent = only.contains("calls") || only.contains("jdbc") || only.contains("servlet");
+    boolean needsAgent = only.contains("calls") || only.contains("jdbc") || only.contains("servlet")
+        || only.contains("snapscale");
     if (needsAgent && (agentJar == null || !Files.isRegularFile(agentJar))) {
       throw new IllegalArgumentException(
           "agent jar not found (build it, or pass --agent path/to/perfmon-agent.jar)");
@@ -199,6 +205,40 @@ public final class BenchmarkRunner {
       System.out.println("== snapshot");
       collect("", new Runner(options().include(PKG + "SnapshotBenchmark\\.").build()).run());
     }
+    if (only.contains("snapscale")) {
+      System.out.println("== snapshot at scale");
+      Path cpu = Files.createTempFile("perfmon-bench-cpu", ".txt");
+      // The benchmark's own forks, warm-up and iterations (cold: 1 shot per fresh JVM).
+      ChainedOptionsBuilder b =
+          new OptionsBuilder()
+              .include(PKG + "SnapshotScaleBenchmark\\.")
+              .jvmArgs("-Xms512m", "-Xmx512m", "-Dperfmon.agent.jar=" + agentJar.toAbsolutePath(),
+                  "-Dperfmon.bench.cpu=" + cpu.toAbsolutePath())
+              .shouldFailOnError(true)
+              .verbosity(quiet ? VerboseMode.SILENT : VerboseMode.NORMAL);
+      if (jvm != null) {
+        b.jvm(jvm);
+      }
+      for (RunResult r : new Runner(b.build()).run()) {
+        String label = r.getParams().getBenchmark();
+        label = "scale." + label.substring(label.lastIndexOf('.') + 1) + "." + r.getParams().getParam("operations");
+        List<Double> list = scores.computeIfAbsent(label, k -> new ArrayList<>());
+        for (BenchmarkResult br : r.getBenchmarkResults()) {
+          for (IterationResult i : br.getIterationResults()) {
+            list.add(i.getPrimaryResult().getScore());
+          }
+        }
+      }
+      // The benchmark's CPU time per measured snapshot: "cold 2000 <ns>" lines.
+      for (String line : Files.readAllLines(cpu)) {
+        String[] f = line.trim().split(" ");
+        if (f.length == 3) {
+          scores.computeIfAbsent("scalecpu." + f[0] + "." + f[1], k -> new ArrayList<>())
+              .add(Long.parseLong(f[2]) / 1e6);
+        }
+      }
+      Files.deleteIfExists(cpu);
+    }
     if (only.contains("jdbc")) {
       untrackedVsTracked("jdbc", PKG + "JdbcBenchmark\\.", "\"jdbc." + JdbcBenchmark.SELECT + "\"");
     }
@@ -293,6 +333,17 @@ public final class BenchmarkRunner {
       sb.append("| Snapshot read of 1,000 operations | µs/snapshot |\n|---|---:|\n");
       sb.append("| OperationRecorder.readInto x 1,000 | ").append(score("operationRecorderReadAll")).append(" |\n");
       sb.append("| HdrHistogram Recorder.getIntervalHistogram x 1,000 | ").append(score("hdrIntervalReadAll")).append(" |\n");
+      sb.append('\n');
+    }
+    if (scores.containsKey("scale.cold.2000") || scores.containsKey("scale.warm.2000")) {
+      // Wall time (JMH's score) and the benchmark thread's CPU time of the same snapshots.
+      sb.append("| Whole snapshot (figures, memory, budgets, JSON line) | Cold: first snapshot of a fresh JVM (10 forks), wall ms | Cold, CPU ms | Warm (40 snapshots after 60), wall ms | Warm, CPU ms |\n");
+      sb.append("|---|---:|---:|---:|---:|\n");
+      for (String n : new String[] {"2000", "10000"}) {
+        sb.append(String.format(Locale.ROOT, "| %,d operations, 3 calls each per interval | %s | %s | %s | %s |%n",
+            Integer.parseInt(n), score("scale.cold." + n, "%.2f"), score("scalecpu.cold." + n, "%.2f"),
+            score("scale.warm." + n, "%.2f"), score("scalecpu.warm." + n, "%.2f")));
+      }
       sb.append('\n');
     }
     if (scores.containsKey("untracked.query") || scores.containsKey("untracked.update")) {

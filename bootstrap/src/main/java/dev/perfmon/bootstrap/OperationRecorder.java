@@ -239,7 +239,23 @@ public final class OperationRecorder {
    * @return the number of lanes folded into the retired totals during this read
    */
   public int readInto(long[] counts, long[] totals) {
-    int folded = 0;
+    return (int) (readPages(counts, totals) >>> Buckets.PAGES);
+  }
+
+  /**
+   * As {@link #readInto}, and tells which histogram pages it added to: bit {@code p} of the
+   * result's low {@link Buckets#PAGES} bits is set when page {@code p} (buckets {@code p * 64} to
+   * {@code p * 64 + 63}) of some stripe exists; counts outside those pages were left untouched. The
+   * bits above are the number of lanes folded. Lets the reader clear and scan only the pages an
+   * operation uses (a few of the {@link Buckets#PAGES}). Single reader only.
+   */
+  public long readPagesInto(long[] counts, long[] totals) {
+    return readPages(counts, totals);
+  }
+
+  private long readPages(long[] counts, long[] totals) {
+    long mask = 0;
+    long folded = 0;
     for (int i = 0; i < LANE_COUNT; i++) {
       Stripe s = (Stripe) LANES.getAcquire(lanes, i);
       if (s == null) {
@@ -253,11 +269,11 @@ public final class OperationRecorder {
         folded++;
         continue;
       }
-      s.readInto(counts, totals);
+      mask |= s.readInto(counts, totals);
     }
-    shared.readInto(counts, totals);
-    retired.readInto(counts, totals);
-    return folded;
+    mask |= shared.readInto(counts, totals);
+    mask |= retired.readInto(counts, totals);
+    return mask | (folded << Buckets.PAGES);
   }
 
   /** The number of lanes {@code t} owns (for tests). */
@@ -297,6 +313,7 @@ public final class OperationRecorder {
     private static final VarHandle MAX;
     private static final VarHandle SKIPPED;
     private static final VarHandle SKIPPED_ERRORS;
+    private static final VarHandle PAGE_MASK;
 
     static {
       try {
@@ -307,6 +324,7 @@ public final class OperationRecorder {
         MAX = l.findVarHandle(Stripe.class, "max", long.class);
         SKIPPED = l.findVarHandle(Stripe.class, "skipped", long.class);
         SKIPPED_ERRORS = l.findVarHandle(Stripe.class, "skippedErrors", long.class);
+        PAGE_MASK = l.findVarHandle(Stripe.class, "pageMask", long.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -321,6 +339,12 @@ public final class OperationRecorder {
     long max = Long.MIN_VALUE;
     long skipped;
     long skippedErrors;
+    /**
+     * Bit p set: page p exists or is about to (set before the page is published, so a reader that
+     * sees a count of the page, or an error published after it, sees the bit). Lets the reader
+     * visit only the pages in use. Written only when a page is created.
+     */
+    long pageMask;
     /** The owner's sampling generator (xorshift32); never 0. */
     int rng;
     long p11, p12, p13, p14, p15, p16, p17;
@@ -351,6 +375,7 @@ public final class OperationRecorder {
       long[] page = pages[p];
       if (page == null) {
         page = new long[Buckets.SUB_BUCKETS];
+        PAGE_MASK.setRelease(this, pageMask | (1L << p));
         PAGES.setRelease(pages, p, page);
       }
       int i = index & (Buckets.SUB_BUCKETS - 1);
@@ -393,6 +418,7 @@ public final class OperationRecorder {
       int p = index >>> Buckets.SUB_BITS;
       long[] page = (long[]) PAGES.getAcquire(pages, p);
       if (page == null) {
+        PAGE_MASK.getAndBitwiseOr(this, 1L << p);
         long[] fresh = new long[Buckets.SUB_BUCKETS];
         long[] witness = (long[]) PAGES.compareAndExchange(pages, p, (long[]) null, fresh);
         page = witness == null ? fresh : witness;
@@ -411,17 +437,21 @@ public final class OperationRecorder {
       }
     }
 
-    void readInto(long[] counts, long[] totals) {
+    /** Adds this stripe's figures; returns the mask of the pages it holds. */
+    long readInto(long[] counts, long[] totals) {
+      long mask = 0;
       // Errors first (acquire), buckets after: every error read has its bucket increment visible.
       totals[0] += (long) ERRORS.getAcquire(this);
       totals[1] += (long) SUM.getOpaque(this);
       long mn = (long) MIN.getOpaque(this);
       long mx = (long) MAX.getOpaque(this);
-      for (int p = 0; p < Buckets.PAGES; p++) {
+      for (long present = (long) PAGE_MASK.getAcquire(this); present != 0; present &= present - 1) {
+        int p = Long.numberOfTrailingZeros(present);
         long[] page = (long[]) PAGES.getAcquire(pages, p);
         if (page == null) {
           continue;
         }
+        mask |= 1L << p;
         int base = p << Buckets.SUB_BITS;
         for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
           counts[base + i] += (long) COUNTS.getOpaque(page, i);
@@ -433,6 +463,7 @@ public final class OperationRecorder {
       if (mx > totals[3]) {
         totals[3] = mx;
       }
+      return mask;
     }
 
     /** Adds a final (no longer written) stripe into the reader-owned {@code target}. */
@@ -445,6 +476,7 @@ public final class OperationRecorder {
         long[] dst = (long[]) PAGES.getAcquire(target.pages, p);
         if (dst == null) {
           dst = new long[Buckets.SUB_BUCKETS];
+          PAGE_MASK.setRelease(target, target.pageMask | (1L << p));
           PAGES.setRelease(target.pages, p, dst);
         }
         for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
@@ -464,13 +496,8 @@ public final class OperationRecorder {
     }
 
     long footprintBytes() {
-      long bytes = 160 + 16L + 8L * Buckets.PAGES;
-      for (int p = 0; p < Buckets.PAGES; p++) {
-        if (PAGES.getAcquire(pages, p) != null) {
-          bytes += 16 + 8L * Buckets.SUB_BUCKETS;
-        }
-      }
-      return bytes;
+      long pagesUsed = Long.bitCount((long) PAGE_MASK.getAcquire(this));
+      return 160 + 16L + 8L * Buckets.PAGES + pagesUsed * (16 + 8L * Buckets.SUB_BUCKETS);
     }
   }
 }

@@ -4,21 +4,23 @@ import dev.perfmon.agent.output.FileOutput;
 import dev.perfmon.bootstrap.Faults;
 import dev.perfmon.agent.output.Output;
 import dev.perfmon.bootstrap.AgentErrors;
-import dev.perfmon.bootstrap.Buckets;
 import dev.perfmon.bootstrap.OperationRecorder;
 import dev.perfmon.instrumentation.api.OperationRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 
@@ -52,6 +54,19 @@ public final class Monitor {
      * are still open (e.g. to write events still queued).
      */
     default void beforeFinalSnapshot() {}
+  }
+
+  /** Collects one operation's counters (snapshot thread only); the map is created on first use. */
+  private static final class CounterSink implements ObjLongConsumer<String> {
+    Map<String, Long> map;
+
+    @Override
+    public void accept(String key, long value) {
+      if (map == null) {
+        map = new LinkedHashMap<>();
+      }
+      map.merge(key, value, Long::sum);
+    }
   }
 
   /** A task scheduled with {@link #schedule} or {@link #scheduleAtFixedRate}. */
@@ -102,11 +117,11 @@ public final class Monitor {
   /** This JVM's process id, read on the snapshot thread (ProcessHandle costs start-up time). */
   private volatile long pid = -1;
 
-  private final Map<Integer, StatsReader> readers = new HashMap<>();
+  /** Per operation id (dense from 0): its reader, created at its first snapshot. */
+  private StatsReader[] readers = new StatsReader[64];
   private final Map<Integer, Map<String, Long>> prevCounters = new HashMap<>();
-  private final long[] scratch = new long[Buckets.BUCKETS];
-  private final long[] delta = new long[Buckets.BUCKETS];
-  private final long[] totals = new long[4];
+  private final StatsReader.Buffers buffers = new StatsReader.Buffers();
+  private final CounterSink counterSink = new CounterSink();
   private MemorySampler memory;
   private ScheduledExecutorService scheduler;
   private boolean partial;
@@ -114,12 +129,20 @@ public final class Monitor {
   /** Set when {@link #close()} starts: the snapshot being written is the final one. */
   private volatile boolean closing;
   private double lastSnapshotMillis;
+  /** Length of the previous snapshot line: the next one's buffer starts a little larger. */
+  private int lastLineBytes;
   /** Calibrated cost of one timed call, ns; negative until calibrated. The lowest of a few runs. */
   private double costNanos = -1;
   private int calibrations;
   private long lastTickNanos;
   /** Lines lost by the outputs of the monitors this one continues from (a reconfiguration). */
   private long lostLinesBefore;
+  /** The monotonic clock (System.nanoTime, or a test's). */
+  private final LongSupplier clock;
+  /** The snapshot period, ns. */
+  private final long periodNanos;
+  /** When the next scheduled snapshot is due (clock time): start + k periods. */
+  private long nextDueNanos;
 
   public Monitor(
       OperationRegistry registry,
@@ -129,6 +152,21 @@ public final class Monitor {
       boolean memoryEnabled,
       boolean partialFirst,
       Logger log) {
+    this(registry, outputs, interval, counterSources, memoryEnabled, partialFirst, log, System::nanoTime);
+  }
+
+  /** As the public constructor, reading time from {@code clock} (nanoseconds, monotonic). */
+  Monitor(
+      OperationRegistry registry,
+      List<Output> outputs,
+      Duration interval,
+      List<CounterSource> counterSources,
+      boolean memoryEnabled,
+      boolean partialFirst,
+      Logger log,
+      LongSupplier clock) {
+    this.clock = clock;
+    this.periodNanos = Math.max(1, interval.toMillis()) * 1_000_000L;
     this.registry = registry;
     this.outputs = List.copyOf(outputs);
     this.interval = interval;
@@ -136,8 +174,17 @@ public final class Monitor {
     this.memoryEnabled = memoryEnabled;
     this.partial = partialFirst;
     this.log = log;
-    this.startNanos = System.nanoTime();
+    this.startNanos = clock.getAsLong();
     this.lastTickNanos = startNanos;
+    this.nextDueNanos = startNanos + periodNanos;
+  }
+
+  /**
+   * A scheduled snapshot that starts more than this after its due time is reported as late: half
+   * the interval, at most one second.
+   */
+  long lateThresholdNanos() {
+    return Math.min(periodNanos / 2, 1_000_000_000L);
   }
 
   /**
@@ -147,7 +194,7 @@ public final class Monitor {
    */
   public synchronized void continueFrom(Monitor previous) {
     synchronized (previous) {
-      readers.putAll(previous.readers);
+      readers = previous.readers.clone();
       prevCounters.putAll(previous.prevCounters);
       startNanos = previous.startNanos;
       lastTickNanos = previous.lastTickNanos;
@@ -185,7 +232,7 @@ public final class Monitor {
         return;
       }
     }
-    double[] e = java.util.Arrays.copyOf(extraPercentiles, extraPercentiles.length + 1);
+    double[] e = Arrays.copyOf(extraPercentiles, extraPercentiles.length + 1);
     e[e.length - 1] = p;
     extraPercentiles = e;
   }
@@ -215,10 +262,13 @@ public final class Monitor {
             r -> {
               Thread t = new Thread(r, "perfmon-snapshot");
               t.setDaemon(true);
+              // A little above the application's threads, so that a busy host delays snapshots
+              // less (where the JVM applies Java priorities; HotSpot on Linux does not by default).
+              t.setPriority(Thread.NORM_PRIORITY + 2);
               return t;
             });
-    long ms = Math.max(1, interval.toMillis());
-    scheduler.scheduleAtFixedRate(this::tick, ms, ms, TimeUnit.MILLISECONDS);
+    nextDueNanos = clock.getAsLong() + periodNanos;
+    scheduleTick(periodNanos);
     for (Task t : pending) {
       t.submit(scheduler);
     }
@@ -280,21 +330,71 @@ public final class Monitor {
     }
   }
 
+  /**
+   * Runs the scheduled snapshot and schedules the next one at the next due time not yet passed:
+   * due times are fixed multiples of the interval from the start (on the monotonic clock), so a
+   * late snapshot does not shift the later ones, and due times that passed while the thread could
+   * not run are not caught up with a burst of snapshots but counted as skipped in the snapshot
+   * that covers them.
+   */
   private void tick() {
     try {
-      calibrate();
-      writeSnapshot();
+      runScheduled();
     } catch (Throwable t) {
       warnOnce("snapshot", "snapshot failed; recording goes on and the next snapshot is tried at the next interval", t);
     }
+    long delay;
+    synchronized (this) {
+      if (closed || closing) {
+        return;
+      }
+      delay = nextDueNanos - clock.getAsLong();
+    }
+    scheduleTick(delay);
+  }
+
+  // The tick's Future is ignored: tick() catches and logs everything itself.
+  @SuppressWarnings("FutureReturnValueIgnored")
+  private synchronized void scheduleTick(long delayNanos) {
+    if (scheduler == null || closed) {
+      return;
+    }
+    try {
+      scheduler.schedule(this::tick, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // shut down by close() meanwhile
+    }
+  }
+
+  /**
+   * The body of a scheduled snapshot (package-private for tests, which call it with their clock
+   * instead of waiting for the scheduler): measures how late it is against its due time, then
+   * writes the snapshot.
+   */
+  void runScheduled() {
+    long lateNanos;
+    long skipped;
+    synchronized (this) {
+      long now = clock.getAsLong();
+      lateNanos = Math.max(0, now - nextDueNanos);
+      skipped = lateNanos / periodNanos;
+      nextDueNanos += (skipped + 1) * periodNanos;
+    }
+    calibrate();
+    boolean late = lateNanos > lateThresholdNanos() || skipped > 0;
+    writeSnapshot(late ? lateNanos : 0, skipped);
   }
 
   /** Computes a snapshot, writes it to every output and notifies the tick listeners. */
-  public synchronized Snapshot writeSnapshot() {
+  public Snapshot writeSnapshot() {
+    return writeSnapshot(0, 0);
+  }
+
+  private synchronized Snapshot writeSnapshot(long lateNanos, long skippedIntervals) {
     if (closed) {
       return null;
     }
-    Snapshot s = snapshot();
+    Snapshot s = snapshot(lateNanos, skippedIntervals);
     List<SnapshotJson.Body> extras = new ArrayList<>();
     for (SnapshotContributor c : contributors) {
       try {
@@ -306,7 +406,8 @@ public final class Monitor {
         log.warn("snapshot contributor failed: {}", t.toString());
       }
     }
-    byte[] line = SnapshotJson.snapshot(s, extras);
+    byte[] line = SnapshotJson.snapshot(s, extras, lastLineBytes + lastLineBytes / 8 + 1024);
+    lastLineBytes = line.length;
     writeLine(line);
     for (TickListener l : tickListeners) {
       try {
@@ -349,31 +450,45 @@ public final class Monitor {
 
   /** Computes a snapshot without writing it (interval figures advance). */
   synchronized Snapshot snapshot() {
+    return snapshot(0, 0);
+  }
+
+  private synchronized Snapshot snapshot(long lateNanos, long skippedIntervals) {
     Faults.check(Faults.SNAPSHOT);
-    long t0 = System.nanoTime();
+    long t0 = clock.getAsLong();
     List<Snapshot.Operation> ops = new ArrayList<>();
     long footprint = 0;
     long calls = 0;
     List<OperationRecorder> recorders = registry.recorders(); // a copy, taken once
     for (OperationRecorder r : recorders) {
-      StatsReader reader = readers.computeIfAbsent(r.id(), k -> new StatsReader(r));
-      StatsReader.Reading reading = reader.read(scratch, delta, totals, extraPercentiles);
+      int id = r.id();
+      if (id >= readers.length) {
+        readers = Arrays.copyOf(readers, Math.max(id + 1, readers.length * 2));
+      }
+      StatsReader reader = readers[id];
+      if (reader == null || reader.recorder() != r) {
+        reader = new StatsReader(r);
+        readers[id] = reader;
+      }
+      StatsReader.Reading reading = reader.read(buffers, extraPercentiles);
       footprint += r.footprintBytes();
       calls += reading.interval().count();
       if (reading.cumulative().count() == 0
           || (resetEachInterval && reading.interval().count() == 0)) {
         continue;
       }
-      Map<String, Long> extra = new LinkedHashMap<>();
+      counterSink.map = null;
       for (CounterSource c : counterSources) {
-        c.read(r.id(), (k, v) -> extra.merge(k, v, Long::sum));
+        c.read(r.id(), counterSink);
       }
-      Map<String, Long> prev = prevCounters.getOrDefault(r.id(), Map.of());
-      Map<String, Long> intervalExtra = new LinkedHashMap<>();
-      for (Map.Entry<String, Long> e : extra.entrySet()) {
-        intervalExtra.put(e.getKey(), e.getValue() - prev.getOrDefault(e.getKey(), 0L));
-      }
+      Map<String, Long> extra = counterSink.map == null ? Map.of() : counterSink.map;
+      Map<String, Long> intervalExtra = Map.of();
       if (!extra.isEmpty()) {
+        Map<String, Long> prev = prevCounters.getOrDefault(r.id(), Map.of());
+        intervalExtra = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : extra.entrySet()) {
+          intervalExtra.put(e.getKey(), e.getValue() - prev.getOrDefault(e.getKey(), 0L));
+        }
         prevCounters.put(r.id(), extra);
       }
       ops.add(
@@ -397,7 +512,7 @@ public final class Monitor {
         warnOnce("memory", "JVM memory readings failed; snapshots go on without them", e);
       }
     }
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     long intervalNanos = now - lastTickNanos;
     long intervalMs = intervalNanos / 1_000_000;
     lastTickNanos = now;
@@ -427,9 +542,11 @@ public final class Monitor {
                 costNanos,
                 overheadNanos < 0 ? -1 : overheadNanos / 1e6,
                 share,
-                lostLines()));
+                lostLines(),
+                lateNanos / 1e6,
+                skippedIntervals));
     partial = false;
-    lastSnapshotMillis = (System.nanoTime() - t0) / 1e6;
+    lastSnapshotMillis = (clock.getAsLong() - t0) / 1e6;
     return s;
   }
 

@@ -47,6 +47,11 @@ public record Snapshot(
    *     of each thread's time spent in the agent (negative when unknown)
    * @param lostLines lines the outputs could not write so far (e.g. on a full file system), over
    *     the agent's life; written only when not zero
+   * @param lateMillis how long after its due time this scheduled snapshot was started, when that
+   *     was more than {@link Monitor#lateThresholdNanos} (the snapshot thread was starved or busy);
+   *     0 when on time or not a scheduled snapshot
+   * @param skippedIntervals scheduled snapshots that were not written because their due time
+   *     passed while the thread could not run (this snapshot's interval covers them)
    */
   public record Self(
       int operations,
@@ -59,5 +64,41 @@ public record Snapshot(
       double costPerCallNanos,
       double estimatedOverheadMillis,
       double overheadSharePerThread,
-      long lostLines) {}
+      long lostLines,
+      double lateMillis,
+      long skippedIntervals) {
+
+    /** The figures of a snapshot written on time. */
+    public Self(
+        int operations,
+        int maxOperations,
+        boolean overflowed,
+        long suppressedErrors,
+        double snapshotMillis,
+        long footprintBytes,
+        long callsRecorded,
+        double costPerCallNanos,
+        double estimatedOverheadMillis,
+        double overheadSharePerThread) {
+      this(
+          operations,
+          maxOperations,
+          overflowed,
+          suppressedErrors,
+          snapshotMillis,
+          footprintBytes,
+          callsRecorded,
+          costPerCallNanos,
+          estimatedOverheadMillis,
+          overheadSharePerThread,
+          0,
+          0,
+          0);
+    }
+
+    /** Whether this snapshot was written late or after skipped intervals. */
+    public boolean late() {
+      return lateMillis > 0 || skippedIntervals > 0;
+    }
+  }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.math.BigDecimal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,7 +32,12 @@ public final class SnapshotJson {
 
   /** Renders one object written by {@code body} as a line. */
   public static byte[] line(Body body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    return line(body, 4096);
+  }
+
+  /** As {@link #line(Body)}, with a buffer of {@code sizeHint} bytes to start with. */
+  static byte[] line(Body body, int sizeHint) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(256, sizeHint));
     try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       g.writeStartObject();
       body.write(g);
@@ -49,6 +55,14 @@ public final class SnapshotJson {
 
   /** A snapshot line with further top-level fields written by {@code extras} after the rest. */
   public static byte[] snapshot(Snapshot s, java.util.List<Body> extras) {
+    return snapshot(s, extras, 4096);
+  }
+
+  /**
+   * As {@link #snapshot(Snapshot, java.util.List)}, with an output buffer of {@code sizeHint}
+   * bytes to start with (e.g. the previous line's length: saves the copies of a growing buffer).
+   */
+  static byte[] snapshot(Snapshot s, java.util.List<Body> extras, int sizeHint) {
     Faults.check(Faults.JSON);
     return line(
         g -> {
@@ -56,10 +70,12 @@ public final class SnapshotJson {
           for (Body b : extras) {
             b.write(g);
           }
-        });
+        },
+        sizeHint);
   }
 
   static void writeSnapshot(JsonGenerator g, Snapshot s) throws IOException {
+    char[] buf = new char[NUMBER_CHARS];
     g.writeStringField("type", "snapshot");
     g.writeStringField("timestamp", s.timestamp().toString());
     g.writeNumberField("pid", s.pid());
@@ -71,9 +87,9 @@ public final class SnapshotJson {
     g.writeObjectFieldStart("operations");
     for (Snapshot.Operation op : s.operations()) {
       g.writeObjectFieldStart(op.name());
-      writeDistribution(g, op.cumulative(), op.extra());
+      writeDistribution(g, op.cumulative(), op.extra(), buf);
       g.writeObjectFieldStart("interval");
-      writeDistribution(g, op.interval(), op.intervalExtra());
+      writeDistribution(g, op.interval(), op.intervalExtra(), buf);
       g.writeEndObject();
       if (!op.metadata().isEmpty()) {
         g.writeObjectFieldStart("metadata");
@@ -105,22 +121,38 @@ public final class SnapshotJson {
     if (a.lostLines() > 0) {
       g.writeNumberField("lostLines", a.lostLines());
     }
+    if (a.late()) {
+      g.writeObjectFieldStart("late");
+      g.writeNumberField("byMs", round(a.lateMillis(), 3));
+      g.writeNumberField("skippedIntervals", a.skippedIntervals());
+      g.writeEndObject();
+    }
     g.writeEndObject();
   }
 
   static void writeDistribution(JsonGenerator g, Distribution d, Map<String, Long> extra)
       throws IOException {
-    g.writeNumberField("count", d.count());
-    g.writeNumberField("successCount", d.successes());
-    g.writeNumberField("errorCount", d.errors());
+    writeDistribution(g, d, extra, new char[NUMBER_CHARS]);
+  }
+
+  /** As {@link #writeDistribution(JsonGenerator, Distribution, Map)}, formatting into {@code buf}. */
+  static void writeDistribution(
+      JsonGenerator g, Distribution d, Map<String, Long> extra, char[] buf) throws IOException {
+    g.writeFieldName(COUNT);
+    g.writeNumber(d.count());
+    g.writeFieldName(SUCCESS_COUNT);
+    g.writeNumber(d.successes());
+    g.writeFieldName(ERROR_COUNT);
+    g.writeNumber(d.errors());
     if (d.sampled() != d.count()) {
       g.writeNumberField("sampledCount", d.sampled());
     }
-    g.writeNumberField("avgDuration", millis(d.avgNanos()));
-    g.writeNumberField("minDuration", millis((double) d.minNanos()));
-    g.writeNumberField("maxDuration", millis((double) d.maxNanos()));
-    for (int i = 0; i < Distribution.PERCENTILE_NAMES.size(); i++) {
-      g.writeNumberField(Distribution.PERCENTILE_NAMES.get(i), millis(d.percentiles()[i]));
+    writeMillis(g, AVG_DURATION, d.avgNanos(), buf);
+    writeMillis(g, MIN_DURATION, (double) d.minNanos(), buf);
+    writeMillis(g, MAX_DURATION, (double) d.maxNanos(), buf);
+    double[] p = d.percentiles();
+    for (int i = 0; i < p.length; i++) {
+      writeMillis(g, PERCENTILE_FIELDS[i], p[i], buf);
     }
     for (Map.Entry<String, Long> e : extra.entrySet()) {
       g.writeNumberField(e.getKey(), e.getValue());
@@ -151,6 +183,62 @@ public final class SnapshotJson {
       g.writeNumberField("processCpuLoad", round(m.processCpuLoad(), 4));
     }
     g.writeEndObject();
+  }
+
+  /** Characters of the longest number {@link #writeScaled} writes ("-" 19 digits "." and a "0"). */
+  private static final int NUMBER_CHARS = 24;
+
+  // The field names of every operation, encoded once.
+  private static final SerializedString COUNT = new SerializedString("count");
+  private static final SerializedString SUCCESS_COUNT = new SerializedString("successCount");
+  private static final SerializedString ERROR_COUNT = new SerializedString("errorCount");
+  private static final SerializedString AVG_DURATION = new SerializedString("avgDuration");
+  private static final SerializedString MIN_DURATION = new SerializedString("minDuration");
+  private static final SerializedString MAX_DURATION = new SerializedString("maxDuration");
+  private static final SerializedString[] PERCENTILE_FIELDS =
+      Distribution.PERCENTILE_NAMES.stream().map(SerializedString::new).toArray(SerializedString[]::new);
+
+  /** A field of nanoseconds written as milliseconds, exactly as {@link #millis} renders them. */
+  static void writeMillis(JsonGenerator g, SerializedString name, double nanos, char[] buf)
+      throws IOException {
+    g.writeFieldName(name);
+    writeScaled(g, Math.round(nanos), 6, buf);
+  }
+
+  /**
+   * Writes {@code units / 10^decimals} (decimals 0..6) as a plain decimal without trailing zeros,
+   * the text {@code BigDecimal.valueOf(units).movePointLeft(decimals)} gives after {@link #plain},
+   * formatted into {@code buf} without allocating.
+   */
+  static void writeScaled(JsonGenerator g, long units, int decimals, char[] buf)
+      throws IOException {
+    if (units == Long.MIN_VALUE) {
+      g.writeNumber(plain(BigDecimal.valueOf(units).movePointLeft(decimals)));
+      return;
+    }
+    boolean negative = units < 0;
+    long v = negative ? -units : units;
+    int d = decimals;
+    while (d > 0 && v % 10 == 0) {
+      v /= 10;
+      d--;
+    }
+    int pos = buf.length;
+    for (int i = 0; i < d; i++) {
+      buf[--pos] = (char) ('0' + v % 10);
+      v /= 10;
+    }
+    if (d > 0) {
+      buf[--pos] = '.';
+    }
+    do {
+      buf[--pos] = (char) ('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    if (negative) {
+      buf[--pos] = '-';
+    }
+    g.writeNumber(buf, pos, buf.length - pos);
   }
 
   /**

@@ -7,19 +7,37 @@ import java.util.Arrays;
 /**
  * The snapshot thread's view of one operation: reads the recorder's cumulative state and derives
  * the interval since the previous read by difference. The previous state is kept sparsely (only
- * the 64-bucket pages that ever held a call), so an operation whose calls span a few powers of two
- * costs a few hundred bytes here.
+ * the 64-bucket pages that ever held a call, and their totals), so an operation whose calls span
+ * a few powers of two costs a few hundred bytes here. A read touches the previous buckets of only
+ * the pages that received calls since the previous read.
  *
  * <p>Not thread-safe: owned by the single snapshot thread.
  */
 final class StatsReader {
+  private static final double[] NO_EXTRA = new double[0];
+  private static final long[] NO_TOTALS = new long[0];
+
   private final OperationRecorder recorder;
   private final long[][] prevPages = new long[Buckets.PAGES][];
+  /** The pages with a previous total in {@link #prevTotals}. */
+  private long totalsMask;
+  /** The previous total of each page of {@link #totalsMask}, in page order. */
+  private long[] prevTotals = NO_TOTALS;
   private long prevErrors;
   private long prevSkipped;
   private long prevSkippedErrors;
   private final long[] skipped = new long[2];
   private long prevSum;
+  /** The pages that held calls at the previous read (bit p = page p). */
+  private long prevMask;
+  /** The previous read's cumulative figures (before sampling's skipped calls were added). */
+  private Distribution prevCumulative;
+  private double[] prevExtra;
+  private long prevMin = Long.MAX_VALUE;
+  private long prevMax = Long.MIN_VALUE;
+  private Distribution emptyInterval;
+  /** The pages of the delta buffer written by the read in progress (cleared when it ends). */
+  private long lastIntervalMask;
 
   StatsReader(OperationRecorder recorder) {
     this.recorder = recorder;
@@ -33,51 +51,158 @@ final class StatsReader {
   record Reading(Distribution cumulative, Distribution interval) {}
 
   /**
-   * Reads the recorder. {@code scratch} (length {@link Buckets#BUCKETS}) and {@code delta} (same)
-   * are reused buffers; both are overwritten.
+   * The snapshot thread's reusable work arrays, shared by the readers of all operations. {@code
+   * counts} and {@code delta} are all zeros between reads.
+   */
+  static final class Buffers {
+    final long[] counts = new long[Buckets.BUCKETS];
+    final long[] delta = new long[Buckets.BUCKETS];
+    final long[] totals = new long[4];
+    final long[] pageTotals = new long[Buckets.PAGES];
+    final long[] pageDeltas = new long[Buckets.PAGES];
+  }
+
+  /**
+   * Reads the recorder. {@code scratch} and {@code delta} (length {@link Buckets#BUCKETS}) are
+   * reused buffers that must be all zeros on entry; they are all zeros again on return.
    */
   Reading read(long[] scratch, long[] delta, long[] totals) {
-    return read(scratch, delta, totals, new double[0]);
+    return read(scratch, delta, totals, NO_EXTRA);
   }
 
   /** As {@link #read(long[], long[], long[])}, also computing the {@code extra} percentiles. */
   Reading read(long[] scratch, long[] delta, long[] totals, double[] extra) {
-    Arrays.fill(scratch, 0);
+    return read(scratch, delta, totals, new long[Buckets.PAGES], new long[Buckets.PAGES], extra);
+  }
+
+  /** Reads the recorder with the snapshot thread's buffers. */
+  Reading read(Buffers b, double[] extra) {
+    return read(b.counts, b.delta, b.totals, b.pageTotals, b.pageDeltas, extra);
+  }
+
+  private Reading read(
+      long[] scratch,
+      long[] delta,
+      long[] totals,
+      long[] pageTotals,
+      long[] pageDeltas,
+      double[] extra) {
     totals[0] = 0;
     totals[1] = 0;
     totals[2] = Long.MAX_VALUE;
     totals[3] = Long.MIN_VALUE;
-    recorder.readInto(scratch, totals);
+    long mask = prevMask;
+    try {
+      mask |= recorder.readPagesInto(scratch, totals) & Distribution.ALL_PAGES;
+      return figures(scratch, delta, totals, pageTotals, pageDeltas, extra, mask);
+    } catch (RuntimeException | Error e) {
+      Arrays.fill(scratch, 0); // written where the mask may not say
+      Arrays.fill(delta, 0);
+      throw e;
+    } finally {
+      // Leave both buffers zero for the next operation: only the pages this one used were written
+      // (delta: only those with calls in the interval).
+      for (long m = mask; m != 0; m &= m - 1) {
+        int base = Long.numberOfTrailingZeros(m) * Buckets.SUB_BUCKETS;
+        Arrays.fill(scratch, base, base + Buckets.SUB_BUCKETS, 0);
+      }
+      for (long m = lastIntervalMask; m != 0; m &= m - 1) {
+        int base = Long.numberOfTrailingZeros(m) * Buckets.SUB_BUCKETS;
+        Arrays.fill(delta, base, base + Buckets.SUB_BUCKETS, 0);
+      }
+      lastIntervalMask = 0;
+    }
+  }
+
+  private Reading figures(
+      long[] scratch,
+      long[] delta,
+      long[] totals,
+      long[] pageTotals,
+      long[] pageDeltas,
+      double[] extra,
+      long mask) {
     long errors = totals[0];
     long sum = totals[1];
-    Distribution cumulative = Distribution.of(scratch, errors, sum, totals[2], totals[3], extra);
-
-    for (int p = 0; p < Buckets.PAGES; p++) {
+    long calls = 0;
+    long intervalMask = 0;
+    for (long m = mask; m != 0; m &= m - 1) {
+      int p = Long.numberOfTrailingZeros(m);
       int base = p * Buckets.SUB_BUCKETS;
+      long pageTotal = 0;
+      for (int i = base; i < base + Buckets.SUB_BUCKETS; i++) {
+        pageTotal += scratch[i];
+      }
+      pageTotals[p] = pageTotal;
+      // Counts only grow: a page whose total is unchanged had no call in the interval, and its
+      // previous buckets need not be read at all (most pages of a busy operation, every page of an
+      // idle one). The totals are kept together, apart from the buckets, to be read in a cache
+      // line or two.
+      long bit = 1L << p;
+      int rank = Long.bitCount(totalsMask & (bit - 1));
+      long before = (totalsMask & bit) == 0 ? 0 : prevTotals[rank];
+      if (pageTotal == before) {
+        pageDeltas[p] = 0;
+        continue;
+      }
+      if ((totalsMask & bit) == 0) {
+        long[] grown = new long[prevTotals.length + 1];
+        System.arraycopy(prevTotals, 0, grown, 0, rank);
+        System.arraycopy(prevTotals, rank, grown, rank + 1, prevTotals.length - rank);
+        prevTotals = grown;
+        totalsMask |= bit;
+      }
+      prevTotals[rank] = pageTotal;
       long[] prev = prevPages[p];
-      boolean any = false;
+      if (prev == null) {
+        prev = new long[Buckets.SUB_BUCKETS];
+        prevPages[p] = prev;
+      }
       for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
-        long cur = scratch[base + i];
-        long d = cur - (prev == null ? 0 : prev[i]);
-        delta[base + i] = d;
-        any |= cur != 0;
+        long c = scratch[base + i];
+        delta[base + i] = c - prev[i];
+        prev[i] = c;
       }
-      if (any) {
-        if (prev == null) {
-          prev = new long[Buckets.SUB_BUCKETS];
-          prevPages[p] = prev;
-        }
-        System.arraycopy(scratch, base, prev, 0, Buckets.SUB_BUCKETS);
-      }
+      pageDeltas[p] = pageTotal - before;
+      calls += pageTotal - before;
+      intervalMask |= 1L << p;
+      lastIntervalMask = intervalMask;
     }
-    Distribution interval =
-        Distribution.of(
-            delta,
-            errors - prevErrors,
-            sum - prevSum,
-            cumulative.minNanos(),
-            cumulative.maxNanos(),
-            extra);
+    Distribution cumulative;
+    Distribution interval;
+    if (calls == 0
+        && prevCumulative != null
+        && prevExtra == extra
+        && errors == prevErrors
+        && sum == prevSum
+        && totals[2] == prevMin
+        && totals[3] == prevMax) {
+      // No timed call since the previous read: the same cumulative figures, an empty interval.
+      cumulative = prevCumulative;
+      interval = emptyInterval;
+    } else {
+      if (emptyInterval == null || prevExtra != extra) {
+        emptyInterval = Distribution.empty(extra);
+      }
+      cumulative =
+          Distribution.ofPages(
+              scratch, pageTotals, mask, errors, sum, totals[2], totals[3], extra);
+      interval =
+          Distribution.ofPages(
+              delta,
+              pageDeltas,
+              intervalMask,
+              errors - prevErrors,
+              sum - prevSum,
+              cumulative.minNanos(),
+              cumulative.maxNanos(),
+              extra);
+      prevCumulative = cumulative;
+      prevExtra = extra;
+    }
+    prevMask = mask;
+    prevMin = totals[2];
+    prevMax = totals[3];
     prevErrors = errors;
     prevSum = sum;
     // Calls that sampling counted without timing (sample.<glob>).

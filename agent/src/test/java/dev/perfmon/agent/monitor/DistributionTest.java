@@ -152,4 +152,75 @@ class DistributionTest {
     assertThat(Distribution.isStandard(0.95)).isTrue();
     assertThat(Distribution.isStandard(0.97)).isFalse();
   }
+
+  /**
+   * The page-skipping computation (one pass, whole pages skipped by their totals) gives exactly
+   * what a scan of every bucket per percentile gives ({@link Distribution#valueAt}), for random
+   * histograms over random sets of pages, with extra percentiles in any order.
+   */
+  @Test
+  void percentilesSkippingWholePagesEqualAFullScanOfEveryBucket() {
+    SplittableRandom random = new SplittableRandom(2026);
+    double[] extra = {0.97, 0.25, 0.999, 0.5};
+    for (int trial = 0; trial < 2_000; trial++) {
+      long[] counts = new long[Buckets.BUCKETS];
+      int pages = 1 + random.nextInt(6);
+      long min = Long.MAX_VALUE;
+      long max = Long.MIN_VALUE;
+      for (int k = 0; k < pages; k++) {
+        int page = random.nextInt(Buckets.PAGES);
+        int filled = 1 + random.nextInt(trial % 3 == 0 ? 3 : 64);
+        for (int j = 0; j < filled; j++) {
+          int bucket = page * Buckets.SUB_BUCKETS + random.nextInt(Buckets.SUB_BUCKETS);
+          counts[bucket] += 1 + random.nextInt(trial % 2 == 0 ? 3 : 1_000);
+          min = Math.min(min, Buckets.lowerBound(bucket));
+          max = Math.max(max, Buckets.lowerBound(bucket) + Buckets.width(bucket) - 1);
+        }
+      }
+      long total = Arrays.stream(counts).sum();
+      Distribution d = Distribution.of(counts, 3, 12345, min, max, extra);
+      assertThat(d.count()).isEqualTo(total);
+      for (int k = 0; k < Distribution.PERCENTILES.length; k++) {
+        assertThat(d.percentiles()[k])
+            .as("trial %d p%s", trial, Distribution.PERCENTILES[k])
+            .isEqualTo(Distribution.valueAt(counts, total, Distribution.PERCENTILES[k], d.minNanos(), d.maxNanos()));
+      }
+      for (double q : extra) {
+        assertThat(d.percentile(q))
+            .as("trial %d extra p%s", trial, q)
+            .isEqualTo(Distribution.valueAt(counts, total, q, d.minNanos(), d.maxNanos()));
+      }
+    }
+  }
+
+  /** The reader's interval figures over many reads equal those of a fresh full computation. */
+  @Test
+  void repeatedReadsGiveTheSameFiguresAsAFreshReaderAndLeaveTheBuffersZero() {
+    OperationRecorder recorder = new OperationRecorder(1, "op");
+    StatsReader reader = new StatsReader(recorder);
+    StatsReader.Buffers buffers = new StatsReader.Buffers();
+    SplittableRandom random = new SplittableRandom(5);
+    long[] all = new long[Buckets.BUCKETS];
+    double[] extra = {0.75};
+    for (int round = 0; round < 50; round++) {
+      long[] interval = new long[Buckets.BUCKETS];
+      int calls = round % 4 == 3 ? 0 : 1 + random.nextInt(20);
+      for (int c = 0; c < calls; c++) {
+        long v = (long) Math.exp(2 + random.nextDouble() * 18);
+        recorder.record(v, false);
+        interval[Buckets.index(v)]++;
+        all[Buckets.index(v)]++;
+      }
+      StatsReader.Reading r = reader.read(buffers, extra);
+      assertThat(buffers.counts).containsOnly(0L);
+      assertThat(buffers.delta).containsOnly(0L);
+      Distribution cumulative = Distribution.of(all, 0, r.cumulative().sumNanos(), r.cumulative().minNanos(), r.cumulative().maxNanos(), extra);
+      assertThat(r.cumulative().count()).isEqualTo(cumulative.count());
+      assertThat(r.cumulative().percentiles()).containsExactly(cumulative.percentiles());
+      assertThat(r.cumulative().percentile(0.75)).isEqualTo(cumulative.percentile(0.75));
+      assertThat(r.interval().count()).isEqualTo(calls);
+      Distribution expected = Distribution.of(interval, 0, r.interval().sumNanos(), r.cumulative().minNanos(), r.cumulative().maxNanos(), extra);
+      assertThat(r.interval().percentiles()).containsExactly(expected.percentiles());
+    }
+  }
 }

@@ -3,16 +3,20 @@ package dev.perfmon.agent.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perfmon.agent.output.Output;
+import dev.perfmon.bootstrap.Buckets;
 import dev.perfmon.bootstrap.PerfMon;
 import dev.perfmon.bootstrap.Recorders;
 import dev.perfmon.instrumentation.api.OperationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -194,5 +198,139 @@ class MonitorTest {
     assertThat(op.cumulative().errors()).isZero();
     assertThat(op.cumulative().sumNanos()).isEqualTo(3000);
     assertThat(op.cumulative()).isSameAs(op.interval());
+  }
+
+  private static final long MS = 1_000_000L;
+
+  @Test
+  void aScheduledSnapshotThatStartsLateSaysByHowMuchAndHowManyIntervalsItSkipped() throws Exception {
+    OperationRegistry registry = new OperationRegistry(10, n -> {});
+    int id = registry.idOf("op");
+    AtomicLong clock = new AtomicLong(5_000 * MS);
+    Monitor m =
+        new Monitor(registry, List.of(out), Duration.ofMillis(1000), List.of(), false, false,
+            LoggerFactory.getLogger("test"), clock::get);
+    assertThat(m.lateThresholdNanos()).isEqualTo(500 * MS);
+
+    // Due at 6,000 ms; started 400 ms after it: within the threshold, not late.
+    clock.set(6_400 * MS);
+    PerfMon.recordNanos(id, 1_000, false);
+    m.runScheduled();
+    Map<String, String> first = SnapshotJsonTest.flatten(lines.get(0));
+    assertThat(first).doesNotContainKeys("agent.late.byMs", "agent.late.skippedIntervals");
+    assertThat(first).containsEntry("intervalMs", "1400");
+
+    // Next due at 7,000 ms (not 7,400: due times stay on the grid); started at 7,750: late.
+    clock.set(7_750 * MS);
+    m.runScheduled();
+    Map<String, String> second = SnapshotJsonTest.flatten(lines.get(1));
+    assertThat(second)
+        .containsEntry("agent.late.byMs", "750")
+        .containsEntry("agent.late.skippedIntervals", "0")
+        .containsEntry("intervalMs", "1350");
+
+    // Next due at 8,000 ms; the thread starved until 11,250: the snapshots due at 9,000, 10,000
+    // and 11,000 were never started, this one covers their intervals and says so.
+    for (int i = 0; i < 7; i++) {
+      PerfMon.recordNanos(id, 2_000, i == 0);
+    }
+    clock.set(11_250 * MS);
+    m.runScheduled();
+    Map<String, String> third = SnapshotJsonTest.flatten(lines.get(2));
+    assertThat(third)
+        .containsEntry("agent.late.byMs", "3250")
+        .containsEntry("agent.late.skippedIntervals", "3")
+        .containsEntry("intervalMs", "3500")
+        .containsEntry("operations.op.interval.count", "7")
+        .containsEntry("operations.op.interval.errorCount", "1")
+        .containsEntry("operations.op.count", "8");
+
+    // Back on the grid: due at 12,000 ms, started 100 ms after it.
+    clock.set(12_100 * MS);
+    m.runScheduled();
+    Map<String, String> fourth = SnapshotJsonTest.flatten(lines.get(3));
+    assertThat(fourth).doesNotContainKeys("agent.late.byMs").containsEntry("intervalMs", "850");
+
+    // Snapshots not run by the schedule (the final one, reconfiguration) are never late.
+    clock.set(20_000 * MS);
+    m.close();
+    assertThat(SnapshotJsonTest.flatten(lines.get(4))).doesNotContainKeys("agent.late.byMs");
+  }
+
+  @Test
+  void aShortIntervalIsLateAfterHalfOfIt() {
+    AtomicLong clock = new AtomicLong();
+    Monitor m =
+        new Monitor(new OperationRegistry(10, n -> {}), List.of(out), Duration.ofMillis(100), List.of(),
+            false, false, LoggerFactory.getLogger("test"), clock::get);
+    assertThat(m.lateThresholdNanos()).isEqualTo(50 * MS);
+    clock.set(151 * MS); // due at 100 ms
+    m.runScheduled();
+    assertThat(lines.get(0)).contains("\"late\":{\"byMs\":51,\"skippedIntervals\":0}");
+    clock.set(349 * MS); // due at 200 ms: 149 ms late, one interval (300 ms) skipped
+    m.runScheduled();
+    assertThat(lines.get(1)).contains("\"late\":{\"byMs\":149,\"skippedIntervals\":1}");
+  }
+
+  @Test
+  void aSnapshotOfTenThousandOperationsHasExactCountsAndIntervals() throws Exception {
+    int n = 10_000;
+    OperationRegistry registry = new OperationRegistry(n + 1, x -> {});
+    int[] ids = new int[n];
+    SplittableRandom random = new SplittableRandom(11);
+    long[] calls = new long[n];
+    long[] errors = new long[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = registry.idOf("com.example.Service" + (i / 20) + "#method" + i);
+    }
+    Monitor m =
+        new Monitor(registry, List.of(out), Duration.ofHours(1), List.of(), true, false,
+            LoggerFactory.getLogger("test"));
+    for (int round = 0; round < 2; round++) {
+      long[] intervalCalls = new long[n];
+      long[] intervalErrors = new long[n];
+      for (int i = 0; i < n; i++) {
+        // Round 0: every operation; round 1: every third one (the others have an empty interval).
+        int k = round == 0 || i % 3 == 0 ? 1 + (i % 7) : 0;
+        for (int c = 0; c < k; c++) {
+          boolean error = (i + c) % 5 == 0;
+          // Durations from 30 ns to about 10 s: every page of the histogram layout is used by some.
+          PerfMon.recordNanos(ids[i], (long) Math.exp(3.4 + random.nextDouble() * 19.6), error);
+          intervalCalls[i]++;
+          intervalErrors[i] += error ? 1 : 0;
+        }
+        calls[i] += intervalCalls[i];
+        errors[i] += intervalErrors[i];
+      }
+      m.writeSnapshot();
+      Map<String, String> f = SnapshotJsonTest.flatten(lines.get(round));
+      // Compared as whole maps (one assertion instead of 40,000: a failure lists every mismatch).
+      Map<String, String> expected = new java.util.HashMap<>();
+      Map<String, String> actual = new java.util.HashMap<>();
+      List<String> percentileProblems = new java.util.ArrayList<>();
+      long sum = 0;
+      for (int i = 0; i < n; i++) {
+        String op = "operations.com.example.Service" + (i / 20) + "#method" + i + ".";
+        expected.put(op + "count", Long.toString(calls[i]));
+        expected.put(op + "errorCount", Long.toString(errors[i]));
+        expected.put(op + "interval.count", Long.toString(intervalCalls[i]));
+        expected.put(op + "interval.errorCount", Long.toString(intervalErrors[i]));
+        for (String k : new String[] {"count", "errorCount", "interval.count", "interval.errorCount"}) {
+          actual.put(op + k, f.get(op + k));
+        }
+        double min = Double.parseDouble(f.get(op + "minDuration"));
+        double max = Double.parseDouble(f.get(op + "maxDuration"));
+        double p50 = Double.parseDouble(f.get(op + "p50"));
+        double p999 = Double.parseDouble(f.get(op + "p999"));
+        if (p50 < min || p50 > p999 || p999 > max || p999 < max * (1 - Buckets.RELATIVE_ERROR) - 1e-6) {
+          percentileProblems.add(op + " min " + min + " p50 " + p50 + " p999 " + p999 + " max " + max);
+        }
+        sum += intervalCalls[i];
+      }
+      assertThat(actual).isEqualTo(expected);
+      assertThat(percentileProblems).isEmpty();
+      assertThat(f).containsEntry("agent.operations", Integer.toString(n + 1)); // and the overflow one
+      assertThat(f).containsEntry("agent.callsRecorded", Long.toString(sum));
+    }
   }
 }

@@ -42,7 +42,7 @@ class SnapshotJsonTest {
             true,
             List.of(new Snapshot.Operation("svc \"quoted\"\nname", d, d, Map.of("status5xx", 2L), Map.of("status5xx", 1L), Map.of("kind", "method"))),
             new MemorySampler.Reading(123.4, 256, 4096, 61.2, 310.5, Map.of("G1 Young Generation", new long[] {12, 85}), 34, 0.12, 1L),
-            new Snapshot.Self(3, 2000, false, 0, 1.5, 4096, 1_000_000, 45.0, 45.0, 0.00075, 7));
+            new Snapshot.Self(3, 2000, false, 0, 1.5, 4096, 1_000_000, 45.0, 45.0, 0.00075, 7, 0, 0));
     byte[] line = SnapshotJson.snapshot(s);
     String text = new String(line, StandardCharsets.UTF_8);
 
@@ -91,7 +91,7 @@ class SnapshotJsonTest {
     Snapshot s =
         new Snapshot(Instant.EPOCH, 1, 1, 1, false, List.of(),
             new MemorySampler.Reading(1, 1, -1, 1, -1, Map.of(), 1, -1, 1L),
-            new Snapshot.Self(0, 1, false, 0, 0, 0, 0, -1, -1, -1, 0));
+            new Snapshot.Self(0, 1, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0));
     Map<String, String> fields = flatten(new String(SnapshotJson.snapshot(s), StandardCharsets.UTF_8));
     assertThat(fields)
         .doesNotContainKeys("partial", "memory.rss", "memory.heapMax", "memory.processCpuLoad", "agent.costPerCallNs", "agent.lostLines")
@@ -107,6 +107,33 @@ class SnapshotJsonTest {
   }
 
   /** Parses a JSON object into dotted paths to scalar text values. */
+  /** The allocation-free number formatting writes exactly what the BigDecimal rendering does. */
+  @Test
+  void scaledNumbersAreWrittenAsTheirPlainDecimalText() throws IOException {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    char[] buf = new char[24];
+    for (int trial = 0; trial < 20_000; trial++) {
+      long units =
+          switch (trial % 4) {
+            case 0 -> random.nextLong();
+            case 1 -> random.nextLong(2_000_000);
+            case 2 -> random.nextLong(10) * (long) Math.pow(10, random.nextInt(12));
+            default -> -random.nextLong(1_000_000_000L);
+          };
+      if (trial < 4) {
+        units = new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE, 80}[trial];
+      }
+      int decimals = random.nextInt(7);
+      java.io.StringWriter w = new java.io.StringWriter();
+      try (com.fasterxml.jackson.core.JsonGenerator g = new JsonFactory().createGenerator(w)) {
+        SnapshotJson.writeScaled(g, units, decimals, buf);
+      }
+      java.math.BigDecimal d = java.math.BigDecimal.valueOf(units).movePointLeft(decimals).stripTrailingZeros();
+      String expected = (d.scale() < 0 ? d.setScale(0) : d).toPlainString();
+      assertThat(w.toString()).as("%d / 10^%d", units, decimals).isEqualTo(expected);
+    }
+  }
+
   static Map<String, String> flatten(String json) throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
     try (JsonParser p = new JsonFactory().createParser(json)) {
