@@ -15,6 +15,8 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.apache.catalina.Context;
 import org.apache.catalina.startup.Tomcat;
 
@@ -58,12 +60,16 @@ public final class RedeployApp {
     tomcat.start();
     int port = tomcat.getConnector().getLocalPort();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // Completes the web applications' async requests. Its one thread is started here, so that it
+    // never inherits a web application's class loader as its context class loader.
+    ScheduledThreadPoolExecutor completer = new ScheduledThreadPoolExecutor(1, RedeployApp::daemon);
+    completer.prestartAllCoreThreads();
 
     MemoryPoolMXBean metaspace = metaspacePool();
     ClassLoadingMXBean classLoading = ManagementFactory.getClassLoadingMXBean();
     List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
     for (int i = 1; i <= cycles; i++) {
-      loaders.add(deployRequestUndeploy(tomcat, client, port, base, h2Jar, i));
+      loaders.add(deployRequestUndeploy(tomcat, client, completer, port, base, h2Jar, i));
       gc(2);
       System.out.println(
           "CYCLE " + i + " metaspace=" + metaspace.getUsage().getUsed()
@@ -99,7 +105,13 @@ public final class RedeployApp {
 
   /** One cycle; returns a weak reference to the deployment's web-app class loader. */
   private static WeakReference<ClassLoader> deployRequestUndeploy(
-      Tomcat tomcat, HttpClient client, int port, Path base, Path h2Jar, int cycle) throws Exception {
+      Tomcat tomcat,
+      HttpClient client,
+      ScheduledExecutorService completer,
+      int port,
+      Path base,
+      Path h2Jar,
+      int cycle) throws Exception {
     Path docBase = base.resolve("app" + cycle);
     Files.createDirectories(docBase.resolve("WEB-INF/lib"));
     Files.copy(h2Jar, docBase.resolve("WEB-INF/lib").resolve(h2Jar.getFileName()));
@@ -115,7 +127,8 @@ public final class RedeployApp {
       }
     }
     String path = "/app" + cycle;
-    Context ctx = tomcat.addContext(path, docBase.toString());
+    Context ctx = tomcat.addContext(path, docBase.toString()); // started: Tomcat is running
+    ctx.getServletContext().setAttribute("redeploy.completer", completer);
     Tomcat.addServlet(ctx, "leak", WEBAPP_CLASSES[0]).setAsyncSupported(true);
     ctx.addServletMappingDecoded("/q", "leak");
     ctx.addServletMappingDecoded("/async", "leak");
@@ -127,8 +140,7 @@ public final class RedeployApp {
     }
     check(client, port, path + "/async", expected + "-1");
 
-    tomcat.getHost().removeChild(ctx);
-    ctx.destroy();
+    tomcat.getHost().removeChild(ctx); // stops and destroys the context
     return new WeakReference<>(webappLoader);
   }
 
@@ -137,7 +149,7 @@ public final class RedeployApp {
     HttpResponse<String> resp =
         client.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofSeconds(120))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (resp.statusCode() != 200 || !resp.body().equals(expected)) {
@@ -146,6 +158,12 @@ public final class RedeployApp {
               + expected + "' (the servlet must come from the web-app class loader)");
       System.exit(1);
     }
+  }
+
+  private static Thread daemon(Runnable r) {
+    Thread t = new Thread(r, "async-completer");
+    t.setDaemon(true);
+    return t;
   }
 
   private static void gc(int rounds) throws InterruptedException {

@@ -131,7 +131,7 @@ class RedeployLeakIT {
               + "methods=dev.perfmon.it.servlet.webapp.Work#sum=redeploy.work");
     }
     try (ForkedJvm.Running app = b.start()) {
-      int code = app.waitForExit(Duration.ofMinutes(3));
+      int code = app.waitForExit(Duration.ofMinutes(8)); // about 1 minute on 2 idle cores
       String describe = app.describe();
       assertThat(code).as("exit code: %s", describe).isZero();
       String stdout = app.stdout();

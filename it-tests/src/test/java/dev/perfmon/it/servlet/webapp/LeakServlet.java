@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collections;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.servlet.AsyncContext;
 import javax.servlet.ServletException;
 import javax.servlet.http.HttpServlet;
@@ -31,6 +33,8 @@ import javax.servlet.http.HttpServletResponse;
 public final class LeakServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final String URL = "jdbc:h2:mem:webapp";
+  /** Servlet context attribute: the server's {@link ScheduledExecutorService} for async requests. */
+  public static final String COMPLETER = "redeploy.completer";
 
   @Override
   public void init() throws ServletException {
@@ -43,20 +47,23 @@ public final class LeakServlet extends HttpServlet {
 
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    long value;
+    String loader = System.identityHashCode(getClass().getClassLoader()) + ":";
+    resp.setContentType("text/plain");
     if ("/async".equals(req.getServletPath())) {
       AsyncContext async = req.startAsync();
-      async.start(async::complete);
-      value = -1;
-    } else {
-      try {
-        value = query() + new Work().sum(3);
-      } catch (SQLException e) {
-        throw new IOException(e);
-      }
+      resp.getWriter().print(loader + "-1");
+      // Completed by the server's thread (see RedeployApp), not one of this application's: a
+      // thread started here would inherit this class loader as its context class loader.
+      ScheduledExecutorService completer =
+          (ScheduledExecutorService) getServletContext().getAttribute(COMPLETER);
+      completer.schedule(async::complete, 20, TimeUnit.MILLISECONDS);
+      return;
     }
-    resp.setContentType("text/plain");
-    resp.getWriter().print(System.identityHashCode(getClass().getClassLoader()) + ":" + value);
+    try {
+      resp.getWriter().print(loader + (query() + new Work().sum(3)));
+    } catch (SQLException e) {
+      throw new IOException(e);
+    }
   }
 
   /** 1 + 40: the row count and the value of the row with id 1. */
