@@ -24,6 +24,15 @@ import net.bytebuddy.pool.TypePool;
  * so the cache of an undeployed web application goes with it. The class being transformed is never
  * taken from the cache (Byte Buddy describes it from the bytes being defined).
  *
+ * <p>No class loader is kept reachable. A cached description references the type pool that read
+ * it, and that pool its class file locator: the agent's builder therefore locates class files
+ * through a locator that holds the class loader weakly ({@code LocationStrategy.ForClassLoader.WEAK}
+ * in {@code PerfmonAgentBuilder}). With Byte Buddy's default strong locator, every table (the value
+ * of its own loader's weak key) kept that loader reachable through its softly held descriptions:
+ * undeployed web applications, their classes and their metaspace stayed until the heap filled
+ * ({@code UnloadedLoaderTest}, and {@code RedeployLeakIT} with 20 Tomcat redeployments). Nothing
+ * else in a description refers to a loader or a loaded class: they are parsed from class files.
+ *
  * <p>Measured on that application (time until it serves requests, median of 5, 2 cores): without
  * the agent 2.0 s; with it, +1.19 s without this cache, +0.8 s with 1,024 entries per loader, +0.69
  * s with 4,096 and +0.66 s with 16,384.

@@ -18,8 +18,10 @@ import net.bytebuddy.implementation.Implementation;
  * <p>The values equal {@code new AgentBuilder.Default(new
  * ByteBuddy().with(TypeValidation.DISABLED)).disableClassFormatChanges()} followed by {@code
  * with(...)} for the type, description, initialisation and redefinition strategies, the listener,
- * the pool strategy, the three redefinition settings and the transformer decorator passed in, and a
- * method graph of declared methods only; the others are Byte Buddy's defaults.
+ * the pool strategy, the three redefinition settings and the transformer decorator passed in, a
+ * method graph of declared methods only, and a location strategy that holds class loaders weakly
+ * ({@code LocationStrategy.ForClassLoader.WEAK}, see {@code BoundedTypePoolCache}); the others are
+ * Byte Buddy's defaults.
  * The ignore matcher is set by the caller with {@code ignore(...)}.
  */
 public final class PerfmonAgentBuilder extends AgentBuilder.Default {
@@ -45,7 +47,11 @@ public final class PerfmonAgentBuilder extends AgentBuilder.Default {
         LOCK,
         poolStrategy,
         TypeStrategy.Default.DECORATE,
-        LocationStrategy.ForClassLoader.STRONG,
+        // WEAK, not Byte Buddy's default STRONG: the type descriptions that BoundedTypePoolCache
+        // keeps reference the class file locator they were read through. A strong locator made
+        // them keep their class loader reachable (softly, i.e. until the heap filled), and with it
+        // every undeployed web application's classes and metaspace.
+        LocationStrategy.ForClassLoader.WEAK,
         ClassFileLocator.NoOp.INSTANCE,
         NativeMethodStrategy.Disabled.INSTANCE,
         WarmupStrategy.NoOp.INSTANCE,
