@@ -1,5 +1,6 @@
 package dev.perfmon.agent.events;
 
+import dev.perfmon.agent.CapturingLogger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perfmon.agent.monitor.Monitor;

@@ -1,5 +1,6 @@
 package dev.perfmon.agent.output;
 
+import dev.perfmon.agent.CapturingLogger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -54,7 +54,7 @@ class SqlSecretsIT {
             .start()) {
       app.awaitStdout("SQL-DONE", Duration.ofMinutes(2));
       AgentOutput.await(dir.resolve("sql.jsonl"), o -> o.snapshots().size() >= 2, Duration.ofSeconds(60));
-      status = awaitFile(Path.of("/tmp", ".perfmon-" + app.javaPid() + ".json"));
+      status = AgentOutput.awaitNonEmpty(Path.of("/tmp", ".perfmon-" + app.javaPid() + ".json"));
       app.process().destroy();
       assertThat(app.waitForExit(Duration.ofSeconds(30))).as(app.describe()).isIn(0, 143);
       stdout = app.stdout();
@@ -99,17 +99,4 @@ class SqlSecretsIT {
     assertThat(leaks).as("secrets found in outputs").isEmpty();
   }
 
-  private static String awaitFile(Path file) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.isRegularFile(file)) {
-        String s = Files.readString(file);
-        if (!s.isBlank()) {
-          return s;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no status file " + file);
-  }
 }

@@ -104,7 +104,7 @@ class SecretsIT {
       // servlet operations, then read it before the JVM exits and deletes it.
       Path statusFile = Path.of("/tmp", ".perfmon-" + app.jvm.javaPid() + ".json");
       AgentOutput.await(app.dir.resolve("stats.jsonl"), o -> o.snapshots().size() >= 2, Duration.ofSeconds(60));
-      status = awaitFile(statusFile);
+      status = AgentOutput.awaitNonEmpty(statusFile);
       out = app.stopAndRead();
       stdout = app.jvm.stdout();
       stderr = app.jvm.stderr();
@@ -227,17 +227,4 @@ class SecretsIT {
     }
   }
 
-  private static String awaitFile(Path file) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.isRegularFile(file)) {
-        String s = Files.readString(file);
-        if (!s.isBlank()) {
-          return s;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no status file " + file);
-  }
 }

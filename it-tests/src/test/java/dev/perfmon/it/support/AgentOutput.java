@@ -133,4 +133,19 @@ public final class AgentOutput {
   public String toString() {
     return text;
   }
+
+  /** Waits (60 s at most) until {@code file} exists with some content, e.g. a status file. */
+  public static String awaitNonEmpty(Path file) throws InterruptedException, java.io.IOException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (java.nio.file.Files.isRegularFile(file)) {
+        String s = java.nio.file.Files.readString(file);
+        if (!s.isBlank()) {
+          return s;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no content in " + file + " within 60 s");
+  }
 }

@@ -1,4 +1,4 @@
-package dev.perfmon.agent.events;
+package dev.perfmon.agent;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,18 +8,19 @@ import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
 
 /** An SLF4J logger that keeps "LEVEL message" lines for assertions. Thread-safe. */
-final class CapturingLogger extends LegacyAbstractLogger {
+public final class CapturingLogger extends LegacyAbstractLogger {
   private final List<String> lines = new ArrayList<>();
 
-  CapturingLogger() {
+  public CapturingLogger() {
     this.name = "test";
   }
 
-  synchronized List<String> lines() {
+  public synchronized List<String> lines() {
     return new ArrayList<>(lines);
   }
 
-  synchronized List<String> at(String level) {
+  /** The formatted messages logged at {@code level} (e.g. "WARN"), in order. */
+  public synchronized List<String> at(String level) {
     List<String> out = new ArrayList<>();
     for (String l : lines) {
       if (l.startsWith(level + " ")) {
