@@ -57,8 +57,20 @@ class OperationAllocationTest {
   }
 
   private static final Map<String, Object> METADATA = Map.of("k", "v");
-  private static final Runnable RUNNABLE = () -> { };
-  private static final Callable<Integer> CALLABLE = () -> 42;
+  /** The work timed: does nothing, returns a cached box. */
+  private static final class Work implements Runnable, Callable<Integer> {
+    @Override
+    public void run() {}
+
+    @Override
+    public Integer call() {
+      return 42;
+    }
+  }
+
+  private static final Work WORK = new Work();
+  private static final Runnable RUNNABLE = WORK;
+  private static final Callable<Integer> CALLABLE = WORK;
 
   @BeforeAll
   static void counter() {
