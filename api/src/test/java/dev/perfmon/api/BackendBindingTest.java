@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,6 +140,43 @@ class BackendBindingTest {
     assertThat(calls.get(0).name()).isEqualTo("render");
     assertThat(calls.get(0).error()).isFalse();
     assertThat(calls.get(0).nanos() / 1_000_000.0).isEqualTo(first);
+  }
+
+  @Test
+  void concurrentStopsOfOneTimerRecordExactlyOnce() throws Exception {
+    int threads = 8;
+    for (int round = 0; round < 50; round++) {
+      Timer timer = monitor.startTimer("contended");
+      CyclicBarrier start = new CyclicBarrier(threads);
+      ExecutorService pool = Executors.newFixedThreadPool(threads, Thread::new);
+      try {
+        List<Future<Double>> stops = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          stops.add(pool.submit(() -> {
+            start.await();
+            return timer.stop();
+          }));
+        }
+        Set<Double> durations = new HashSet<>();
+        for (Future<Double> f : stops) {
+          durations.add(f.get(30, TimeUnit.SECONDS));
+        }
+        assertThat(durations).as("every stop returns the one duration").hasSize(1);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    assertThat(backend.calls()).hasSize(50).allSatisfy(c -> assertThat(c.name()).isEqualTo("contended"));
+  }
+
+  @Test
+  void errorsThrownByTheWorkAreRecordedAndRethrown() {
+    AssertionError error = new AssertionError("bad");
+    Runnable throwsError = () -> { throw error; };
+    assertThatThrownBy(() -> monitor.trackOperation("r", throwsError)).isSameAs(error);
+    assertThatThrownBy(() -> monitor.operation("r").trackOperation(() -> { throw error; }))
+        .isSameAs(error);
+    assertThat(backend.calls()).extracting(Call::error).containsExactly(true, true);
   }
 
   @Test
