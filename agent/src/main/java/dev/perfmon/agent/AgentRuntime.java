@@ -29,6 +29,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -541,11 +543,13 @@ public final class AgentRuntime {
   private void retransformDeferred() {
     List<StackHeadroom.Deferred> deferred = StackHeadroom.drain();
     int done = 0;
+    // One look-up of the loaded classes per loader, however many of its classes were deferred.
+    Map<ClassLoader, Map<String, Class<?>>> byLoader = new IdentityHashMap<>();
     for (StackHeadroom.Deferred d : deferred) {
       if (d.loaderCollected()) {
         continue;
       }
-      Class<?> c = loadedClass(d.loader(), d.className());
+      Class<?> c = byLoader.computeIfAbsent(d.loader(), this::definedBy).get(d.className());
       if (c == null || !inst.isModifiableClass(c)) {
         continue;
       }
@@ -599,13 +603,15 @@ public final class AgentRuntime {
     }
   }
 
-  private Class<?> loadedClass(ClassLoader loader, String name) {
+  /** The classes {@code loader} defined (null: the bootstrap loader), by name. */
+  private Map<String, Class<?>> definedBy(ClassLoader loader) {
+    Map<String, Class<?>> out = new HashMap<>();
     for (Class<?> c : inst.getInitiatedClasses(loader)) {
-      if (c.getName().equals(name) && c.getClassLoader() == loader) {
-        return c;
+      if (c.getClassLoader() == loader) {
+        out.put(c.getName(), c);
       }
     }
-    return null;
+    return out;
   }
 
   /**

@@ -68,34 +68,6 @@ public record Snapshot(
       double lateMillis,
       long skippedIntervals) {
 
-    /** The figures of a snapshot written on time. */
-    public Self(
-        int operations,
-        int maxOperations,
-        boolean overflowed,
-        long suppressedErrors,
-        double snapshotMillis,
-        long footprintBytes,
-        long callsRecorded,
-        double costPerCallNanos,
-        double estimatedOverheadMillis,
-        double overheadSharePerThread) {
-      this(
-          operations,
-          maxOperations,
-          overflowed,
-          suppressedErrors,
-          snapshotMillis,
-          footprintBytes,
-          callsRecorded,
-          costPerCallNanos,
-          estimatedOverheadMillis,
-          overheadSharePerThread,
-          0,
-          0,
-          0);
-    }
-
     /** Whether this snapshot was written late or after skipped intervals. */
     public boolean late() {
       return lateMillis > 0 || skippedIntervals > 0;

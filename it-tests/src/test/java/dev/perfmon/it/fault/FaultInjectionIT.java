@@ -3,11 +3,10 @@ package dev.perfmon.it.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perfmon.it.support.AgentOutput;
 import dev.perfmon.it.support.ForkedJvm;
 import dev.perfmon.it.support.Jdk;
 import example.core.CoreApp;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FaultInjectionIT {
   private static final String APP = "example.core.";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   static Stream<Arguments> faults() {
     List<Arguments> out = new ArrayList<>();
@@ -52,9 +50,10 @@ class FaultInjectionIT {
     assertThat(lines).as("the fault is logged once:\n%s", with.stderr).isEqualTo(1);
     assertThat(with.stderr).doesNotContain("Exception in thread");
 
-    List<JsonNode> file = with.fileLines();
-    List<JsonNode> snapshots = file.stream().filter(n -> n.path("type").asText().equals("snapshot")).toList();
-    List<JsonNode> slow = file.stream().filter(n -> n.path("type").asText().equals("slow")).toList();
+    AgentOutput out = AgentOutput.read(with.dir.resolve("stats.jsonl"));
+    List<JsonNode> file = out.lines();
+    List<JsonNode> snapshots = out.snapshots();
+    List<JsonNode> slow = out.ofType("slow");
     switch (kind) {
       case "record" -> {
         JsonNode last = snapshots.get(snapshots.size() - 1);
@@ -86,18 +85,7 @@ class FaultInjectionIT {
     }
   }
 
-  record Run(Path dir, int code, String result, String stderr, String describe) {
-    List<JsonNode> fileLines() throws java.io.IOException {
-      Path f = dir.resolve("stats.jsonl");
-      List<JsonNode> out = new ArrayList<>();
-      if (Files.exists(f)) {
-        for (String l : Files.readAllLines(f)) {
-          out.add(JSON.readTree(l));
-        }
-      }
-      return out;
-    }
-  }
+  record Run(Path dir, int code, String result, String stderr, String describe) {}
 
   private static Run run(Jdk jdk, String fault) throws Exception {
     Path dir = ForkedJvm.workDir("fault-" + (fault == null ? "none" : fault) + "-" + jdk.name());

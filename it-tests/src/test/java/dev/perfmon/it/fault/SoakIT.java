@@ -3,8 +3,8 @@ package dev.perfmon.it.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perfmon.it.servlet.ServletApps;
+import dev.perfmon.it.support.AgentOutput;
 import dev.perfmon.it.support.ForkedJvm;
 import dev.perfmon.it.support.Jdk;
 import example.fault.SoakApp;
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
  * the overflow included; heap after a full GC and the live thread count stay flat.
  */
 class SoakIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void countsExactAndHeapAndThreadsFlat() throws Exception {
@@ -62,20 +61,10 @@ class SoakIT {
       }
       assertThat(numbers(stdout, "ROTATIONS").get(0)).as("the file was rotated").isPositive();
       assertThat(files.size()).isGreaterThan(1);
-      JsonNode last = null;
       for (Path f : files) {
-        for (String line : Files.readAllLines(f)) {
-          JsonNode n = JSON.readTree(line);
-          assertThat(n.isObject()).as("%s: %s", f, line).isTrue();
-        }
+        AgentOutput.read(f); // fails on any line that is not a whole JSON object
       }
-      for (String line : Files.readAllLines(out)) {
-        JsonNode n = JSON.readTree(line);
-        if (n.path("type").asText().equals("snapshot")) {
-          last = n;
-        }
-      }
-      assertThat(last).as("the final snapshot is in the current file").isNotNull();
+      JsonNode last = AgentOutput.read(out).lastSnapshot(); // the final one is in the current file
 
       long servlet = 0;
       long jdbc = 0;
