@@ -21,10 +21,10 @@ import java.lang.invoke.VarHandle;
  *
  * <p>A call allocates nothing, except a thread's first call on the operation (one stripe, about
  * 450 bytes) and the first call of a stripe that lands in a histogram page (one power of two of
- * durations), which allocates that 528-byte page once. A stripe holds at most {@link
- * Buckets#PAGES} pages; there are at most {@code lanes + 2} stripes (the lanes, the shared one and
+ * durations), which allocates that 536-byte page (64 bucket counts and the page's call total)
+ * once. A stripe holds at most {@link Buckets#PAGES} pages; there are at most {@code lanes + 2} stripes (the lanes, the shared one and
  * the reader's {@code retired} totals). Memory per operation is therefore bounded by {@code (lanes
- * + 2) * (450 + Buckets.PAGES * 528)} bytes (about 74 KB with 2 lanes, 340 KB with 16) and in
+ * + 2) * (450 + Buckets.PAGES * 536)} bytes (about 77 KB with 2 lanes, 346 KB with 16) and in
  * practice a few pages per stripe that was used: see {@link #footprintBytes()}.
  *
  * <h2>Reading</h2>
@@ -45,6 +45,15 @@ public final class OperationRecorder {
   private static final VarHandle PAGES = MethodHandles.arrayElementVarHandle(long[][].class);
   private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
   private static final VarHandle LANES = MethodHandles.arrayElementVarHandle(Stripe[].class);
+
+  /**
+   * Length of a histogram page array: its {@link Buckets#SUB_BUCKETS} bucket counts, then the
+   * page's call total (the sum of its buckets, kept by the writer) at index {@link #PAGE_TOTAL}.
+   */
+  static final int PAGE_LENGTH = Buckets.SUB_BUCKETS + 1;
+
+  /** Index of a page's call total. */
+  static final int PAGE_TOTAL = Buckets.SUB_BUCKETS;
 
   /** Lanes per operation: the next power of two at or above the processor count, at most 16. */
   static final int LANE_COUNT = lanesFor(Runtime.getRuntime().availableProcessors());
@@ -253,6 +262,61 @@ public final class OperationRecorder {
     return readPages(counts, totals);
   }
 
+  /**
+   * The first half of a two-step read that visits only the histogram pages with new calls: adds
+   * this recorder's {@code totals} = {errors, sum, min, max} and, for each page {@code p}, the
+   * number of calls recorded in it so far to {@code pageTotals[p]} (length {@link Buckets#PAGES}).
+   * Returns, like {@link #readPagesInto}, the mask of the pages that exist in the low {@link
+   * Buckets#PAGES} bits and the number of lanes folded above them. The reader then calls {@link
+   * #readPage} for the pages whose total changed since its previous read: counts only grow, so a
+   * page whose total is unchanged holds exactly the buckets read last time.
+   *
+   * <p>A page's total is published before its bucket, and an error after both. So a page whose
+   * total equals the sum of the buckets the reader read last time has no bucket increment it has
+   * not seen (every visible bucket increment has its total increment visible too), and an error
+   * read here belongs to a call that is either in those buckets or makes its page's total differ.
+   * A total read here can run ahead of the buckets a later {@link #readPage} sees (a call between
+   * its two stores): the reader keeps the buckets' sum as the page's total, and the next read
+   * finds the difference. Nothing is counted twice or lost. Single reader only.
+   */
+  public long readPageTotals(long[] pageTotals, long[] totals) {
+    long mask = 0;
+    long folded = 0;
+    for (int i = 0; i < LANE_COUNT; i++) {
+      Stripe s = (Stripe) LANES.getAcquire(lanes, i);
+      if (s == null) {
+        continue;
+      }
+      Thread owner = s.owner;
+      if (owner != null && !owner.isAlive()) {
+        s.addTo(retired);
+        LANES.setRelease(lanes, i, (Stripe) null);
+        folded++;
+        continue;
+      }
+      mask |= s.readTotals(pageTotals, totals);
+    }
+    mask |= shared.readTotals(pageTotals, totals);
+    mask |= retired.readTotals(pageTotals, totals);
+    return mask | (folded << Buckets.PAGES);
+  }
+
+  /**
+   * Adds the 64 bucket counts of histogram page {@code p} (buckets {@code p * 64} to {@code p * 64
+   * + 63}), summed over all stripes, to {@code into[0..63]}; returns their sum. The second half of
+   * the read that {@link #readPageTotals} starts. Single reader only.
+   */
+  public long readPage(int p, long[] into) {
+    long total = 0;
+    for (int i = 0; i < LANE_COUNT; i++) {
+      Stripe s = (Stripe) LANES.getAcquire(lanes, i);
+      if (s != null) {
+        total += s.readPage(p, into);
+      }
+    }
+    return total + shared.readPage(p, into) + retired.readPage(p, into);
+  }
+
   private long readPages(long[] counts, long[] totals) {
     long mask = 0;
     long folded = 0;
@@ -374,12 +438,15 @@ public final class OperationRecorder {
       int p = index >>> Buckets.SUB_BITS;
       long[] page = pages[p];
       if (page == null) {
-        page = new long[Buckets.SUB_BUCKETS];
+        page = new long[PAGE_LENGTH];
         PAGE_MASK.setRelease(this, pageMask | (1L << p));
         PAGES.setRelease(pages, p, page);
       }
       int i = index & (Buckets.SUB_BUCKETS - 1);
-      COUNTS.setOpaque(page, i, page[i] + 1);
+      // The page's call total first, then (release: after the total) its bucket: a reader that
+      // sees a bucket increment sees its total's, so an unchanged total means unchanged buckets.
+      COUNTS.setOpaque(page, PAGE_TOTAL, page[PAGE_TOTAL] + 1);
+      COUNTS.setRelease(page, i, page[i] + 1);
       SUM.setOpaque(this, sum + nanos);
       if (nanos < min) {
         MIN.setOpaque(this, nanos);
@@ -419,10 +486,11 @@ public final class OperationRecorder {
       long[] page = (long[]) PAGES.getAcquire(pages, p);
       if (page == null) {
         PAGE_MASK.getAndBitwiseOr(this, 1L << p);
-        long[] fresh = new long[Buckets.SUB_BUCKETS];
+        long[] fresh = new long[PAGE_LENGTH];
         long[] witness = (long[]) PAGES.compareAndExchange(pages, p, (long[]) null, fresh);
         page = witness == null ? fresh : witness;
       }
+      COUNTS.getAndAdd(page, PAGE_TOTAL, 1L); // the total before the bucket, as in recordOwned
       COUNTS.getAndAdd(page, index & (Buckets.SUB_BUCKETS - 1), 1L);
       SUM.getAndAdd(this, nanos);
       long m;
@@ -466,6 +534,51 @@ public final class OperationRecorder {
       return mask;
     }
 
+    /**
+     * Adds this stripe's errors, sum, min and max to {@code totals} and the call total of each of
+     * its pages to {@code pageTotals}; returns the mask of the pages it holds.
+     */
+    long readTotals(long[] pageTotals, long[] totals) {
+      long mask = 0;
+      // Errors first (acquire): every error read has its bucket and page total increments visible.
+      totals[0] += (long) ERRORS.getAcquire(this);
+      totals[1] += (long) SUM.getOpaque(this);
+      long mn = (long) MIN.getOpaque(this);
+      long mx = (long) MAX.getOpaque(this);
+      for (long present = (long) PAGE_MASK.getAcquire(this); present != 0; present &= present - 1) {
+        int p = Long.numberOfTrailingZeros(present);
+        long[] page = (long[]) PAGES.getAcquire(pages, p);
+        if (page == null) {
+          continue;
+        }
+        mask |= 1L << p;
+        // Acquire: the buckets read after this (readPage) are at least as new as this total.
+        pageTotals[p] += (long) COUNTS.getAcquire(page, PAGE_TOTAL);
+      }
+      if (mn < totals[2]) {
+        totals[2] = mn;
+      }
+      if (mx > totals[3]) {
+        totals[3] = mx;
+      }
+      return mask;
+    }
+
+    /** Adds the buckets of page {@code p} to {@code into} (64 counts); returns their sum. */
+    long readPage(int p, long[] into) {
+      long[] page = (long[]) PAGES.getAcquire(pages, p);
+      if (page == null) {
+        return 0;
+      }
+      long total = 0;
+      for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
+        long c = (long) COUNTS.getOpaque(page, i);
+        into[i] += c;
+        total += c;
+      }
+      return total;
+    }
+
     /** Adds a final (no longer written) stripe into the reader-owned {@code target}. */
     void addTo(Stripe target) {
       for (int p = 0; p < Buckets.PAGES; p++) {
@@ -475,11 +588,11 @@ public final class OperationRecorder {
         }
         long[] dst = (long[]) PAGES.getAcquire(target.pages, p);
         if (dst == null) {
-          dst = new long[Buckets.SUB_BUCKETS];
+          dst = new long[PAGE_LENGTH];
           PAGE_MASK.setRelease(target, target.pageMask | (1L << p));
           PAGES.setRelease(target.pages, p, dst);
         }
-        for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
+        for (int i = 0; i < PAGE_LENGTH; i++) {
           COUNTS.setOpaque(dst, i, dst[i] + page[i]);
         }
       }
@@ -497,7 +610,7 @@ public final class OperationRecorder {
 
     long footprintBytes() {
       long pagesUsed = Long.bitCount((long) PAGE_MASK.getAcquire(this));
-      return 160 + 16L + 8L * Buckets.PAGES + pagesUsed * (16 + 8L * Buckets.SUB_BUCKETS);
+      return 160 + 16L + 8L * Buckets.PAGES + pagesUsed * (16 + 8L * PAGE_LENGTH);
     }
   }
 }

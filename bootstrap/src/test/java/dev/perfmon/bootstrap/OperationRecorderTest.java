@@ -81,6 +81,64 @@ class OperationRecorderTest {
     assertThat(v[4]).isEqualTo(5000);
   }
 
+  /**
+   * The page totals the writers keep equal the sums of the pages' buckets once they are quiet,
+   * through every stripe kind: owned lanes, the shared stripe (more threads than probe lanes) and
+   * lanes folded after their thread ended.
+   */
+  @Test
+  void pageTotalsEqualTheirBucketsThroughLanesSharedStripeAndFoldedLanes() throws Exception {
+    OperationRecorder r = new OperationRecorder(1, "op");
+    int threads = OperationRecorder.LANE_COUNT * 4 + 3;
+    CountDownLatch done = new CountDownLatch(threads);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Thread> list = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      final int seed = t;
+      Thread th = new Thread(() -> {
+        for (int i = 0; i < 20_000; i++) {
+          r.record((i * 7919L + seed * 104_729L) % 50_000_000L, i % 7 == 0);
+        }
+        done.countDown();
+        try {
+          release.await(); // all alive together first: some of them record into the shared stripe
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      list.add(th);
+      th.start();
+    }
+    done.await();
+    checkPageTotals(r, (long) threads * 20_000);
+    release.countDown();
+    for (Thread th : list) {
+      th.join();
+    }
+    checkPageTotals(r, (long) threads * 20_000); // the first read after they ended folds the lanes
+    checkPageTotals(r, (long) threads * 20_000);
+  }
+
+  private static void checkPageTotals(OperationRecorder r, long expectedCalls) {
+    long[] pageTotals = new long[Buckets.PAGES];
+    long[] totals = {0, 0, Long.MAX_VALUE, Long.MIN_VALUE};
+    long mask = r.readPageTotals(pageTotals, totals) & ((1L << Buckets.PAGES) - 1);
+    long[] counts = new long[Buckets.BUCKETS];
+    long[] fullTotals = {0, 0, Long.MAX_VALUE, Long.MIN_VALUE};
+    long fullMask = r.readPagesInto(counts, fullTotals) & ((1L << Buckets.PAGES) - 1);
+    assertThat(mask).isEqualTo(fullMask);
+    assertThat(totals).containsExactly(fullTotals);
+    long calls = 0;
+    for (int p = 0; p < Buckets.PAGES; p++) {
+      long[] page = new long[Buckets.SUB_BUCKETS];
+      long sum = r.readPage(p, page);
+      assertThat(page).containsExactly(java.util.Arrays.copyOfRange(counts, p * 64, p * 64 + 64));
+      assertThat(pageTotals[p]).as("page %d", p).isEqualTo(sum);
+      calls += sum;
+    }
+    assertThat(calls).isEqualTo(expectedCalls);
+  }
+
   @Test
   void lanesOfTerminatedThreadsAreFoldedWithoutLosingCounts() throws Exception {
     OperationRecorder r = new OperationRecorder(1, "op");

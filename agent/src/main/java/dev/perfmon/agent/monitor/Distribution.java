@@ -137,31 +137,35 @@ public record Distribution(
    */
   public static Distribution of(
       long[] counts, long errors, long sum, long min, long max, double[] extra) {
+    long[][] pages = new long[Buckets.PAGES][];
     long[] pageTotals = new long[Buckets.PAGES];
     for (int p = 0; p < Buckets.PAGES; p++) {
       int base = p * Buckets.SUB_BUCKETS;
+      pages[p] = java.util.Arrays.copyOfRange(counts, base, base + Buckets.SUB_BUCKETS);
       long t = 0;
-      for (int i = base; i < base + Buckets.SUB_BUCKETS; i++) {
-        t += counts[i];
+      for (long c : pages[p]) {
+        t += c;
       }
       pageTotals[p] = t;
     }
-    return ofPages(counts, pageTotals, ALL_PAGES, errors, sum, min, max, extra);
+    return ofPages(pages, pageTotals, ALL_PAGES, errors, sum, min, max, extra);
   }
 
   /** Every page of the {@link Buckets} layout. */
   static final long ALL_PAGES = (1L << Buckets.PAGES) - 1;
 
   /**
-   * As {@link #of(long[], long, long, long, long, double[])}, given the calls of each page ({@code
-   * pageTotals[p]} = the sum of buckets {@code p * 64} to {@code p * 64 + 63} of {@code counts}),
-   * for the pages whose bit is set in {@code pageMask} (the others must be empty). Whole pages are
+   * As {@link #of(long[], long, long, long, long, double[])}, given the bucket counts page by page
+   * ({@code pages[p][i]} is bucket {@code p * 64 + i}; at least 64 entries) and the calls of each
+   * page ({@code pageTotals[p]} = the sum of {@code pages[p][0..63]}), for the pages whose bit is
+   * set in {@code pageMask} (the others must be empty; a page whose total is 0 is never read and
+   * may be null). Neither array is kept. Whole pages are
    * skipped by their totals: the buckets of at most the first, the last and the pages where a
    * percentile falls are read, so the cost does not grow with the calls or the pages an operation
    * uses.
    */
   static Distribution ofPages(
-      long[] counts,
+      long[][] pages,
       long[] pageTotals,
       long pageMask,
       long errors,
@@ -169,30 +173,25 @@ public record Distribution(
       long min,
       long max,
       double[] extra) {
-    long total = 0;
-    int firstPage = -1;
-    int lastPage = -1;
-    for (long m = pageMask & ALL_PAGES; m != 0; m &= m - 1) {
-      int p = Long.numberOfTrailingZeros(m);
-      if (pageTotals[p] != 0) {
-        total += pageTotals[p];
-        if (firstPage < 0) {
-          firstPage = p;
-        }
-        lastPage = p;
-      }
-    }
-    if (total == 0) {
+    Positions positions = new Positions(extra);
+    if (!positions.locate(pages, pageTotals, pageMask)) {
       return empty(extra);
     }
-    int first = firstPage * Buckets.SUB_BUCKETS;
-    while (counts[first] == 0) {
-      first++;
+    return ofPositions(positions, errors, sum, min, max);
+  }
+
+  /**
+   * The distribution whose percentiles are at {@code positions} (which must describe a non-empty
+   * histogram): each value is its bucket's midpoint, clamped to {@code min}/{@code max} and to the
+   * first and last non-empty buckets.
+   */
+  static Distribution ofPositions(Positions positions, long errors, long sum, long min, long max) {
+    long total = positions.total;
+    if (total == 0) {
+      return empty(positions.extra);
     }
-    int last = lastPage * Buckets.SUB_BUCKETS + Buckets.SUB_BUCKETS - 1;
-    while (counts[last] == 0) {
-      last--;
-    }
+    int first = positions.first;
+    int last = positions.last;
     long lo = Buckets.lowerBound(first);
     long hi = Buckets.lowerBound(last) + Buckets.width(last) - 1;
     long mn = Math.max(lo, min == Long.MAX_VALUE ? lo : min);
@@ -200,48 +199,12 @@ public record Distribution(
     if (mx < mn) {
       mx = mn;
     }
-    // Ranks of the standard percentiles and the extra ones, visited in ascending order.
-    int n = PERCENTILES.length + extra.length;
-    long[] ranks = new long[n];
-    int[] order = new int[n];
-    for (int k = 0; k < n; k++) {
-      double q = k < PERCENTILES.length ? PERCENTILES[k] : extra[k - PERCENTILES.length];
-      ranks[k] = Math.max(1, (long) Math.ceil(q * total));
-      // Insertion sort by rank (n is 5 plus the few requested percentiles).
-      int j = k;
-      while (j > 0 && ranks[order[j - 1]] > ranks[k]) {
-        order[j] = order[j - 1];
-        j--;
-      }
-      order[j] = k;
-    }
+    int n = positions.bucket.length;
     double[] values = new double[n];
-    int next = 0;
-    long seen = 0;
-    for (long m = pageMask & ALL_PAGES; m != 0 && next < n; m &= m - 1) {
-      int p = Long.numberOfTrailingZeros(m);
-      if (seen + pageTotals[p] < ranks[order[next]]) {
-        seen += pageTotals[p]; // no percentile falls in this page
-        continue;
-      }
-      int base = p * Buckets.SUB_BUCKETS;
-      for (int i = base; i < base + Buckets.SUB_BUCKETS && next < n; i++) {
-        long c = counts[i];
-        if (c == 0) {
-          continue;
-        }
-        seen += c;
-        if (seen >= ranks[order[next]]) {
-          double v = Math.max((double) mn, Math.min((double) mx, Buckets.midpoint(i)));
-          do {
-            values[order[next++]] = v;
-          } while (next < n && seen >= ranks[order[next]]);
-        }
-      }
+    for (int k = 0; k < n; k++) {
+      values[k] = Math.max((double) mn, Math.min((double) mx, Buckets.midpoint(positions.bucket[k])));
     }
-    while (next < n) {
-      values[order[next++]] = mx; // not reached: the last non-empty bucket holds rank `total`
-    }
+    double[] extra = positions.extra;
     double[] p = java.util.Arrays.copyOf(values, PERCENTILES.length);
     double[] e =
         extra.length == 0 ? NONE : java.util.Arrays.copyOfRange(values, PERCENTILES.length, n);

@@ -6,10 +6,16 @@ import java.util.Arrays;
 
 /**
  * The snapshot thread's view of one operation: reads the recorder's cumulative state and derives
- * the interval since the previous read by difference. The previous state is kept sparsely (only
- * the 64-bucket pages that ever held a call, and their totals), so an operation whose calls span
- * a few powers of two costs a few hundred bytes here. A read touches the previous buckets of only
- * the pages that received calls since the previous read.
+ * the interval since the previous read by difference.
+ *
+ * <p>A read visits only what changed. The recorder keeps, beside the 64 bucket counts of each
+ * histogram page (one power of two of durations), the page's call total; the reader first reads
+ * those totals ({@link OperationRecorder#readPageTotals}, one value per page and stripe), and reads
+ * the buckets of a page ({@link OperationRecorder#readPage}) only when its total differs from the
+ * previous read's. The reader's own copy of every page's cumulative buckets is kept current that
+ * way, and the cumulative percentiles are computed from that copy; so an operation with calls in
+ * a few of the pages it uses costs a few page reads, and an idle one none. The previous state is
+ * kept sparsely: only the pages that ever held a call, and their totals.
  *
  * <p>Not thread-safe: owned by the single snapshot thread.
  */
@@ -18,17 +24,25 @@ final class StatsReader {
   private static final long[] NO_TOTALS = new long[0];
 
   private final OperationRecorder recorder;
-  private final long[][] prevPages = new long[Buckets.PAGES][];
+  /** The cumulative buckets of each page that ever held a call, as of the latest read. */
+  private final long[][] pages = new long[Buckets.PAGES][];
   /** The pages with a previous total in {@link #prevTotals}. */
   private long totalsMask;
   /** The previous total of each page of {@link #totalsMask}, in page order. */
   private long[] prevTotals = NO_TOTALS;
   private long prevErrors;
+  /**
+   * The errors reported in the intervals so far. A call being recorded while the reader reads can
+   * be counted in one read and its error seen only in the next; such an error is reported with the
+   * next interval that has a call to carry it, so that an interval never has more errors than
+   * calls and no error is lost from the sum of the intervals.
+   */
+  private long reportedErrors;
   private long prevSkipped;
   private long prevSkippedErrors;
   private final long[] skipped = new long[2];
   private long prevSum;
-  /** The pages that held calls at the previous read (bit p = page p). */
+  /** The pages that existed at the previous read (bit p = page p). */
   private long prevMask;
   /** The previous read's cumulative figures (before sampling's skipped calls were added). */
   private Distribution prevCumulative;
@@ -36,8 +50,8 @@ final class StatsReader {
   private long prevMin = Long.MAX_VALUE;
   private long prevMax = Long.MIN_VALUE;
   private Distribution emptyInterval;
-  /** The pages of the delta buffer written by the read in progress (cleared when it ends). */
-  private long lastIntervalMask;
+  /** Where the cumulative percentiles fell at the previous read; null before the first. */
+  private Positions positions;
 
   StatsReader(OperationRecorder recorder) {
     this.recorder = recorder;
@@ -52,97 +66,78 @@ final class StatsReader {
 
   /**
    * The snapshot thread's reusable work arrays, shared by the readers of all operations. {@code
-   * counts} and {@code delta} are all zeros between reads.
+   * page} and every page of {@code delta} are all zeros between reads.
    */
   static final class Buffers {
-    final long[] counts = new long[Buckets.BUCKETS];
-    final long[] delta = new long[Buckets.BUCKETS];
+    /** One page's buckets, read from the recorder. */
+    final long[] page = new long[Buckets.SUB_BUCKETS];
+    /** The interval's buckets, page by page. */
+    final long[][] delta = new long[Buckets.PAGES][Buckets.SUB_BUCKETS];
     final long[] totals = new long[4];
     final long[] pageTotals = new long[Buckets.PAGES];
     final long[] pageDeltas = new long[Buckets.PAGES];
   }
 
-  /**
-   * Reads the recorder. {@code scratch} and {@code delta} (length {@link Buckets#BUCKETS}) are
-   * reused buffers that must be all zeros on entry; they are all zeros again on return.
-   */
-  Reading read(long[] scratch, long[] delta, long[] totals) {
-    return read(scratch, delta, totals, NO_EXTRA);
+  /** Reads the recorder with fresh buffers (tests). */
+  Reading read() {
+    return read(new Buffers(), NO_EXTRA);
   }
 
-  /** As {@link #read(long[], long[], long[])}, also computing the {@code extra} percentiles. */
-  Reading read(long[] scratch, long[] delta, long[] totals, double[] extra) {
-    return read(scratch, delta, totals, new long[Buckets.PAGES], new long[Buckets.PAGES], extra);
+  /** Reads the recorder with fresh buffers, also computing the {@code extra} percentiles (tests). */
+  Reading read(double[] extra) {
+    return read(new Buffers(), extra);
   }
 
-  /** Reads the recorder with the snapshot thread's buffers. */
+  /** Reads the recorder with the snapshot thread's buffers; leaves them all zeros again. */
   Reading read(Buffers b, double[] extra) {
-    return read(b.counts, b.delta, b.totals, b.pageTotals, b.pageDeltas, extra);
-  }
-
-  private Reading read(
-      long[] scratch,
-      long[] delta,
-      long[] totals,
-      long[] pageTotals,
-      long[] pageDeltas,
-      double[] extra) {
+    long[] totals = b.totals;
     totals[0] = 0;
     totals[1] = 0;
     totals[2] = Long.MAX_VALUE;
     totals[3] = Long.MIN_VALUE;
-    long mask = prevMask;
+    Arrays.fill(b.pageTotals, 0);
+    long intervalMask = 0;
     try {
-      mask |= recorder.readPagesInto(scratch, totals) & Distribution.ALL_PAGES;
-      return figures(scratch, delta, totals, pageTotals, pageDeltas, extra, mask);
+      long mask = prevMask | (recorder.readPageTotals(b.pageTotals, totals) & Distribution.ALL_PAGES);
+      intervalMask = readChangedPages(b, mask);
+      return figures(b, extra, mask, intervalMask);
     } catch (RuntimeException | Error e) {
-      Arrays.fill(scratch, 0); // written where the mask may not say
-      Arrays.fill(delta, 0);
+      positions = null; // may not match the pages any more: locate them again next time
+      intervalMask = Distribution.ALL_PAGES; // written where the mask may not say
+      Arrays.fill(b.page, 0);
       throw e;
     } finally {
-      // Leave both buffers zero for the next operation: only the pages this one used were written
-      // (delta: only those with calls in the interval).
-      for (long m = mask; m != 0; m &= m - 1) {
-        int base = Long.numberOfTrailingZeros(m) * Buckets.SUB_BUCKETS;
-        Arrays.fill(scratch, base, base + Buckets.SUB_BUCKETS, 0);
+      for (long m = intervalMask; m != 0; m &= m - 1) {
+        Arrays.fill(b.delta[Long.numberOfTrailingZeros(m)], 0);
       }
-      for (long m = lastIntervalMask; m != 0; m &= m - 1) {
-        int base = Long.numberOfTrailingZeros(m) * Buckets.SUB_BUCKETS;
-        Arrays.fill(delta, base, base + Buckets.SUB_BUCKETS, 0);
-      }
-      lastIntervalMask = 0;
     }
   }
 
-  private Reading figures(
-      long[] scratch,
-      long[] delta,
-      long[] totals,
-      long[] pageTotals,
-      long[] pageDeltas,
-      double[] extra,
-      long mask) {
-    long errors = totals[0];
-    long sum = totals[1];
-    long calls = 0;
+  /**
+   * For each page of {@code mask}: when the recorder's total of the page differs from the
+   * previous read's, reads its buckets, writes their increase into {@code b.delta} and brings the
+   * reader's copy up to date. Leaves in {@code b.pageTotals} the total of each page's buckets (the
+   * recorder's total may lag them by the calls being recorded) and in {@code b.pageDeltas} the
+   * calls of the interval. Returns the pages with calls in the interval.
+   */
+  private long readChangedPages(Buffers b, long mask) {
+    long[] pageTotals = b.pageTotals;
+    long[] pageDeltas = b.pageDeltas;
+    long[] page = b.page;
     long intervalMask = 0;
     for (long m = mask; m != 0; m &= m - 1) {
       int p = Long.numberOfTrailingZeros(m);
-      int base = p * Buckets.SUB_BUCKETS;
-      long pageTotal = 0;
-      for (int i = base; i < base + Buckets.SUB_BUCKETS; i++) {
-        pageTotal += scratch[i];
-      }
-      pageTotals[p] = pageTotal;
-      // Counts only grow: a page whose total is unchanged had no call in the interval, and its
-      // previous buckets need not be read at all (most pages of a busy operation, every page of an
-      // idle one). The totals are kept together, apart from the buckets, to be read in a cache
-      // line or two.
       long bit = 1L << p;
       int rank = Long.bitCount(totalsMask & (bit - 1));
       long before = (totalsMask & bit) == 0 ? 0 : prevTotals[rank];
-      if (pageTotal == before) {
-        pageDeltas[p] = 0;
+      pageDeltas[p] = 0;
+      if (pageTotals[p] == before) {
+        continue; // counts only grow: the same total means the same buckets as last time
+      }
+      long now = recorder.readPage(p, page);
+      pageTotals[p] = now;
+      if (now == before) {
+        Arrays.fill(page, 0); // the total ran ahead of a bucket still being published
         continue;
       }
       if ((totalsMask & bit) == 0) {
@@ -152,21 +147,32 @@ final class StatsReader {
         prevTotals = grown;
         totalsMask |= bit;
       }
-      prevTotals[rank] = pageTotal;
-      long[] prev = prevPages[p];
+      prevTotals[rank] = now;
+      long[] prev = pages[p];
       if (prev == null) {
         prev = new long[Buckets.SUB_BUCKETS];
-        prevPages[p] = prev;
+        pages[p] = prev;
       }
+      long[] delta = b.delta[p];
+      intervalMask |= bit;
       for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
-        long c = scratch[base + i];
-        delta[base + i] = c - prev[i];
+        long c = page[i];
+        delta[i] = c - prev[i];
         prev[i] = c;
+        page[i] = 0;
       }
-      pageDeltas[p] = pageTotal - before;
-      calls += pageTotal - before;
-      intervalMask |= 1L << p;
-      lastIntervalMask = intervalMask;
+      pageDeltas[p] = now - before;
+    }
+    return intervalMask;
+  }
+
+  private Reading figures(Buffers b, double[] extra, long mask, long intervalMask) {
+    long[] totals = b.totals;
+    long errors = totals[0];
+    long sum = totals[1];
+    long calls = 0;
+    for (long m = intervalMask; m != 0; m &= m - 1) {
+      calls += b.pageDeltas[Long.numberOfTrailingZeros(m)];
     }
     Distribution cumulative;
     Distribution interval;
@@ -184,15 +190,24 @@ final class StatsReader {
       if (emptyInterval == null || prevExtra != extra) {
         emptyInterval = Distribution.empty(extra);
       }
-      cumulative =
-          Distribution.ofPages(
-              scratch, pageTotals, mask, errors, sum, totals[2], totals[3], extra);
+      long intervalErrors = Math.min(errors - reportedErrors, calls);
+      reportedErrors += intervalErrors;
+      // The cumulative percentiles: moved from where they were by the interval's calls.
+      if (positions != null && positions.extra == extra && positions.total != 0) {
+        positions.advance(b.delta, b.pageDeltas, intervalMask, calls, pages, b.pageTotals);
+      } else {
+        if (positions == null || positions.extra != extra) {
+          positions = new Positions(extra);
+        }
+        positions.locate(pages, b.pageTotals, mask);
+      }
+      cumulative = Distribution.ofPositions(positions, errors, sum, totals[2], totals[3]);
       interval =
           Distribution.ofPages(
-              delta,
-              pageDeltas,
+              b.delta,
+              b.pageDeltas,
               intervalMask,
-              errors - prevErrors,
+              intervalErrors,
               sum - prevSum,
               cumulative.minNanos(),
               cumulative.maxNanos(),

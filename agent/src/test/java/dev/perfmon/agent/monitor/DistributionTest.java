@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -71,7 +72,7 @@ class DistributionTest {
 
     StatsReader reader = new StatsReader(recorder);
     Distribution d =
-        reader.read(new long[Buckets.BUCKETS], new long[Buckets.BUCKETS], new long[4]).cumulative();
+        reader.read().cumulative();
 
     assertThat(d.count()).isEqualTo(N);
     assertThat(d.sumNanos()).isEqualTo(sum);
@@ -95,19 +96,16 @@ class DistributionTest {
   void intervalFiguresAreTheDifferenceBetweenTwoReads() {
     OperationRecorder recorder = new OperationRecorder(1, "op");
     StatsReader reader = new StatsReader(recorder);
-    long[] a = new long[Buckets.BUCKETS];
-    long[] b = new long[Buckets.BUCKETS];
-    long[] t = new long[4];
     for (int i = 0; i < 100; i++) {
       recorder.record(1_000, i < 10);
     }
-    StatsReader.Reading first = reader.read(a, b, t);
+    StatsReader.Reading first = reader.read();
     assertThat(first.interval().count()).isEqualTo(100);
     assertThat(first.interval().errors()).isEqualTo(10);
     for (int i = 0; i < 50; i++) {
       recorder.record(5_000_000, i < 5);
     }
-    StatsReader.Reading second = reader.read(a, b, t);
+    StatsReader.Reading second = reader.read();
     assertThat(second.cumulative().count()).isEqualTo(150);
     assertThat(second.cumulative().errors()).isEqualTo(15);
     assertThat(second.interval().count()).isEqualTo(50);
@@ -116,7 +114,7 @@ class DistributionTest {
     assertThat(second.interval().percentiles()[0])
         .isCloseTo(5_000_000, org.assertj.core.data.Percentage.withPercentage(1));
     assertThat(second.interval().minNanos()).isGreaterThan(4_900_000);
-    StatsReader.Reading third = reader.read(a, b, t);
+    StatsReader.Reading third = reader.read();
     assertThat(third.interval().count()).isZero();
     assertThat(third.cumulative().count()).isEqualTo(150);
   }
@@ -139,7 +137,7 @@ class DistributionTest {
     double[] extra = {0.75, 0.97, 0.5};
     StatsReader reader = new StatsReader(recorder);
     StatsReader.Reading r =
-        reader.read(new long[Buckets.BUCKETS], new long[Buckets.BUCKETS], new long[4], extra);
+        reader.read(extra);
     for (Distribution d : new Distribution[] {r.cumulative(), r.interval()}) {
       for (double p : new double[] {0.75, 0.97, 0.5, 0.99}) {
         long exact = (long) Math.ceil(p * n) * 1_000L;
@@ -202,25 +200,110 @@ class DistributionTest {
     SplittableRandom random = new SplittableRandom(5);
     long[] all = new long[Buckets.BUCKETS];
     double[] extra = {0.75};
-    for (int round = 0; round < 50; round++) {
+    for (int round = 0; round < 600; round++) {
       long[] interval = new long[Buckets.BUCKETS];
-      int calls = round % 4 == 3 ? 0 : 1 + random.nextInt(20);
+      // Mostly a few calls (the percentiles stay in their buckets and are moved, not searched
+      // again), sometimes none, sometimes a burst from a shifted distribution that moves them.
+      int calls =
+          round % 4 == 3 ? 0 : round % 37 == 5 ? 500 + random.nextInt(3_000) : 1 + random.nextInt(20);
+      double shift = round % 37 == 5 ? random.nextDouble() * 10 : 0;
       for (int c = 0; c < calls; c++) {
-        long v = (long) Math.exp(2 + random.nextDouble() * 18);
+        long v = (long) Math.exp(2 + shift + random.nextDouble() * (round < 300 ? 18 : 6));
         recorder.record(v, false);
         interval[Buckets.index(v)]++;
         all[Buckets.index(v)]++;
       }
       StatsReader.Reading r = reader.read(buffers, extra);
-      assertThat(buffers.counts).containsOnly(0L);
-      assertThat(buffers.delta).containsOnly(0L);
+      assertThat(buffers.page).containsOnly(0L);
+      for (long[] page : buffers.delta) {
+        assertThat(page).containsOnly(0L);
+      }
       Distribution cumulative = Distribution.of(all, 0, r.cumulative().sumNanos(), r.cumulative().minNanos(), r.cumulative().maxNanos(), extra);
       assertThat(r.cumulative().count()).isEqualTo(cumulative.count());
-      assertThat(r.cumulative().percentiles()).containsExactly(cumulative.percentiles());
+      assertThat(r.cumulative().percentiles()).as("round %d", round).containsExactly(cumulative.percentiles());
+      assertThat(r.cumulative().minNanos()).isEqualTo(cumulative.minNanos());
+      assertThat(r.cumulative().maxNanos()).isEqualTo(cumulative.maxNanos());
       assertThat(r.cumulative().percentile(0.75)).isEqualTo(cumulative.percentile(0.75));
       assertThat(r.interval().count()).isEqualTo(calls);
       Distribution expected = Distribution.of(interval, 0, r.interval().sumNanos(), r.cumulative().minNanos(), r.cumulative().maxNanos(), extra);
       assertThat(r.interval().percentiles()).containsExactly(expected.percentiles());
     }
   }
+
+  /**
+   * Reads that skip the pages whose recorder total did not change, made while writers record into
+   * owned lanes and the shared stripe: the interval counts add up to exactly the calls made, every
+   * read has no more errors than calls, and the final figures equal a full computation.
+   */
+  @RepeatedTest(5)
+  void readsWhileWritersRecordAddUpExactly() throws Exception {
+    OperationRecorder recorder = new OperationRecorder(1, "op");
+    StatsReader reader = new StatsReader(recorder);
+    StatsReader.Buffers buffers = new StatsReader.Buffers();
+    int threads = 12;
+    int perThread = 200_000;
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    java.util.List<Thread> list = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      final long seed = t;
+      Thread th = new Thread(() -> {
+        SplittableRandom random = new SplittableRandom(seed);
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < perThread; i++) {
+          recorder.record((long) Math.exp(3 + random.nextDouble() * 15), i % 9 == 0);
+        }
+      });
+      list.add(th);
+      th.start();
+    }
+    start.countDown();
+    long calls = 0;
+    long errors = 0;
+    int reads = 0;
+    while (list.stream().anyMatch(Thread::isAlive)) {
+      StatsReader.Reading r = reader.read(buffers, NO_EXTRA);
+      calls += r.interval().count();
+      errors += r.interval().errors();
+      assertThat(r.cumulative().count()).isEqualTo(calls);
+      assertThat(r.cumulative().errors()).isLessThanOrEqualTo(r.cumulative().count());
+      assertThat(r.interval().errors()).isLessThanOrEqualTo(r.interval().count());
+      reads++;
+    }
+    for (Thread th : list) {
+      th.join();
+    }
+    StatsReader.Reading last = reader.read(buffers, NO_EXTRA);
+    calls += last.interval().count();
+    errors += last.interval().errors();
+    long expectedErrors = (long) threads * ((perThread + 8) / 9);
+    assertThat(calls).as("after %d reads", reads).isEqualTo((long) threads * perThread);
+    assertThat(last.cumulative().errors()).isEqualTo(expectedErrors);
+    // An error whose call was counted in an earlier read (its bucket was read after the errors,
+    // while the writers went on) comes with the next intervals that have calls.
+    assertThat(errors).isLessThanOrEqualTo(expectedErrors);
+    int drains = 0;
+    while (errors < expectedErrors && drains++ < 1_000) {
+      for (int i = 0; i < 1_000; i++) {
+        recorder.record(5_000, false);
+      }
+      last = reader.read(buffers, NO_EXTRA);
+      calls += last.interval().count();
+      errors += last.interval().errors();
+      assertThat(last.interval().errors()).isLessThanOrEqualTo(last.interval().count());
+    }
+    assertThat(calls).isEqualTo((long) threads * perThread + 1_000L * drains);
+    assertThat(last.cumulative().count()).isEqualTo(calls);
+    assertThat(last.cumulative().errors()).isEqualTo(expectedErrors);
+    assertThat(errors).isEqualTo(expectedErrors);
+    Distribution fresh = new StatsReader(recorder).read().cumulative();
+    assertThat(last.cumulative().percentiles()).containsExactly(fresh.percentiles());
+    assertThat(buffers.page).containsOnly(0L);
+  }
+
+  private static final double[] NO_EXTRA = new double[0];
+
 }
