@@ -22,8 +22,8 @@ import java.lang.invoke.VarHandle;
  * <p>A call allocates nothing, except a thread's first call on the operation (one stripe, about
  * 450 bytes) and the first call of a stripe that lands in a histogram page (one power of two of
  * durations), which allocates that 536-byte page (64 bucket counts and the page's call total)
- * once. A stripe holds at most {@link Buckets#PAGES} pages; there are at most {@code lanes + 2} stripes (the lanes, the shared one and
- * the reader's {@code retired} totals). Memory per operation is therefore bounded by {@code (lanes
+ * once. A stripe holds at most {@link Buckets#PAGES} pages; there are at most {@code lanes + 2}
+ * stripes (the lanes, the shared one and the reader's {@code retired} totals). Memory per operation is therefore bounded by {@code (lanes
  * + 2) * (450 + Buckets.PAGES * 536)} bytes (about 77 KB with 2 lanes, 346 KB with 16) and in
  * practice a few pages per stripe that was used: see {@link #footprintBytes()}.
  *
