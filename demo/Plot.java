@@ -23,8 +23,12 @@ import javax.imageio.ImageIO;
  */
 public final class Plot {
   private static final Color[] COLORS = {
-    new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b)
+    new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
+    new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)
   };
+
+  /** Operations with fewer intervals than this (set-up calls such as CREATE TABLE) are left out. */
+  private static final int MIN_POINTS = 5;
 
   public static void main(String[] args) throws Exception {
     List<String> lines = Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8);
@@ -48,6 +52,17 @@ public final class Plot {
       maxX = Math.max(maxX, x);
       minY = Math.min(minY, y);
       maxY = Math.max(maxY, y);
+    }
+    series.values().removeIf(points -> points.size() < MIN_POINTS);
+    minY = Double.MAX_VALUE;
+    maxY = 0;
+    maxX = 0;
+    for (List<double[]> points : series.values()) {
+      for (double[] p : points) {
+        minY = Math.min(minY, p[1]);
+        maxY = Math.max(maxY, p[1]);
+        maxX = Math.max(maxX, p[0]);
+      }
     }
     int w = 960;
     int h = 440;
@@ -95,7 +110,9 @@ public final class Plot {
     for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
       Color color = COLORS[i % COLORS.length];
       g.setColor(color);
-      g.setStroke(new BasicStroke(2f));
+      // Wider lines first: a series that runs on top of an earlier one (placeOrder and the
+      // payment.charge it calls) leaves the earlier one visible at its edges.
+      g.setStroke(new BasicStroke(Math.max(1.5f, 5f - 1.2f * i)));
       int[] xs = new int[e.getValue().size()];
       int[] ys = new int[xs.length];
       for (int k = 0; k < xs.length; k++) {

@@ -5,7 +5,7 @@
 # one snapshot line, as the README shows them. Usage: demo/plot.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -DskipTests package -pl demo,agent -am
+MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" mvn -B -q -DskipTests package -pl demo,agent -am
 cd demo
 rm -f target/plot-stats.jsonl
 java -javaagent:../agent/target/perfmon-agent.jar=config=agent.properties,interval=1s,output.file=target/plot-stats.jsonl \
