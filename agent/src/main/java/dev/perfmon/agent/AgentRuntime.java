@@ -67,9 +67,10 @@ public final class AgentRuntime {
 
   /**
    * The first agent argument of an attach that starts from the defaults and the other sources
-   * instead of from the configuration in effect ({@code attach --reset}).
+   * instead of from the configuration in effect ({@code attach --reset}). With its dashes, it
+   * cannot be taken for the configuration key {@code reset}.
    */
-  static final String RESET = "reset";
+  static final String RESET = "--reset";
 
   private static AgentRuntime current;
 

@@ -85,7 +85,7 @@ final class AttachCommands {
                 : "changing only the settings given (--reset starts from the defaults)"));
       }
       if (reset) {
-        options.add(0, "reset");
+        options.add(0, RESET); // the agent's own marker (AgentRuntime.RESET), first
       }
       if (jitWarning && before.isEmpty() && discardsCompiledCode(target.javaFeatureVersion(), String.join(" ", target.cmdline()))) {
         err.println(jitWarningText(target.javaFeatureVersion()));
