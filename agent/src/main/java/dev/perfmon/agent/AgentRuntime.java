@@ -8,6 +8,7 @@ import dev.perfmon.agent.output.LogOutput;
 import dev.perfmon.agent.output.Output;
 import dev.perfmon.agent.weave.Coverage;
 import dev.perfmon.agent.weave.MethodInstrumentation;
+import dev.perfmon.agent.weave.NestedClassHint;
 import dev.perfmon.bootstrap.AgentErrors;
 import dev.perfmon.bootstrap.BootstrapClasses;
 import dev.perfmon.bootstrap.Recorders;
@@ -64,6 +65,13 @@ public final class AgentRuntime {
   /** The agent argument that makes an attach remove the agent instead of (re)configuring it. */
   static final String DETACH = "detach";
 
+  /**
+   * The first agent argument of an attach that starts from the defaults and the other sources
+   * instead of from the configuration in effect ({@code attach --reset}). With its dashes, it
+   * cannot be taken for the configuration key {@code reset}.
+   */
+  static final String RESET = "--reset";
+
   private static AgentRuntime current;
 
   private final Instrumentation inst;
@@ -79,6 +87,11 @@ public final class AgentRuntime {
   private final Thread shutdownHook;
   /** Logs the start-up line once; see startOrReconfigure. */
   private volatile Runnable startLine = () -> {};
+  /**
+   * Warns once about the method patterns that matched nothing, with the moment as text: at {@code
+   * pattern.warn-after}, or at shutdown when the JVM ends sooner. Replaced with each configuration.
+   */
+  private volatile java.util.function.Consumer<String> unmatchedWarning = when -> {};
 
   // Replaced as a whole on each reconfiguration, always under the class lock (start-up, attach and
   // detach are serialised by startOrReconfigure). Volatile because the snapshot thread reads them
@@ -92,6 +105,11 @@ public final class AgentRuntime {
   private volatile ResettableClassFileTransformer transformer;
   private volatile int generation;
   private volatile String lastChange = "";
+  /**
+   * The agent argument strings in effect, oldest first: the one of start-up (premain or first
+   * attach) and of each re-attach since, which replaced only the keys it named. Under the class lock.
+   */
+  private List<String> arguments = List.of();
   private volatile long lastChangeMillis;
   /** Start-up phase timer (debug log); a throwaway one after start-up. */
   private Stopwatch phases = new Stopwatch();
@@ -119,7 +137,15 @@ public final class AgentRuntime {
     }
     long t0 = System.nanoTime();
     Stopwatch phases = new Stopwatch();
-    AgentConfig config = ConfigLoader.loadFromSystem(args);
+    boolean reset = false;
+    String given = args == null ? "" : args.trim();
+    if (given.equals(RESET) || given.startsWith(RESET + ",")) {
+      reset = true;
+      given = given.substring(RESET.length()).replaceFirst("^,", "");
+    }
+    // A re-attach changes only the keys it names: the earlier arguments apply first.
+    List<String> earlier = current == null || reset ? List.of() : current.arguments;
+    AgentConfig config = ConfigLoader.loadFromSystem(earlier, given);
     phases.lap("config");
     AgentLog.init(config.get(Keys.LOG_LEVEL));
     Logger log = AgentLog.get();
@@ -128,6 +154,9 @@ public final class AgentRuntime {
       log.warn(problem);
     }
     if (current != null) {
+      List<String> now = new ArrayList<>(earlier);
+      now.add(given);
+      current.arguments = List.copyOf(now);
       current.reconfigure(config, t0);
       return;
     }
@@ -152,6 +181,7 @@ public final class AgentRuntime {
                     Operations.OVERFLOW));
     AgentRuntime rt = new AgentRuntime(inst, config, log, registry, attach);
     rt.phases = phases;
+    rt.arguments = List.of(given);
     rt.apply(config, attach, null);
     log.debug("start-up phases: {}", phases);
     current = rt;
@@ -300,8 +330,19 @@ public final class AgentRuntime {
         describeOutputs());
   }
 
+  /** The names of the classes loaded now (for the unmatched-pattern hint; off the hot path). */
+  private List<String> loadedClassNames() {
+    Class<?>[] loaded = inst.getAllLoadedClasses();
+    List<String> names = new ArrayList<>(loaded.length);
+    for (Class<?> k : loaded) {
+      names.add(k.getName());
+    }
+    return names;
+  }
+
   /** Final snapshot, outputs closed, transformations removed, modules stopped. */
   private void uninstall() {
+    unmatchedWarning = when -> {};
     // The monitor first, so the final snapshot still carries the slow calls and budget violations.
     monitor.close();
     reactions.close();
@@ -352,6 +393,11 @@ public final class AgentRuntime {
 
   private void shutdown() {
     startLine.run();
+    try {
+      unmatchedWarning.accept("before the JVM exited (pattern.warn-after=" + Durations.format(config.get(Keys.PATTERN_WARN_AFTER)) + " had not passed)");
+    } catch (Throwable t) {
+      // a warning must not hold up the JVM's exit
+    }
     monitor.close();
     reactions.close();
     status.delete();
@@ -415,16 +461,29 @@ public final class AgentRuntime {
     m.schedule(() -> writeCoverageIfChanged(m, c), first);
     m.addTickListener((mon, s) -> writeCoverageIfChanged(m, c));
     Duration warnAfter = config.get(Keys.PATTERN_WARN_AFTER);
-    m.schedule(
-        () -> {
-          for (String p : c.unmatched()) {
-            log.warn(
-                "pattern '{}' has matched no method {} after start-up: check the class and method names",
-                p,
-                Durations.format(warnAfter));
+    AtomicBoolean warned = new AtomicBoolean();
+    java.util.function.Consumer<String> warning =
+        when -> {
+          if (!warned.compareAndSet(false, true)) {
+            return;
           }
-        },
-        warnAfter);
+          List<String> names = null;
+          for (String p : c.unmatched()) {
+            if (names == null) {
+              names = loadedClassNames();
+            }
+            String nested = NestedClassHint.suggest(p, names);
+            log.warn(
+                "pattern '{}' has matched no method {}: {}",
+                p,
+                when,
+                nested == null
+                    ? "check the class and method names"
+                    : "nested classes are written with '$' (the JVM's name): '" + nested + "' names a loaded class");
+          }
+        };
+    unmatchedWarning = warning;
+    m.schedule(() -> warning.accept(Durations.format(warnAfter) + " after start-up"), warnAfter);
   }
 
   private void writeCoverageIfChanged(Monitor m, Coverage c) {

@@ -82,6 +82,17 @@ public final class ConfigLoader {
    * in the agent that touches {@code System.getenv} and {@code System.getProperties}.
    */
   public static AgentConfig loadFromSystem(String agentArgs) {
+    return loadFromSystem(List.of(), agentArgs);
+  }
+
+  /**
+   * As {@link #loadFromSystem(String)} for a re-attach that keeps what it does not change: the
+   * agent arguments of {@code earlierArgs} (oldest first, as given at start-up and at each earlier
+   * re-attach) apply first and {@code agentArgs} replaces only the keys it names. The other sources
+   * are read again as at start-up. Problems of the earlier argument strings' grammar were reported
+   * when they were given and are not repeated.
+   */
+  public static AgentConfig loadFromSystem(List<String> earlierArgs, String agentArgs) {
     Map<String, String> props = new TreeMap<>();
     Properties p = System.getProperties();
     for (String name : p.stringPropertyNames()) {
@@ -90,7 +101,7 @@ public final class ConfigLoader {
       }
     }
     String userDir = p.getProperty("user.dir");
-    return load(agentArgs, props, System.getenv(), userDir == null ? null : Path.of(userDir));
+    return load(earlierArgs, agentArgs, props, System.getenv(), userDir == null ? null : Path.of(userDir));
   }
 
   /**
@@ -107,11 +118,28 @@ public final class ConfigLoader {
       Map<String, String> systemProperties,
       Map<String, String> environment,
       Path workingDirectory) {
+    return load(List.of(), agentArgs, systemProperties, environment, workingDirectory);
+  }
+
+  /**
+   * As {@link #load(String, Map, Map, Path)}, with the agent arguments of earlier attaches under
+   * {@code agentArgs}: see {@link #loadFromSystem(List, String)}.
+   */
+  public static AgentConfig load(
+      List<String> earlierArgs,
+      String agentArgs,
+      Map<String, String> systemProperties,
+      Map<String, String> environment,
+      Path workingDirectory) {
     List<String> problems = new ArrayList<>();
     // Source tables: key -> text, and key -> source label. Highest precedence first.
     List<Map<String, String>> tables = new ArrayList<>();
 
-    Map<String, String> args = parseAgentArgs(agentArgs, problems);
+    Map<String, String> args = new LinkedHashMap<>();
+    for (String earlier : earlierArgs) {
+      args.putAll(parseAgentArgs(earlier, new ArrayList<>()));
+    }
+    args.putAll(parseAgentArgs(agentArgs, problems));
     tables.add(args);
     tables.add(fromSystemProperties(systemProperties));
     tables.add(fromEnvironment(environment, problems));

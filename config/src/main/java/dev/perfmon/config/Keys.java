@@ -42,7 +42,7 @@ public final class Keys {
   public static final ConfigKey<List<String>> OUTPUT =
       key("output", Types.subsetOf("file", "log"), List.of("file"), "Where snapshots go: file, log, file,log or none.");
   public static final ConfigKey<String> OUTPUT_FILE =
-      key("output.file", Types.PATH, "perfmon-stats.jsonl", "JSON Lines file the agent appends to (relative to the working directory).");
+      key("output.file", Types.PATH, "perfmon-stats.jsonl", "JSON Lines file the agent appends to (relative to the working directory). A missing directory is created, and named in one INFO line.");
   public static final ConfigKey<Integer> MAX_OPERATIONS =
       key("max-operations", Types.intRange(1, 60_000), 2000, "Distinct operations tracked; further ones are counted under the operation 'other'.");
   public static final ConfigKey<Boolean> INSTRUMENT_SERVLET =
@@ -94,7 +94,7 @@ public final class Keys {
   // ---- Method-pattern coverage --------------------------------------------------------------
 
   public static final ConfigKey<Duration> PATTERN_WARN_AFTER =
-      key("pattern.warn-after", Types.DURATION, Duration.ofSeconds(30), "Method-pattern coverage: a pattern in methods that has matched no method this long after start-up is reported with a WARN.");
+      key("pattern.warn-after", Types.DURATION, Duration.ofSeconds(30), "Method-pattern coverage: a pattern in methods that has matched no method this long after start-up (or by the JVM's exit, if sooner) is reported with a WARN, with the $ form when a nested class was written with a dot.");
   public static final ConfigKey<Integer> COVERAGE_MAX_LISTED =
       key("coverage.max-listed", Types.intRange(0, 100_000), 50, "Method-pattern coverage: how many matched methods are listed per pattern in the coverage report.");
 

@@ -545,4 +545,24 @@ class ConfigLoaderTest {
     assertThat(c.get(Keys.INTERVAL)).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.sourceOf("interval")).isEqualTo("agent argument");
   }
+
+  @Test
+  void aReAttachKeepsTheEarlierArgumentsAndReplacesOnlyTheKeysItNames() throws IOException {
+    Path file = write("conf/app.properties", "slow.threshold=250ms\n");
+    AgentConfig c =
+        ConfigLoader.load(
+            List.of("config=conf/app.properties,methods=com.example.A#x;com.example.B#y,output.file=/var/log/a.jsonl",
+                "interval=5s,interval=6s"),
+            "interval=1s,methods=com.example.C#z",
+            Map.of(),
+            Map.of(),
+            dir);
+    assertThat(c.get(Keys.INTERVAL)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.get(Keys.OUTPUT_FILE)).isEqualTo("/var/log/a.jsonl");
+    assertThat(c.get(Keys.CONFIG)).isEqualTo(file.toString());
+    assertThat(c.get(Keys.SLOW_THRESHOLD)).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.methodPatterns()).hasSize(1);
+    assertThat(c.raw().get("methods")).isEqualTo("com.example.C#z");
+    assertThat(c.problems()).as("the earlier strings' grammar problems were reported when given").isEmpty();
+  }
 }

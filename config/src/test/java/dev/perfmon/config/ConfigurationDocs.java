@@ -18,6 +18,9 @@ final class ConfigurationDocs {
     md.append("Highest precedence first; for each key the first source that has it wins.\n\n");
     md.append("1. **Agent arguments**: `-javaagent:perfmon-agent.jar=interval=5s,output=file,log` (grammar below).\n");
     md.append("   First because they are the only channel of a live re-attach, which must be able to override.\n");
+    md.append("   A re-attach (`java -jar perfmon-agent.jar attach <pid> interval=5s`) starts from the agent arguments\n");
+    md.append("   in effect (those of `-javaagent:...=` or of the first attach, and of every re-attach since) and replaces\n");
+    md.append("   only the keys it names; the other sources are read again. `attach --reset` starts from scratch.\n");
     md.append("2. **System properties** `perfmon.<key>`: `-Dperfmon.interval=5s`.\n");
     md.append("3. **Environment variables** `PERFMON_<KEY>`: the key upper-cased, `.` and `-` written as `_`\n");
     md.append("   (`PERFMON_MAX_OPERATIONS=500`). The key families below cannot be set this way: a glob does not\n");

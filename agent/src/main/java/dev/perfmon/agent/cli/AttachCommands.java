@@ -55,7 +55,7 @@ final class AttachCommands {
 
   int attach(String[] args) {
     if (args.length < 1) {
-      err.println("perfmon: usage: attach <pid|name-fragment> [--no-jit-warning] [key=value ...]");
+      err.println("perfmon: usage: attach <pid|name-fragment> [--reset] [--no-jit-warning] [key=value ...]");
       return Main.USAGE;
     }
     try {
@@ -63,9 +63,14 @@ final class AttachCommands {
       preflight(target);
       List<String> options = new ArrayList<>();
       boolean jitWarning = true;
+      boolean reset = false;
       for (int i = 1; i < args.length; i++) {
         if (args[i].equals(NO_JIT_WARNING)) {
           jitWarning = false;
+          continue;
+        }
+        if (args[i].equals(RESET)) {
+          reset = true;
           continue;
         }
         if (!args[i].contains("=")) {
@@ -75,7 +80,12 @@ final class AttachCommands {
       }
       Optional<Map<String, Object>> before = readStatus(target);
       if (before.isPresent()) {
-        out.println("perfmon " + before.get().get("version") + " already runs in " + target.pid() + ": applying the new configuration (reconfiguration)");
+        out.println("perfmon " + before.get().get("version") + " already runs in " + target.pid() + ": "
+            + (reset ? "replacing its configuration (--reset: the defaults, agent.properties and the options given)"
+                : "changing only the settings given (--reset starts from the defaults)"));
+      }
+      if (reset) {
+        options.add(0, RESET); // the agent's own marker (AgentRuntime.RESET), first
       }
       if (jitWarning && before.isEmpty() && discardsCompiledCode(target.javaFeatureVersion(), String.join(" ", target.cmdline()))) {
         err.println(jitWarningText(target.javaFeatureVersion()));
@@ -97,6 +107,11 @@ final class AttachCommands {
           (long) JsonTree.number(after, "lastChangeMs"),
           (long) JsonTree.number(after, "retransformedClasses"),
           after.get("outputs"));
+      if (before.isPresent()) {
+        for (String line : changes(JsonTree.object(before.get().get("config")), JsonTree.object(after.get("config")))) {
+          out.println(line);
+        }
+      }
       long refused = (long) JsonTree.number(after, "transformErrors");
       if (refused > 0) {
         err.println("perfmon (in " + target.pid() + "): " + refused + " class(es) could not be instrumented; the first is named in that JVM's stderr ([perfmon] could not instrument ...)");
@@ -107,9 +122,7 @@ final class AttachCommands {
           err.println("perfmon (in " + target.pid() + "): " + p);
         }
       }
-      if (target.javaFeatureVersion() >= 21 && !target.cmdline().contains("-XX:+EnableDynamicAgentLoading")) {
-        err.println("note: Java " + target.javaFeatureVersion() + " printed a warning about a dynamically loaded agent on the target's stderr; start it with -XX:+EnableDynamicAgentLoading to silence it");
-      }
+      dynamicLoadingNote(target);
       return Main.OK;
     } catch (Failure f) {
       err.println(f.getMessage());
@@ -118,6 +131,55 @@ final class AttachCommands {
       err.println("perfmon: attach to " + args[0] + " failed: " + e.getMessage());
       return Main.FAILURE;
     }
+  }
+
+  /**
+   * Java 21 and later print a four-line warning on the target's stderr each time an agent is
+   * loaded into it while it runs (JEP 451): on attach, on every re-attach and on detach, which
+   * reach the agent the same way, and also when perfmon came with {@code -javaagent} (measured on
+   * JDK 25). Only the target's {@code -XX:+EnableDynamicAgentLoading} silences it.
+   */
+  private void dynamicLoadingNote(JvmProcess target) {
+    if (target.javaFeatureVersion() >= 21 && !target.cmdline().contains("-XX:+EnableDynamicAgentLoading")) {
+      err.println("note: Java " + target.javaFeatureVersion() + " printed a warning about a dynamically loaded agent on the target's stderr"
+          + " (on each attach and detach); start it with -XX:+EnableDynamicAgentLoading to silence it");
+    }
+  }
+
+  /** The {@code attach} flag that starts from the defaults instead of the configuration in effect. */
+  static final String RESET = "--reset";
+
+  /**
+   * What a re-attach changed, one line per key ({@code "  interval: 10s -> 1s"}), after a heading;
+   * or one line saying nothing changed. Compares the values of the status file's configuration,
+   * without the source each is followed by.
+   */
+  static List<String> changes(Map<String, Object> before, Map<String, Object> after) {
+    List<String> lines = new ArrayList<>();
+    java.util.Set<String> keys = new java.util.LinkedHashSet<>(after.keySet());
+    keys.addAll(before.keySet());
+    for (String k : keys) {
+      String old = withoutSource(before.get(k));
+      String now = withoutSource(after.get(k));
+      if (!old.equals(now)) {
+        lines.add("  " + k + ": " + (old.isEmpty() ? "(none)" : old) + " -> " + (now.isEmpty() ? "(none)" : now));
+      }
+    }
+    if (lines.isEmpty()) {
+      return List.of("no setting changed");
+    }
+    lines.add(0, "changed (key: old -> new):");
+    return lines;
+  }
+
+  /** {@code "10s (default)"} -> {@code "10s"}: the status file writes each value with its source. */
+  static String withoutSource(Object entry) {
+    if (entry == null) {
+      return "";
+    }
+    String s = entry.toString();
+    int open = s.lastIndexOf(" (");
+    return open >= 0 && s.endsWith(")") ? s.substring(0, open) : s;
   }
 
   /** The {@code attach} flag that hides the warning of {@link #discardsCompiledCode}. */
@@ -160,7 +222,7 @@ final class AttachCommands {
       JvmProcess target = resolve(args[0]);
       preflight(target);
       if (readStatus(target).isEmpty()) {
-        throw new Failure(Main.FAILURE, "perfmon: perfmon is not attached to " + target.pid() + " (nothing to detach)");
+        throw new Failure(Main.FAILURE, "perfmon: perfmon is not running in " + target.pid() + " (nothing to detach)");
       }
       HotSpotAttach.Reply reply = new HotSpotAttach(target).loadAgent(agentJarFor(target), "detach");
       checkLoadReply(target, reply);
@@ -172,6 +234,7 @@ final class AttachCommands {
         throw new Failure(Main.FAILURE, "perfmon: " + target.pid() + " did not confirm the detach within 30 s; look at its stderr");
       }
       out.println("perfmon detached from " + target.pid() + ": its classes run their original code again");
+      dynamicLoadingNote(target);
       return Main.OK;
     } catch (Failure f) {
       err.println(f.getMessage());
@@ -196,11 +259,11 @@ final class AttachCommands {
       }
       Optional<Map<String, Object>> st = readStatus(target);
       if (st.isEmpty()) {
-        out.println(target.pid() + " " + target.mainName() + ": perfmon is not attached");
+        out.println(target.pid() + " " + target.mainName() + ": " + notRunning(target, "perfmon is not running"));
         return Main.OK;
       }
       Map<String, Object> s = st.get();
-      out.println(target.pid() + " " + target.mainName() + ": perfmon " + s.get("version") + " attached");
+      out.println(target.pid() + " " + target.mainName() + ": perfmon " + s.get("version") + " running");
       out.println("  since:       " + s.get("startedAt") + (Boolean.TRUE.equals(s.get("attached")) ? " (dynamic attach)" : " (-javaagent)"));
       out.println("  last change: " + s.get("lastChange") + " in " + (long) JsonTree.number(s, "lastChangeMs") + " ms");
       out.println("  operations:  " + (long) JsonTree.number(s, "operations"));
@@ -284,17 +347,42 @@ final class AttachCommands {
     return out;
   }
 
+  /**
+   * The PERFMON column of {@code list}; says what {@code status} says. The status file is the
+   * truth: a JVM started with perfmon's {@code -javaagent} but without one was detached, runs with
+   * {@code enabled=false}, or has not finished starting (the agent writes the file about a second
+   * after start-up).
+   */
   private static String perfmonState(JvmProcess j) {
+    if (unreadableStatus(j).isPresent()) {
+      return "unknown (run as its user)";
+    }
     Optional<Map<String, Object>> s = readStatus(j);
     if (s.isPresent()) {
       return "yes, " + s.get().get("version");
     }
-    for (String a : j.cmdline()) {
+    return notRunning(j, "no");
+  }
+
+  /** {@code prefix}, followed by why a JVM started with perfmon's {@code -javaagent} has no agent running. */
+  static String notRunning(JvmProcess j, String prefix) {
+    if (!hasPerfmonJavaagent(j.cmdline())) {
+      return prefix;
+    }
+    boolean young = j.startInstant().map(t -> t.isAfter(java.time.Instant.now().minusSeconds(STARTING_SECONDS))).orElse(false);
+    return prefix + (young ? " (-javaagent, still starting?)" : " (-javaagent: detached, or enabled=false)");
+  }
+
+  /** How long after its start a JVM with perfmon's -javaagent and no status file may still be starting. */
+  static final long STARTING_SECONDS = 3;
+
+  static boolean hasPerfmonJavaagent(List<String> cmdline) {
+    for (String a : cmdline) {
       if (a.startsWith("-javaagent:") && a.contains("perfmon")) {
-        return "yes (status unknown)";
+        return true;
       }
     }
-    return "no";
+    return false;
   }
 
   /**

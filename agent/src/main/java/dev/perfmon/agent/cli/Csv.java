@@ -1,12 +1,8 @@
 package dev.perfmon.agent.cli;
 
 import dev.perfmon.config.Globs;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,36 +39,69 @@ final class Csv {
       err.println("perfmon: csv --memory takes no operation globs");
       return Main.USAGE;
     }
-    out.println(memory ? MEMORY_HEADER : OPERATIONS_HEADER);
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (!line.startsWith("{\"type\":\"snapshot\"")) {
-          continue;
-        }
+    // Nothing reaches stdout before the file is known to exist and to hold a snapshot: a failed
+    // run must not leave a header-only file behind a redirection. Read as a stream, one line at a time.
+    Rows rows = new Rows(out, memory ? MEMORY_HEADER : OPERATIONS_HEADER);
+    try {
+      SnapshotFile.eachSnapshotLine(file, (line, number) -> {
         Map<String, Object> snapshot;
         try {
           snapshot = JsonTree.object(JsonTree.parse(line));
         } catch (IOException incomplete) {
-          continue;
+          rows.skipped++;
+          return;
         }
+        if (SnapshotFile.missingFields(snapshot) != null) {
+          rows.skipped++;
+          return;
+        }
+        rows.snapshots++;
         if (memory) {
-          memoryRow(snapshot, out);
+          memoryRow(snapshot, rows);
         } else {
-          operationRows(snapshot, globs, out);
+          operationRows(snapshot, globs, rows);
         }
-      }
-    } catch (NoSuchFileException e) {
-      err.println("perfmon: no file " + file + " (is the path right? the agent writes output.file, perfmon-stats.jsonl by default)");
-      return Main.FAILURE;
+      });
     } catch (IOException e) {
-      err.println("perfmon: cannot read " + file + ": " + e.getMessage());
+      err.println("perfmon: " + SnapshotFile.describe(file, e));
+      return Main.FAILURE;
+    }
+    if (rows.snapshots == 0) {
+      err.println("perfmon: no snapshot in " + file
+          + (rows.skipped > 0 ? " (" + rows.skipped + " incomplete or foreign snapshot line(s) skipped)" : " yet: snapshots are written every 'interval' and at exit"));
+      return Main.FAILURE;
+    }
+    if (rows.written == 0) {
+      err.println("perfmon: " + (memory ? "no memory readings in the " + rows.snapshots + " snapshot(s) of " + file + " (was memory=false?)"
+          : globs.isEmpty() ? "no operation in the " + rows.snapshots + " snapshot(s) of " + file + " yet"
+          : "no operation in " + file + " matches " + String.join(" ", globs) + " (globs use * and ?, e.g. 'jdbc.*'; run summary to see the names)"));
       return Main.FAILURE;
     }
     return Main.OK;
   }
 
-  private static void operationRows(Map<String, Object> snapshot, List<String> globs, PrintStream out) {
+  /** Where rows go: the header is written before the first row, so nothing is written without a row. */
+  private static final class Rows {
+    private final PrintStream out;
+    private final String header;
+    long snapshots;
+    long skipped;
+    long written;
+
+    Rows(PrintStream out, String header) {
+      this.out = out;
+      this.header = header;
+    }
+
+    void println(String row) {
+      if (written++ == 0) {
+        out.println(header);
+      }
+      out.println(row);
+    }
+  }
+
+  private static void operationRows(Map<String, Object> snapshot, List<String> globs, Rows out) {
     String prefix = field(snapshot.get("timestamp")) + "," + number(JsonTree.number(snapshot, "uptimeMs") / 1000) + ",";
     for (Map.Entry<String, Object> e : JsonTree.object(snapshot.get("operations")).entrySet()) {
       if (!globs.isEmpty() && globs.stream().noneMatch(g -> Globs.matches(g, e.getKey()))) {
@@ -96,7 +125,7 @@ final class Csv {
     }
   }
 
-  private static void memoryRow(Map<String, Object> snapshot, PrintStream out) {
+  private static void memoryRow(Map<String, Object> snapshot, Rows out) {
     Map<String, Object> mem = JsonTree.object(snapshot.get("memory"));
     if (mem.isEmpty()) {
       return;

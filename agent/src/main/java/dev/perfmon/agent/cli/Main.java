@@ -58,7 +58,8 @@ public final class Main {
     out.println("  help                          this text");
     out.println("  version                       the agent's version");
     out.println("  list                          the JVMs you can attach to, and whether perfmon runs in them");
-    out.println("  attach <pid|name> [k=v ...]   start perfmon in a running JVM, or reconfigure it there");
+    out.println("  attach <pid|name> [k=v ...]   start perfmon in a running JVM, or change the settings given there");
+    out.println("    --reset                     (attach) start from the defaults, not from the configuration in effect");
     out.println("                                (options as in agent.properties, e.g. config=/etc/app/agent.properties)");
     out.println("    --no-jit-warning            (attach) no note that Java 17 to 22 recompile after a first attach");
     out.println("  detach <pid|name>             final snapshot, then remove perfmon from that JVM");

@@ -2,8 +2,6 @@ package dev.perfmon.agent.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,28 +21,62 @@ final class Summary {
       return Main.USAGE;
     }
     Path file = Path.of(args[0]);
-    String last = null;
+    // Streamed: only the last two snapshot lines are kept, so a file of any size needs a small heap.
+    // Two, because the last line of a file being written is usually cut short.
+    LastTwo lines = new LastTwo();
     try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (line.startsWith("{\"type\":\"snapshot\"")) {
-          last = line;
-        }
-      }
+      SnapshotFile.eachSnapshotLine(file, lines::add);
     } catch (IOException e) {
-      err.println("perfmon: cannot read " + file + ": " + e.getMessage() + " (is the path right?)");
+      err.println("perfmon: " + SnapshotFile.describe(file, e));
       return Main.FAILURE;
     }
-    if (last == null) {
+    if (lines.last == null) {
       err.println("perfmon: no snapshot in " + file + " yet: snapshots are written every 'interval' and at exit");
       return Main.FAILURE;
     }
+    Map<String, Object> snapshot;
+    long shown = lines.lastNumber;
     try {
-      print(JsonTree.object(JsonTree.parse(last)), out);
-    } catch (IOException e) {
-      err.println("perfmon: the last snapshot in " + file + " is not valid JSON: " + e.getMessage());
+      snapshot = JsonTree.object(JsonTree.parse(lines.last));
+    } catch (IOException cutShort) {
+      if (lines.previous == null) {
+        err.println("perfmon: the only snapshot in " + file + " (line " + lines.lastNumber
+            + ") is incomplete or not valid JSON: " + SnapshotFile.firstLine(cutShort.getMessage()));
+        return Main.FAILURE;
+      }
+      try {
+        snapshot = JsonTree.object(JsonTree.parse(lines.previous));
+        shown = lines.previousNumber;
+      } catch (IOException e) {
+        err.println("perfmon: the last two snapshots in " + file + " (lines " + lines.previousNumber + " and "
+            + lines.lastNumber + ") are not valid JSON: " + SnapshotFile.firstLine(e.getMessage()));
+        return Main.FAILURE;
+      }
+      err.println("perfmon: note: line " + lines.lastNumber + " of " + file
+          + " is incomplete (still being written?); showing the snapshot of line " + shown);
+    }
+    String missing = SnapshotFile.missingFields(snapshot);
+    if (missing != null) {
+      err.println("perfmon: line " + shown + " of " + file + " is not a perfmon snapshot: it has no " + missing);
       return Main.FAILURE;
     }
+    print(snapshot, out);
     return Main.OK;
+  }
+
+  /** The last two snapshot lines seen, with their line numbers. */
+  private static final class LastTwo {
+    String last;
+    String previous;
+    long lastNumber;
+    long previousNumber;
+
+    void add(String line, long number) {
+      previous = last;
+      previousNumber = lastNumber;
+      last = line;
+      lastNumber = number;
+    }
   }
 
   static void print(Map<String, Object> snapshot, PrintStream out) {

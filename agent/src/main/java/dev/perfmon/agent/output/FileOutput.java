@@ -137,8 +137,11 @@ public final class FileOutput implements Output {
       }
     }
     Path parent = path.getParent();
-    if (parent != null) {
+    if (parent != null && !Files.isDirectory(parent)) {
+      // A missing directory is created (as in a fresh container: output.file=logs/perf.jsonl),
+      // and said so in one line, so that a mistyped path does not go unnoticed.
       Files.createDirectories(parent);
+      log.info("created the directory {} for output.file", parent.toAbsolutePath());
     }
     channel =
         FileChannel.open(

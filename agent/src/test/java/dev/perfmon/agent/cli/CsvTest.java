@@ -1,6 +1,7 @@
 package dev.perfmon.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -91,7 +92,43 @@ class CsvTest {
   void mistakesAreReported(@TempDir Path dir) {
     assertThat(run("csv")).isEqualTo(2);
     assertThat(run("csv", "--memory", "x.jsonl", "jdbc.*")).isEqualTo(2);
-    assertThat(run("csv", dir.resolve("missing.jsonl").toString())).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: csv").contains("no file");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: csv");
+  }
+
+  @Test
+  void aMissingFileWritesNothingToStdoutAndNamesThePathOnce(@TempDir Path dir) {
+    String missing = dir.resolve("missing.jsonl").toString();
+    assertThat(run("csv", missing)).isEqualTo(1);
+    assertThat(out.size()).isZero();
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertThat(message.lines()).hasSize(1);
+    assertThat(message).contains("no file " + missing);
+    assertThat(message.indexOf(missing)).isEqualTo(message.lastIndexOf(missing));
+  }
+
+  @Test
+  void aFileWithoutSnapshotsFailsInOneLineWithoutAHeader(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("events.jsonl");
+    Files.writeString(f, "{\"type\":\"slow\",\"operation\":\"x\"}\n{\"type\":\"snapshot\",\"timestamp\":\"t\",\"operat");
+    assertThat(run("csv", f.toString())).isEqualTo(1);
+    assertThat(out.size()).isZero();
+    assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement(STRING).contains("no snapshot in " + f);
+  }
+
+  @Test
+  void globsMatchingNothingFailInOneLineWithoutAHeader(@TempDir Path dir) throws Exception {
+    assertThat(run("csv", file(dir).toString(), "http.*", "nothing*")).isEqualTo(1);
+    assertThat(out.size()).isZero();
+    assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement(STRING)
+        .contains("no operation in").contains("matches http.* nothing*");
+  }
+
+  @Test
+  void memoryRowsNeedMemoryReadings(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("nomem.jsonl");
+    Files.writeString(f, "{\"type\":\"snapshot\",\"timestamp\":\"t\",\"pid\":1,\"uptimeMs\":1,\"operations\":{}}\n");
+    assertThat(run("csv", "--memory", f.toString())).isEqualTo(1);
+    assertThat(out.size()).isZero();
+    assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement(STRING).contains("no memory readings");
   }
 }

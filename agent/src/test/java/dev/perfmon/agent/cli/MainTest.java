@@ -1,6 +1,7 @@
 package dev.perfmon.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -53,12 +54,46 @@ class MainTest {
   }
 
   @Test
-  void summaryFailuresSayWhatToDo(@TempDir Path dir) throws Exception {
-    assertThat(run("summary", dir.resolve("missing.jsonl").toString())).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot read");
+  void summaryFailuresSayWhatToDoInOneLine(@TempDir Path dir) throws Exception {
+    String missing = dir.resolve("missing.jsonl").toString();
+    assertThat(run("summary", missing)).isEqualTo(1);
+    String message = err.toString(StandardCharsets.UTF_8);
+    assertThat(message.lines()).singleElement(STRING).contains("no file " + missing);
+    assertThat(message.indexOf(missing)).isEqualTo(message.lastIndexOf(missing));
+    err.reset();
     Path empty = dir.resolve("empty.jsonl");
     Files.writeString(empty, "");
     assertThat(run("summary", empty.toString())).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no snapshot");
+    assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement(STRING).contains("no snapshot");
+    err.reset();
+    Path cut = dir.resolve("cut.jsonl");
+    Files.writeString(cut, "{\"type\":\"snapshot\",\"timestamp\":\"t1\",\"pid\":1,\"uptimeMs\":1000,\"operat");
+    assertThat(run("summary", cut.toString())).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement(STRING).contains("line 1").contains("incomplete");
+    assertThat(out.size()).isZero();
+  }
+
+  @Test
+  void summarySkipsATruncatedLastLineAndShowsTheLastWholeSnapshot(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("s.jsonl");
+    Files.writeString(f,
+        "{\"type\":\"snapshot\",\"timestamp\":\"t1\",\"pid\":7,\"uptimeMs\":1000,\"operations\":{\"a.op\":{\"count\":1,\"p99\":1}}}\n"
+            + "{\"type\":\"snapshot\",\"timestamp\":\"t2\",\"pid\":7,\"uptimeMs\":2000,\"operations\":{\"a.op\":{\"count\":5,\"p99\":2}}}\n"
+            + "{\"type\":\"slow\",\"operation\":\"a.op\"}\n"
+            + "{\"type\":\"snapshot\",\"timestamp\":\"t3\",\"pid\":7,\"uptimeMs\":3000,\"operations\":{\"a.op\":{\"cou");
+    assertThat(run("summary", f.toString())).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("snapshot t2  pid 7").containsPattern("a\\.op\\s+5\\s");
+    assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement(STRING)
+        .contains("note: line 4").contains("incomplete").contains("line 2");
+  }
+
+  @Test
+  void summaryReportsASnapshotWithoutTheExpectedFields(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("foreign.jsonl");
+    Files.writeString(f, "{\"type\":\"snapshot\",\"operations\":{}}\n");
+    assertThat(run("summary", f.toString())).isEqualTo(1);
+    assertThat(out.size()).isZero();
+    assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement(STRING)
+        .contains("line 1").contains("not a perfmon snapshot").contains("'timestamp', 'pid', 'uptimeMs'");
   }
 }

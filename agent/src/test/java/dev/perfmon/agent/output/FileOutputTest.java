@@ -43,6 +43,18 @@ class FileOutputTest {
   }
 
   @Test
+  void aMissingDirectoryIsCreatedAndSaidSoInOneLine() throws Exception {
+    Path file = dir.resolve("logs/perf/out.jsonl");
+    try (FileOutput out = new FileOutput(file, log)) {
+      out.write(line("a", 1));
+      out.write(line("a", 2));
+    }
+    assertThat(read(file)).isEqualTo("{\"type\":\"a\",\"n\":1}\n{\"type\":\"a\",\"n\":2}\n");
+    assertThat(log.at("INFO")).containsExactly("created the directory " + dir.resolve("logs/perf") + " for output.file");
+    assertThat(log.at("WARN")).isEmpty();
+  }
+
+  @Test
   void aDeletedFileIsCreatedAgainAtThePath() throws Exception {
     Path file = dir.resolve("out.jsonl");
     try (FileOutput out = new FileOutput(file, log)) {
@@ -110,7 +122,8 @@ class FileOutputTest {
       out.write(line("a", 2));
     }
     assertThat(read(file)).isEqualTo("{\"type\":\"a\",\"n\":2}\n");
-    assertThat(log.at("INFO")).containsExactly(file + " was deleted or moved away: creating it again");
+    String created = "created the directory " + logs.resolve("app") + " for output.file";
+    assertThat(log.at("INFO")).containsExactly(created, file + " was deleted or moved away: creating it again", created);
   }
 
   @Test

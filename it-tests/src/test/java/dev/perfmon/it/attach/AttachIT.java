@@ -107,7 +107,7 @@ class AttachIT {
 
       Cli status = cli(tool, "status", pid);
       assertThat(status.code()).as(status.toString()).isZero();
-      assertThat(status.out()).contains("attached").contains(second.toString()).contains(CALC + "#other");
+      assertThat(status.out()).contains("running").contains("(dynamic attach)").contains(second.toString()).contains(CALC + "#other");
 
       Cli detach = cli(tool, "detach", pid);
       assertThat(detach.code()).as(detach.toString()).isZero();
@@ -119,7 +119,7 @@ class AttachIT {
       String threads = threadDump(targetJdk, target.pid());
       assertThat(threads).contains("\"main\"").doesNotContain("perfmon-");
       Cli after = cli(tool, "status", pid);
-      assertThat(after.out()).contains("perfmon is not attached");
+      assertThat(after.out()).contains("perfmon is not running");
       assertThat(target.stdout()).doesNotContain("MISMATCH");
     }
   }
@@ -141,6 +141,70 @@ class AttachIT {
       AgentOutput b = AgentOutput.await(second, o -> o.snapshots().size() >= 2 && o.operation(CALC + ".other") != null, Duration.ofSeconds(30));
       assertThat(b.operation(CALC + ".other").get("count").asLong()).isPositive();
       assertThat(target.stderr()).doesNotContain("[ERROR]").doesNotContain("could not");
+    }
+  }
+
+  /**
+   * A re-attach starts from the configuration in effect, here one given at start-up with {@code
+   * -javaagent:...=config=<file>,output.file=...}: it changes only the keys given and prints each
+   * change; {@code --reset} starts from the defaults. After a detach, {@code list} and {@code status}
+   * agree that perfmon no longer runs, and {@code status} never calls a {@code -javaagent} start
+   * attached.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void reAttachKeepsWhatItDoesNotChangeAndListAndStatusAgreeAfterDetach(Jdk jdk) throws Exception {
+    Path dir = ForkedJvm.workDir("attach-keep-" + jdk.name());
+    Path first = dir.resolve("first.jsonl");
+    Path conf = dir.resolve("conf/app.properties");
+    Files.createDirectories(conf.getParent());
+    Files.writeString(conf, "methods=" + CALC + "#work\nslow.threshold=250ms\n");
+    try (ForkedJvm.Running target =
+        ForkedJvm.builder(jdk).mainClass(AttachTarget.class).workDir(dir).args("120")
+            .agent("config=" + conf + ",interval=300ms,output.file=" + first).start()) {
+      target.awaitStdout("TICK", Duration.ofSeconds(30));
+      AgentOutput.await(first, o -> o.snapshots().size() >= 1 && o.operation(CALC + ".work") != null, Duration.ofSeconds(30));
+      String pid = Long.toString(target.pid());
+
+      Cli running = cli(jdk, "status", pid);
+      assertThat(running.out()).as(running.toString()).contains("running").contains("(-javaagent)").doesNotContain("attached");
+
+      Cli again = cli(jdk, "attach", pid, "interval=400ms");
+      assertThat(again.code()).as(again.toString()).isZero();
+      assertThat(again.out()).contains("changing only the settings given")
+          .contains("changed (key: old -> new):\n  interval: 300ms -> 400ms\n");
+      assertThat(again.out().lines().filter(l -> l.startsWith("  ")).toList()).as(again.toString()).hasSize(1);
+      Cli status = cli(jdk, "status", pid);
+      assertThat(status.out()).as(status.toString())
+          .contains("methods=" + CALC + "#work (file " + conf + ")")
+          .contains("output.file=" + first)
+          .contains("interval=400ms (agent argument)")
+          .contains("slow.threshold=250ms")
+          .contains("(-javaagent)")
+          .doesNotContain("attached");
+      long before = AgentOutput.read(first).operation(CALC + ".work").get("count").asLong();
+      AgentOutput.await(first, o -> o.operation(CALC + ".work").get("count").asLong() > before, Duration.ofSeconds(30));
+
+      Path second = dir.resolve("second.jsonl");
+      Cli reset = cli(jdk, "attach", pid, "--reset", "interval=300ms", "output.file=" + second);
+      assertThat(reset.code()).as(reset.toString()).isZero();
+      assertThat(reset.out()).as(reset.toString())
+          .contains("  output.file: " + first + " -> " + second + "\n")
+          .contains("  methods: " + CALC + "#work -> (none)\n")
+          .contains("  slow.threshold: 250ms -> 1s\n")
+          .contains("  config: " + conf + " -> (none)\n")
+          .contains("  interval: 400ms -> 300ms\n");
+
+      Cli detach = cli(jdk, "detach", pid);
+      assertThat(detach.code()).as(detach.toString()).isZero();
+      if (jdk.feature() >= 21) {
+        assertThat(detach.err()).contains("-XX:+EnableDynamicAgentLoading");
+      }
+      String line = cli(jdk, "list").out().lines().filter(l -> l.startsWith(pid + " ")).findFirst().orElse("");
+      assertThat(line.split("\\s+")[1]).as(line).isEqualTo("no");
+      assertThat(line).contains("detached");
+      Cli after = cli(jdk, "status", pid);
+      assertThat(after.out()).as(after.toString()).contains("perfmon is not running").contains("detached").doesNotContain("attached");
     }
   }
 
@@ -213,7 +277,7 @@ class AttachIT {
       AgentOutput o = AgentOutput.await(out, x -> x.snapshots().size() >= 2 && x.operation(CALC + ".work") != null, Duration.ofSeconds(30));
       assertThat(o.operation(CALC + ".work").get("count").asLong()).isPositive();
       Cli status = cli(jdk, "status", Long.toString(pid));
-      assertThat(status.out()).contains("attached");
+      assertThat(status.out()).contains("running");
       Cli detach = cli(jdk, "detach", Long.toString(pid));
       assertThat(detach.code()).as(detach.toString()).isZero();
       assertThat(target.stdout()).doesNotContain("MISMATCH");
