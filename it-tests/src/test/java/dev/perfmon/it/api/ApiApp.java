@@ -41,6 +41,7 @@ public final class ApiApp {
       System.out.flush();
       awaitBound(m, true);
     }
+    check("backend with the agent", backendClass().equals("dev.perfmon.api.AgentBackend"), backendClass());
     everything(m);
     if (mode.equals("attach")) {
       System.out.println("WAITING-DETACH");
@@ -61,6 +62,13 @@ public final class ApiApp {
       m.trackOperation("probe", () -> {});
       if ((m.getStats("probe") != null) == bound) {
         System.out.println("OK " + (bound ? "bound after attach" : "unbound after detach"));
+        // The backend itself: the agent's after the attach; after the detach the pass-through one
+        // again, so that no object of the binding stays referenced from the application's side.
+        String backend = backendClass();
+        check(
+            "backend " + (bound ? "bound" : "pass-through"),
+            backend.equals(bound ? "dev.perfmon.api.AgentBackend" : "dev.perfmon.api.NoopBackend"),
+            backend);
         return;
       }
       Thread.sleep(50);
@@ -73,6 +81,17 @@ public final class ApiApp {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (!java.nio.file.Files.exists(file) && System.nanoTime() < end) {
       Thread.sleep(50);
+    }
+  }
+
+  /** The class of the API's current backend (package-private field, read reflectively). */
+  private static String backendClass() {
+    try {
+      java.lang.reflect.Field f = PerfMon.class.getDeclaredField("backend");
+      f.setAccessible(true);
+      return f.get(null).getClass().getName();
+    } catch (ReflectiveOperationException e) {
+      return e.toString();
     }
   }
 

@@ -104,6 +104,7 @@ class ApiIT {
       assertThat(app.stdout())
           .as(app.describe())
           .contains("OK before attach: no stats", "OK bound after attach", "OK unbound after detach", "OK after detach: no stats")
+          .contains("OK backend bound", "OK backend pass-through")
           .contains("DONE failures=0")
           .doesNotContain("FAIL");
       assertThat(code).as(app.describe()).isZero();
