@@ -85,6 +85,8 @@ public final class AgentRuntime {
   private final java.util.Set<String> tooLargeWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicInteger retransformed = new AtomicInteger();
   private final Thread shutdownHook;
+  /** The application API's binding (perfmon-api); outlives reconfigurations like the registry. */
+  private final dev.perfmon.agent.api.ApiBinding api;
   /** Logs the start-up line once; see startOrReconfigure. */
   private volatile Runnable startLine = () -> {};
   /**
@@ -121,6 +123,7 @@ public final class AgentRuntime {
     this.registry = registry;
     this.attached = attached;
     this.shutdownHook = new Thread(this::shutdown, "perfmon-shutdown");
+    this.api = new dev.perfmon.agent.api.ApiBinding(registry, () -> monitor, log);
   }
 
   /** The running agent, or null. */
@@ -183,6 +186,11 @@ public final class AgentRuntime {
     rt.phases = phases;
     rt.arguments = List.of(given);
     rt.apply(config, attach, null);
+    // After the monitor and the reactions: the API's first calls get thresholds and figures.
+    rt.api.start();
+    if (attach) {
+      rt.api.bindLoaded(inst); // copies of perfmon-api loaded before the attach
+    }
     log.debug("start-up phases: {}", phases);
     current = rt;
     Runtime.getRuntime().addShutdownHook(rt.shutdownHook);
@@ -222,6 +230,7 @@ public final class AgentRuntime {
   /** Installs transformations and starts the monitor for {@code cfg}. */
   private void apply(AgentConfig cfg, boolean partialFirst, Monitor previous) {
     this.config = cfg;
+    api.configure(cfg.prefixed(Keys.SAMPLES));
     List<MethodPattern> patterns = cfg.methodPatterns();
     List<String> coverageKeys = new ArrayList<>();
     for (MethodPattern p : patterns) {
@@ -375,6 +384,7 @@ public final class AgentRuntime {
    */
   void detach() {
     long t0 = System.nanoTime();
+    api.close(inst); // perfmon-api back to pass-through in every copy, before the recorders go
     uninstall();
     Recorders.clear();
     try {

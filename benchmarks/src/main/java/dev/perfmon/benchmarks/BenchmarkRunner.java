@@ -30,7 +30,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *   java -jar benchmarks/target/benchmarks.jar [--agent agent/target/perfmon-agent.jar]
  *        [--rounds 3] [--forks 1] [--warmup 30] [--iterations 20] [--time 200] [--jvm /path/to/java]
  *        [--io-warmup 20] [--io-iterations 15]
- *        [--only calls,recorder,snapshot,jdbc,servlet,snapscale] [--quiet]
+ *        [--only calls,recorder,snapshot,jdbc,servlet,snapscale,api] [--quiet]
  * </pre>
  *
  * <p>{@code snapscale} ({@link SnapshotScaleBenchmark}, not in the default list) times whole
@@ -106,7 +106,7 @@ public final class BenchmarkRunner {
         }
       }
     }
-    boolean needsAgent = only.contains("calls") || only.contains("jdbc") || only.contains("servlet")
+    boolean needsAgent = only.contains("calls") || only.contains("jdbc") || only.contains("servlet") || only.contains("api")
         || only.contains("snapscale");
     if (needsAgent && (agentJar == null || !Files.isRegularFile(agentJar))) {
       throw new IllegalArgumentException(
@@ -194,6 +194,9 @@ public final class BenchmarkRunner {
         }
       }
     }
+    if (only.contains("api")) {
+      runApi();
+    }
     if (only.contains("recorder")) {
       System.out.println("== recorder");
       collect("", new Runner(options()
@@ -247,6 +250,47 @@ public final class BenchmarkRunner {
     }
     System.out.println();
     System.out.println(report());
+  }
+
+  /**
+   * The application API (perfmon-api, {@link ApiBenchmark}): forks without the agent and with it
+   * ({@code methods=bench.app.Target#a}, so that method advice is measured in the same forks),
+   * alternating like the calls.
+   */
+  private void runApi() throws RunnerException, IOException {
+    for (int round = 1; round <= rounds; round++) {
+      System.out.printf(Locale.ROOT, "== api, round %d of %d%n", round, rounds);
+      collect("untracked", new Runner(options().include(PKG + "ApiBenchmark\\.").addProfiler(GCProfiler.class).build()).run());
+      Path out = Files.createTempFile("perfmon-bench-api", ".jsonl");
+      try {
+        String agentArg = "-javaagent:" + agentJar.toAbsolutePath()
+            + "=methods=bench.app.Target#a,interval=1h,output=file,output.file=" + out.toAbsolutePath();
+        collect("tracked", new Runner(options().include(PKG + "ApiBenchmark\\.")
+            .jvmArgsAppend(agentArg).addProfiler(GCProfiler.class).build()).run());
+        String written = Files.readString(out);
+        for (String op : new String[] {"bench.api.handle", "bench.api.by-name", "bench.app.Target.a"}) {
+          if (!written.contains("\"" + op + "\"")) {
+            throw new IllegalStateException("the agent's output names no " + op + " operation: the API"
+                + " was not bound (or the method not woven), the 'tracked' figures would be meaningless");
+          }
+        }
+      } finally {
+        Files.deleteIfExists(out);
+      }
+    }
+  }
+
+  /** One row of the API table: {@code bench} against the untimed block and the floor. */
+  private void apiRow(StringBuilder sb, String name, String bench, String baseline) {
+    double plain = median("untracked." + baseline);
+    double floor = median("untracked.floor") - median("untracked.plain");
+    double with = median("tracked." + bench);
+    if (Double.isNaN(plain) || Double.isNaN(with)) {
+      return;
+    }
+    sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | **%.2f** | %s |%n",
+        name, score("untracked." + bench), score("tracked." + bench), with - plain,
+        (with - plain) / floor, alloc("tracked." + bench)));
   }
 
   private void collect(String prefix, Collection<RunResult> runs) {
@@ -310,7 +354,7 @@ public final class BenchmarkRunner {
             + " (JDBC and servlet: warm-up %d x %d ms, measurement %d x %d ms)."
             + " Figures: median (min–max) over all measurement iterations.%n%n",
         System.getProperty("java.vm.name"), System.getProperty("java.version"),
-        only.contains("calls") || only.contains("jdbc") || only.contains("servlet") ? rounds : 1,
+        only.contains("calls") || only.contains("jdbc") || only.contains("servlet") || only.contains("api") ? rounds : 1,
         forks, warmup, timeMillis, iterations, timeMillis, ioWarmup, timeMillis, ioIterations, timeMillis));
     if (scores.containsKey("untracked.call")) {
       sb.append("| Case | Untracked ns/call | Timed by hand ns/call | Tracked ns/call | Floor added ns | Tracked added ns | Ratio (medians) | Ratio (minima) | Goal | Tracked alloc B/call |\n");
@@ -318,6 +362,18 @@ public final class BenchmarkRunner {
       row(sb, "1 thread", "call", "floor", 1.25);
       row(sb, "2 threads, same operation", "same2", "floor2", 1.5);
       row(sb, "2 threads, different operations", "different2", "floor2", 1.5);
+      sb.append('\n');
+    }
+    if (scores.containsKey("tracked.handle")) {
+      sb.append(String.format(Locale.ROOT,
+          "Application API (perfmon-api) around a trivial block: untimed %s ns, timed by hand (floor) %s ns: the floor adds %.1f ns.%n%n",
+          score("untracked.plain"), score("untracked.floor"), median("untracked.floor") - median("untracked.plain")));
+      sb.append("| Path | Without agent ns/call | With agent ns/call | Added ns (with agent, over untimed) | Added / floor added | With agent alloc B/call |\n");
+      sb.append("|---|---:|---:|---:|---:|---:|\n");
+      apiRow(sb, "method advice (`methods=`), for comparison", "advice", "advice");
+      apiRow(sb, "`Operation` handle: `start()` / `stop(t)`", "handle", "plain");
+      apiRow(sb, "`Operation` handle: `trackOperation(runnable)`", "handleTrack", "plain");
+      apiRow(sb, "by name: `trackOperation(name, runnable)`", "byName", "plain");
       sb.append('\n');
     }
     if (scores.containsKey("operationRecorder")) {

@@ -23,6 +23,8 @@ public final class BootstrapClasses {
   /** Every class of this module, nested ones included, by binary name. */
   static final String[] NAMES = {
     "dev.perfmon.bootstrap.AgentErrors",
+    "dev.perfmon.bootstrap.ApiHooks",
+    "dev.perfmon.bootstrap.ApiHooks$Handler",
     "dev.perfmon.bootstrap.BootstrapClasses",
     "dev.perfmon.bootstrap.Buckets",
     "dev.perfmon.bootstrap.CallDepth",

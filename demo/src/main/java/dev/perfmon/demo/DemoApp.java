@@ -1,17 +1,24 @@
 package dev.perfmon.demo;
 
+import dev.perfmon.api.OperationStats;
+import dev.perfmon.api.PerfMon;
+import dev.perfmon.api.PerformanceMonitor;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A small shop backend that knows nothing about perfmon: an order service with a cache, a
- * repository on an in-memory H2 database, and a payment client that is sometimes slow and
- * sometimes fails. Run it with the agent (see demo/run.sh) and read perfmon-stats.jsonl.
+ * A small shop backend: an order service, a repository on an in-memory H2 database, and a payment
+ * client that is sometimes slow and sometimes fails. The agent times its methods and JDBC calls
+ * without code changes; one block inside {@link OrderService#placeOrder} (the checkout: payment and
+ * insert) is timed with the optional API (perfmon-api, docs/api.md), with the order id as metadata
+ * that the agent attaches to the block's slow events. Run it with the agent (see demo/run.sh) and
+ * read perfmon-stats.jsonl.
  */
 public final class DemoApp {
   private DemoApp() {}
@@ -36,11 +43,23 @@ public final class DemoApp {
         orders.findOrder(ThreadLocalRandom.current().nextInt(1, id + 1));
       }
       System.out.println("demo: placed " + id + " orders, " + failed + " payments failed");
+      // What the API itself reports in-process (with the agent; without it: nothing is kept).
+      OperationStats checkout = PerfMon.monitor().getStats("order.checkout");
+      System.out.println(
+          checkout == null
+              ? "demo: the API reports no figures (running without the agent)"
+              : String.format(
+                  java.util.Locale.ROOT,
+                  "demo: the API reports order.checkout: %d calls, %d errors, p95 %.1f ms, max %.1f ms",
+                  checkout.count(), checkout.errorCount(), checkout.p95(), checkout.maxDuration()));
     }
   }
 
   /** The service layer: tracked through agent.properties patterns. */
   public static final class OrderService {
+    /** The API's operations of this service are named order.<name>. */
+    private static final PerformanceMonitor ORDER = PerfMon.monitor().scope("order");
+
     private final OrderRepository repository;
     private final PaymentClient payments;
 
@@ -50,8 +69,19 @@ public final class DemoApp {
     }
 
     public void placeOrder(int id, String customer, int total) throws SQLException {
-      payments.charge(customer, total);
-      repository.insert(id, customer, total);
+      if (total <= 0) {
+        throw new IllegalArgumentException("total must be positive");
+      }
+      // One block of this method, timed with the API as operation order.checkout; a declined
+      // payment (IllegalStateException) counts as an error and propagates unchanged.
+      ORDER.trackOperation(
+          "checkout",
+          () -> {
+            payments.charge(customer, total);
+            repository.insert(id, customer, total);
+            return null;
+          },
+          Map.of("orderId", Integer.toString(id)));
     }
 
     public String findOrder(int id) throws SQLException {

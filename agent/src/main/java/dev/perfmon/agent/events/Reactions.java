@@ -92,6 +92,8 @@ public final class Reactions {
   private final Map<Integer, Thresholds.Pair> byId = new ConcurrentHashMap<>();
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
   private final AtomicLong dropped = new AtomicLong();
+  /** Turns of the events loop completed; see {@link #awaitLoopTurn()}. */
+  private final AtomicLong loopTurns = new AtomicLong();
   private final Object processLock = new Object();
   private final Object recentLock = new Object();
   private List<SlowOperationEvent> recent = new ArrayList<>();
@@ -220,6 +222,29 @@ public final class Reactions {
         // close() interrupts; the loop condition decides
       } catch (Throwable t) {
         log.warn("event processing failed: {}", t.toString());
+      } finally {
+        loopTurns.incrementAndGet();
+      }
+    }
+  }
+
+  /**
+   * Waits (at most a second) until the events loop has finished the turn it is in: an event it
+   * took from the queue just before {@link #drain()} emptied it is then written too, and not lost
+   * after the final snapshot (a JVM that exits right after a slow call).
+   */
+  private void awaitLoopTurn() {
+    if (!running || !eventsThread.isAlive() || Thread.currentThread() == eventsThread) {
+      return;
+    }
+    long turn = loopTurns.get();
+    long end = System.nanoTime() + 1_000_000_000L;
+    while (loopTurns.get() == turn && System.nanoTime() < end && eventsThread.isAlive()) {
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }
@@ -378,6 +403,8 @@ public final class Reactions {
 
     @Override
     public void beforeFinalSnapshot() {
+      drain();
+      awaitLoopTurn();
       drain();
     }
 

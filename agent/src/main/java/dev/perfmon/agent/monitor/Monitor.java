@@ -550,6 +550,15 @@ public final class Monitor {
     return s;
   }
 
+  /**
+   * Runs {@code read} while no snapshot is being computed: a recorder has one reader at a time
+   * ({@link OperationRecorder#readInto}), and the snapshot thread is one. For figures read on
+   * request (the application API's {@code getStats}); waits for a snapshot in progress.
+   */
+  public synchronized <T> T whileNotSnapshotting(java.util.function.Supplier<T> read) {
+    return read.get();
+  }
+
   /** True from the start of {@link #close()}: tick listeners see the final snapshot. */
   public boolean isClosing() {
     return closing;

@@ -57,6 +57,12 @@ class ShadedJarIT {
       assertThat(jar.getEntry("dev/perfmon/api/SlowOperationHandler.class"))
           .as("handler API kept under its own name")
           .isNotNull();
+      for (String api : new String[] {"PerfMon", "AgentBackend", "Backend", "Operation", "PerformanceMonitor"}) {
+        assertThat(jar.getEntry("dev/perfmon/api/" + api + ".class"))
+            .as("perfmon-api is the application's: a copy in the agent jar (on the system class path)"
+                + " would shadow the application's own under parent-first delegation")
+            .isNull();
+      }
 
       Manifest mf = jar.getManifest();
       Attributes a = mf.getMainAttributes();
