@@ -283,22 +283,41 @@ public final class OperationRecorder {
     long mask = 0;
     long folded = 0;
     for (int i = 0; i < LANE_COUNT; i++) {
-      Stripe s = (Stripe) LANES.getAcquire(lanes, i);
+      Stripe s = liveLane(i);
       if (s == null) {
+        folded += foldedNow;
         continue;
       }
-      Thread owner = s.owner;
-      if (owner != null && !owner.isAlive()) {
-        s.addTo(retired);
-        LANES.setRelease(lanes, i, (Stripe) null);
-        folded++;
-        continue;
-      }
-      mask |= s.readTotals(pageTotals, totals);
+      mask |= s.read(null, pageTotals, totals);
     }
-    mask |= shared.readTotals(pageTotals, totals);
-    mask |= retired.readTotals(pageTotals, totals);
+    mask |= shared.read(null, pageTotals, totals);
+    mask |= retired.read(null, pageTotals, totals);
     return mask | (folded << Buckets.PAGES);
+  }
+
+  /** Whether the latest {@link #liveLane} call folded its lane (reader only). */
+  private int foldedNow;
+
+  /**
+   * Lane {@code i}'s stripe; null when the lane is free or its owner thread has terminated, in
+   * which case the lane is folded into {@link #retired} and freed here ({@link #foldedNow} is then
+   * 1). Termination happens-before {@code isAlive()} returning false: such a lane is final. Reader
+   * only.
+   */
+  private Stripe liveLane(int i) {
+    foldedNow = 0;
+    Stripe s = (Stripe) LANES.getAcquire(lanes, i);
+    if (s == null) {
+      return null;
+    }
+    Thread owner = s.owner;
+    if (owner != null && !owner.isAlive()) {
+      s.addTo(retired);
+      LANES.setRelease(lanes, i, (Stripe) null);
+      foldedNow = 1;
+      return null;
+    }
+    return s;
   }
 
   /**
@@ -321,22 +340,15 @@ public final class OperationRecorder {
     long mask = 0;
     long folded = 0;
     for (int i = 0; i < LANE_COUNT; i++) {
-      Stripe s = (Stripe) LANES.getAcquire(lanes, i);
+      Stripe s = liveLane(i);
       if (s == null) {
+        folded += foldedNow;
         continue;
       }
-      Thread owner = s.owner;
-      if (owner != null && !owner.isAlive()) {
-        // Termination happens-before isAlive() returning false: the lane is final, fold it.
-        s.addTo(retired);
-        LANES.setRelease(lanes, i, (Stripe) null);
-        folded++;
-        continue;
-      }
-      mask |= s.readInto(counts, totals);
+      mask |= s.read(counts, null, totals);
     }
-    mask |= shared.readInto(counts, totals);
-    mask |= retired.readInto(counts, totals);
+    mask |= shared.read(counts, null, totals);
+    mask |= retired.read(counts, null, totals);
     return mask | (folded << Buckets.PAGES);
   }
 
@@ -505,42 +517,15 @@ public final class OperationRecorder {
       }
     }
 
-    /** Adds this stripe's figures; returns the mask of the pages it holds. */
-    long readInto(long[] counts, long[] totals) {
-      long mask = 0;
-      // Errors first (acquire), buckets after: every error read has its bucket increment visible.
-      totals[0] += (long) ERRORS.getAcquire(this);
-      totals[1] += (long) SUM.getOpaque(this);
-      long mn = (long) MIN.getOpaque(this);
-      long mx = (long) MAX.getOpaque(this);
-      for (long present = (long) PAGE_MASK.getAcquire(this); present != 0; present &= present - 1) {
-        int p = Long.numberOfTrailingZeros(present);
-        long[] page = (long[]) PAGES.getAcquire(pages, p);
-        if (page == null) {
-          continue;
-        }
-        mask |= 1L << p;
-        int base = p << Buckets.SUB_BITS;
-        for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
-          counts[base + i] += (long) COUNTS.getOpaque(page, i);
-        }
-      }
-      if (mn < totals[2]) {
-        totals[2] = mn;
-      }
-      if (mx > totals[3]) {
-        totals[3] = mx;
-      }
-      return mask;
-    }
-
     /**
-     * Adds this stripe's errors, sum, min and max to {@code totals} and the call total of each of
-     * its pages to {@code pageTotals}; returns the mask of the pages it holds.
+     * Adds this stripe's errors, sum, min and max to {@code totals} and, for each page it holds,
+     * its buckets to {@code counts} (all {@link Buckets#BUCKETS}; skipped when null) and its call
+     * total to {@code pageTotals} (skipped when null); returns the mask of the pages it holds.
      */
-    long readTotals(long[] pageTotals, long[] totals) {
+    long read(long[] counts, long[] pageTotals, long[] totals) {
       long mask = 0;
-      // Errors first (acquire): every error read has its bucket and page total increments visible.
+      // Errors first (acquire), then buckets and page totals: every error read has its call's
+      // bucket and page total increments visible.
       totals[0] += (long) ERRORS.getAcquire(this);
       totals[1] += (long) SUM.getOpaque(this);
       long mn = (long) MIN.getOpaque(this);
@@ -552,8 +537,16 @@ public final class OperationRecorder {
           continue;
         }
         mask |= 1L << p;
-        // Acquire: the buckets read after this (readPage) are at least as new as this total.
-        pageTotals[p] += (long) COUNTS.getAcquire(page, PAGE_TOTAL);
+        if (pageTotals != null) {
+          // Acquire: the buckets read after this (readPage) are at least as new as this total.
+          pageTotals[p] += (long) COUNTS.getAcquire(page, PAGE_TOTAL);
+        }
+        if (counts != null) {
+          int base = p << Buckets.SUB_BITS;
+          for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
+            counts[base + i] += (long) COUNTS.getOpaque(page, i);
+          }
+        }
       }
       if (mn < totals[2]) {
         totals[2] = mn;
