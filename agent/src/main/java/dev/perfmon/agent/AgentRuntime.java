@@ -399,7 +399,12 @@ public final class AgentRuntime {
     List<Output> out = new ArrayList<>();
     for (String o : config.get(Keys.OUTPUT)) {
       if (o.equals("file")) {
-        out.add(new FileOutput(Path.of(config.get(Keys.OUTPUT_FILE)), log));
+        out.add(
+            new FileOutput(
+                Path.of(config.get(Keys.OUTPUT_FILE)),
+                log,
+                config.get(Keys.OUTPUT_MAX_SIZE),
+                config.get(Keys.OUTPUT_MAX_FILES)));
       } else if (o.equals("log")) {
         out.add(new LogOutput(log));
       }
