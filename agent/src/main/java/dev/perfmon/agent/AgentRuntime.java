@@ -4,6 +4,7 @@ import dev.perfmon.agent.events.Reactions;
 import dev.perfmon.agent.monitor.Monitor;
 import dev.perfmon.agent.monitor.SnapshotJson;
 import dev.perfmon.agent.output.FileOutput;
+import dev.perfmon.agent.output.LatestOutput;
 import dev.perfmon.agent.output.LogOutput;
 import dev.perfmon.agent.output.Output;
 import dev.perfmon.agent.weave.Coverage;
@@ -409,6 +410,7 @@ public final class AgentRuntime {
         out.add(new LogOutput(log));
       }
     }
+    config.get(Keys.OUTPUT_LATEST).ifPresent(p -> out.add(new LatestOutput(Path.of(p), log)));
     return out;
   }
 
