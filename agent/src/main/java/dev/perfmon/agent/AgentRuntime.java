@@ -216,6 +216,7 @@ public final class AgentRuntime {
     if (previous != null) {
       monitor.continueFrom(previous);
     }
+    monitor.setHistograms(cfg.get(Keys.OUTPUT_HISTOGRAMS));
     // Not after the final snapshot: the status file is then deleted (shutdown, detach) or
     // rewritten for the new configuration.
     monitor.addTickListener(

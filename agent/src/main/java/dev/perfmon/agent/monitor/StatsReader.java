@@ -47,8 +47,17 @@ final class StatsReader {
     return recorder;
   }
 
-  /** The two distributions of one read. */
-  record Reading(Distribution cumulative, Distribution interval) {}
+  /**
+   * The two distributions of one read, and the interval's sparse histogram when requested (else
+   * null): see {@link #sparse}.
+   */
+  record Reading(
+      Distribution cumulative,
+      Distribution interval,
+      @SuppressWarnings("ArrayRecordComponent") long[] histogram) {}
+
+  /** Whether the next reads also return the interval's sparse histogram. */
+  private boolean histogram;
 
   /**
    * The snapshot thread's reusable work arrays, shared by the readers of all operations. {@code
@@ -78,6 +87,49 @@ final class StatsReader {
   /** Reads the recorder with the snapshot thread's buffers. */
   Reading read(Buffers b, double[] extra) {
     return read(b.counts, b.delta, b.totals, b.pageTotals, b.pageDeltas, extra);
+  }
+
+  /** As {@link #read(Buffers, double[])}, with the interval's sparse histogram when asked. */
+  Reading read(Buffers b, double[] extra, boolean withHistogram) {
+    histogram = withHistogram;
+    return read(b.counts, b.delta, b.totals, b.pageTotals, b.pageDeltas, extra);
+  }
+
+  private static final long[] EMPTY_HISTOGRAM = new long[0];
+
+  /**
+   * The non-empty buckets of the pages in {@code mask} of {@code counts}, encoded as {@code
+   * [firstIndex, count, gap, count, gap, count, ...]}: the first bucket's index in the {@link
+   * Buckets} layout and its count, then for every further non-empty bucket, in ascending order, the
+   * difference to the previous bucket's index and the count. Empty for no calls.
+   */
+  static long[] sparse(long[] counts, long mask) {
+    int n = 0;
+    for (long m = mask; m != 0; m &= m - 1) {
+      int base = Long.numberOfTrailingZeros(m) * Buckets.SUB_BUCKETS;
+      for (int i = base; i < base + Buckets.SUB_BUCKETS; i++) {
+        if (counts[i] != 0) {
+          n++;
+        }
+      }
+    }
+    if (n == 0) {
+      return EMPTY_HISTOGRAM;
+    }
+    long[] out = new long[2 * n];
+    int k = 0;
+    int prev = 0;
+    for (long m = mask; m != 0; m &= m - 1) {
+      int base = Long.numberOfTrailingZeros(m) * Buckets.SUB_BUCKETS;
+      for (int i = base; i < base + Buckets.SUB_BUCKETS; i++) {
+        if (counts[i] != 0) {
+          out[k++] = i - prev;
+          out[k++] = counts[i];
+          prev = i;
+        }
+      }
+    }
+    return out;
   }
 
   private Reading read(
@@ -168,6 +220,7 @@ final class StatsReader {
       intervalMask |= 1L << p;
       lastIntervalMask = intervalMask;
     }
+    long[] sparseInterval = histogram ? sparse(delta, intervalMask) : null;
     Distribution cumulative;
     Distribution interval;
     if (calls == 0
@@ -215,6 +268,6 @@ final class StatsReader {
       prevSkipped = skipped[0];
       prevSkippedErrors = skipped[1];
     }
-    return new Reading(cumulative, interval);
+    return new Reading(cumulative, interval, sparseInterval);
   }
 }
