@@ -29,6 +29,7 @@ import java.util.zip.GZIPInputStream;
 final class JsonlReader {
   private static final JsonFactory JSON =
       JsonFactory.builder()
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER)
           .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(64).build())
           .build();
 
@@ -185,9 +186,7 @@ final class JsonlReader {
     } catch (IOException | RuntimeException ex) {
       corrupt++;
     }
-    if ((lines & 255) == 0) {
-      maybeProgress();
-    }
+    maybeProgress();
   }
 
   private void maybeProgress() {

@@ -19,7 +19,8 @@ final class Merger implements Lines.Sink {
   final String scope;
   final Series series;
 
-  final Map<String, OpStats> ops = new HashMap<>();
+  /** The operations merged over all JVMs, built on first use after reading. */
+  private Map<String, OpStats> ops;
   final Map<String, Jvm> jvms = new TreeMap<>();
   /** The last pid seen in each file set: the JVM of its event lines. */
   private final Map<String, Long> pidOfSource = new HashMap<>();
@@ -94,14 +95,12 @@ final class Merger implements Lines.Sink {
       if (op.count() == 0) {
         continue;
       }
-      ops.computeIfAbsent(op.name(), OpStats::new).add(op);
       j.ops.computeIfAbsent(op.name(), OpStats::new).add(op);
     }
     for (Lines.Budget b : s.budgets()) {
       if (scope != null && !b.operation().startsWith(scope)) {
         continue;
       }
-      ops.computeIfAbsent(b.operation(), OpStats::new).budget(b);
       j.ops.computeIfAbsent(b.operation(), OpStats::new).budget(b);
     }
     if (series != null) {
@@ -134,6 +133,19 @@ final class Merger implements Lines.Sink {
   private String jvmKeyOf(String source) {
     Long pid = pidOfSource.get(source);
     return pid == null ? "pid ? " + source : "pid " + pid + " " + source;
+  }
+
+  /** The operations merged over all JVMs (each JVM's figures are merged once, at the end). */
+  Map<String, OpStats> ops() {
+    if (ops == null) {
+      ops = new HashMap<>();
+      for (Jvm j : jvms.values()) {
+        for (OpStats o : j.ops.values()) {
+          ops.computeIfAbsent(o.name, OpStats::new).addAll(o);
+        }
+      }
+    }
+    return ops;
   }
 
   /** Seconds covered by the selected snapshots, first interval start to last snapshot. */

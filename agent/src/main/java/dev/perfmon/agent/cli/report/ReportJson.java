@@ -46,7 +46,7 @@ final class ReportJson {
       if (r.options().scope() != null) {
         g.writeStringField("scope", r.options().scope());
       }
-      List<OpStats> merged = Merger.byTotalTime(m.ops);
+      List<OpStats> merged = Merger.byTotalTime(m.ops());
       g.writeStringField("percentiles", Report.percentileSource(merged));
       operations(g, merged, m.seconds(), r.options().top());
       g.writeArrayFieldStart("jvms");

@@ -33,7 +33,7 @@ final class ReportTable {
     if (r.options().scope() != null) {
       out.println("scope: operations starting with '" + r.options().scope() + "'");
     }
-    List<OpStats> merged = Merger.byTotalTime(m.ops);
+    List<OpStats> merged = Merger.byTotalTime(m.ops());
     table(merged, m.seconds(), r.options(), out);
     if (r.options().byJvm()) {
       Map<String, String> labels = m.jvmLabels();
