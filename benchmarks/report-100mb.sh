@@ -23,7 +23,7 @@ for mode in table json html; do
   case $mode in
     table) extra=(--width 140) ;;
     json) extra=(--json) ;;
-    html) continue ;; # (--html "$work/report.html") once available
+    html) extra=(--html "$work/report.html") ;;
   esac
   /usr/bin/time -v "$java" -Xmx"$xmx" -jar "$agent" report "$work/data" "${extra[@]}" >"$work/out.$mode" 2>"$work/err.$mode" || {
     cat "$work/err.$mode" >&2; exit 1; }

@@ -148,6 +148,11 @@ final class Merger implements Lines.Sink {
     return ops;
   }
 
+  /** The collected series, or empty ones when none were collected. */
+  Series seriesOrEmpty() {
+    return series != null ? series : new Series();
+  }
+
   /** Seconds covered by the selected snapshots, first interval start to last snapshot. */
   double seconds() {
     return last <= first ? 0 : (last - first) / 1000.0;
