@@ -362,6 +362,21 @@ final class JsonlReader {
       histBuf[n++] = p.getLongValue();
     }
     expect(p.currentToken(), JsonToken.END_ARRAY);
+    // [firstIndex, count, gap, count, ...]: checked here, so that a bad histogram rejects the
+    // whole line before any of it is merged
+    if (n % 2 != 0) {
+      throw new IOException("histogram of odd length");
+    }
+    long index = 0;
+    for (int i = 0; i < n; i += 2) {
+      if (histBuf[i] < 0 || (i > 0 && histBuf[i] == 0) || histBuf[i + 1] <= 0) {
+        throw new IOException("bad histogram pair at " + i);
+      }
+      index += histBuf[i];
+      if (index >= LogLinear.BUCKETS) {
+        throw new IOException("histogram index " + index + " beyond the layout");
+      }
+    }
     return Arrays.copyOf(histBuf, n);
   }
 

@@ -90,12 +90,18 @@ class ReportCommandTest {
       gz.write(Files.readAllBytes(old));
     }
     Files.delete(old);
+    // a snapshot whose histogram is malformed: rejected whole, nothing of it merged
+    String good = Files.readAllLines(FileOutput.rotated(file, 1)).get(0);
+    String bad = good.replaceFirst("\"histogram\":\\[(\\d+),", "\"histogram\":[$1,0,");
+    assertThat(bad).isNotEqualTo(good);
+    Files.writeString(file, bad + "\n", StandardOpenOption.APPEND);
+
     Files.writeString(file, "{\"type\":\"snapshot\",\"timest\n", StandardOpenOption.APPEND);
     Files.writeString(file, "not json\n{\"type\":\"snapshot\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"operations\":{\"a\":{\"count\":1", StandardOpenOption.APPEND);
 
     Run r = run(dir.toString(), "--json");
     assertThat(r.code).as(r.err).isZero();
-    assertThat(r.err).contains("skipped 3 line(s)");
+    assertThat(r.err).contains("skipped 4 line(s)");
     Map<String, Object> json = flatten(r.out);
     assertThat(json.get("operations.a.count")).isEqualTo("2000");
     assertThat(json.get("operations.db.b.count")).isEqualTo("200");
@@ -103,7 +109,7 @@ class ReportCommandTest {
     assertThat(json.get("operations.a.p95")).isEqualTo("0.5"); // the bucket midpoint, clamped to the max
     assertThat(json.get("operations.a.percentiles")).isEqualTo("histogram");
     assertThat(json.get("percentiles")).isEqualTo("histograms");
-    assertThat(json.get("corruptLines")).isEqualTo("3");
+    assertThat(json.get("corruptLines")).isEqualTo("4");
     assertThat(json.get("snapshots")).isEqualTo("21");
 
     Run table = run(file.getParent().toString(), "--width", "150");
