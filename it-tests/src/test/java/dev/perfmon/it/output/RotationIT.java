@@ -53,7 +53,7 @@ class RotationIT {
                     + "memory.warn.heap-used=32MB")
             .args("2", "4000", "300")
             .start()) {
-      assertThat(app.waitForExit(Duration.ofSeconds(120))).as(app.describe()).isZero();
+      assertThat(app.waitForExit(Duration.ofMinutes(2))).as(app.describe()).isZero();
       Matcher m = Pattern.compile("CALLS (\\d+)").matcher(app.stdout());
       assertThat(m.find()).as(app.describe()).isTrue();
       calls = m.group(1);
