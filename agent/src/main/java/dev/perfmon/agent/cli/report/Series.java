@@ -15,6 +15,15 @@ import java.util.Map;
  */
 final class Series {
   static final int MAX_POINTS = 2048;
+  /**
+   * Points kept over all operation series together (about 56 bytes each): with many operations
+   * and JVMs each series gets fewer points (at least {@link #MIN_POINTS}), so memory stays bounded
+   * whatever the number of operations.
+   */
+  static final int POINT_BUDGET = 500_000;
+
+  static final int MIN_POINTS = 32;
+  private int seriesCount;
   static final int MAX_EVENTS = 5000;
 
   /** Points of one operation in one JVM: time (ms), seconds covered, calls, errors, p50, p95, p99. */
@@ -26,8 +35,8 @@ final class Series {
     long[] errors = new long[64];
     double[][] p = new double[3][64];
 
-    void add(long time, double s, long c, long e, double p50, double p95, double p99) {
-      if (n == MAX_POINTS) {
+    void add(long time, double s, long c, long e, double p50, double p95, double p99, int cap) {
+      while (n >= cap) {
         halve();
       }
       if (n == t.length) {
@@ -104,8 +113,13 @@ final class Series {
         continue;
       }
       double[] pct = op.percentilesMs();
-      byOp.computeIfAbsent(op.name(), k -> new Points())
-          .add(s.epochMillis(), secs, op.count(), op.errors(), pct[0], pct[2], pct[3]);
+      Points p = byOp.get(op.name());
+      if (p == null) {
+        p = new Points();
+        byOp.put(op.name(), p);
+        seriesCount++;
+      }
+      p.add(s.epochMillis(), secs, op.count(), op.errors(), pct[0], pct[2], pct[3], cap());
     }
     if (s.memory() != null) {
       MemoryPoints m = memory.computeIfAbsent(jvm, k -> new MemoryPoints());
@@ -137,6 +151,11 @@ final class Series {
         event(new Event(jvm, s.epochMillis(), "budget", b.operation(), b.actualMs(), b.budgetMs()));
       }
     }
+  }
+
+  /** Points per operation series now: the budget shared by the series there are. */
+  int cap() {
+    return Math.max(MIN_POINTS, Math.min(MAX_POINTS, POINT_BUDGET / Math.max(1, seriesCount)));
   }
 
   void slow(String jvm, Lines.Slow s) {
