@@ -397,7 +397,7 @@ public final class AgentRuntime {
     return key == null || Boolean.TRUE.equals(config.get(key));
   }
 
-  private static List<Output> outputs(AgentConfig config, Logger log) {
+  static List<Output> outputs(AgentConfig config, Logger log) {
     List<Output> out = new ArrayList<>();
     for (String o : config.get(Keys.OUTPUT)) {
       if (o.equals("file")) {
@@ -411,7 +411,20 @@ public final class AgentRuntime {
         out.add(new LogOutput(log));
       }
     }
-    config.get(Keys.OUTPUT_LATEST).ifPresent(p -> out.add(new LatestOutput(Path.of(p), log)));
+    config
+        .get(Keys.OUTPUT_LATEST)
+        .ifPresent(
+            p -> {
+              Path latest = Path.of(p).toAbsolutePath().normalize();
+              if (latest.equals(Path.of(config.get(Keys.OUTPUT_FILE)).toAbsolutePath().normalize())) {
+                log.warn(
+                    "output.latest is the same file as output.file ({}): output.latest ignored, the"
+                        + " JSON Lines file would be replaced at every snapshot",
+                    latest);
+              } else {
+                out.add(new LatestOutput(latest, log));
+              }
+            });
     return out;
   }
 
