@@ -4,6 +4,7 @@ import dev.perfmon.agent.events.Reactions;
 import dev.perfmon.agent.monitor.Monitor;
 import dev.perfmon.agent.monitor.SnapshotJson;
 import dev.perfmon.agent.output.FileOutput;
+import dev.perfmon.agent.output.LatestOutput;
 import dev.perfmon.agent.output.LogOutput;
 import dev.perfmon.agent.output.Output;
 import dev.perfmon.agent.weave.Coverage;
@@ -254,6 +255,7 @@ public final class AgentRuntime {
     if (previous != null) {
       monitor.continueFrom(previous);
     }
+    monitor.setHistograms(cfg.get(Keys.OUTPUT_HISTOGRAMS));
     // Not after the final snapshot: the status file is then deleted (shutdown, detach) or
     // rewritten for the new configuration.
     monitor.addTickListener(
@@ -451,15 +453,34 @@ public final class AgentRuntime {
     return key == null || Boolean.TRUE.equals(config.get(key));
   }
 
-  private static List<Output> outputs(AgentConfig config, Logger log) {
+  static List<Output> outputs(AgentConfig config, Logger log) {
     List<Output> out = new ArrayList<>();
     for (String o : config.get(Keys.OUTPUT)) {
       if (o.equals("file")) {
-        out.add(new FileOutput(Path.of(config.get(Keys.OUTPUT_FILE)), log));
+        out.add(
+            new FileOutput(
+                Path.of(config.get(Keys.OUTPUT_FILE)),
+                log,
+                config.get(Keys.OUTPUT_MAX_SIZE),
+                config.get(Keys.OUTPUT_MAX_FILES)));
       } else if (o.equals("log")) {
         out.add(new LogOutput(log));
       }
     }
+    config
+        .get(Keys.OUTPUT_LATEST)
+        .ifPresent(
+            p -> {
+              Path latest = Path.of(p).toAbsolutePath().normalize();
+              if (latest.equals(Path.of(config.get(Keys.OUTPUT_FILE)).toAbsolutePath().normalize())) {
+                log.warn(
+                    "output.latest is the same file as output.file ({}): output.latest ignored, the"
+                        + " JSON Lines file would be replaced at every snapshot",
+                    latest);
+              } else {
+                out.add(new LatestOutput(latest, log));
+              }
+            });
     return out;
   }
 

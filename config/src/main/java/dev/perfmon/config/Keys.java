@@ -43,6 +43,14 @@ public final class Keys {
       key("output", Types.subsetOf("file", "log"), List.of("file"), "Where snapshots go: file, log, file,log or none.");
   public static final ConfigKey<String> OUTPUT_FILE =
       key("output.file", Types.PATH, "perfmon-stats.jsonl", "JSON Lines file the agent appends to (relative to the working directory). A missing directory is created, and named in one INFO line.");
+  public static final ConfigKey<Long> OUTPUT_MAX_SIZE =
+      key("output.max-size", Types.SIZE, 100L * 1024 * 1024, "Rotation of output.file: before a line would make the file larger than this, the file is renamed to <file>.1 (older ones shift to .2, .3 ...) and a new one started. 0: never rotated by the agent (e.g. when logrotate does it).");
+  public static final ConfigKey<Integer> OUTPUT_MAX_FILES =
+      key("output.max-files", Types.intRange(1, 1000), 5, "Rotation of output.file: how many rotated files (<file>.1 ... <file>.N) are kept; the oldest beyond that is deleted.");
+  public static final ConfigKey<Optional<String>> OUTPUT_LATEST =
+      key("output.latest", Types.optional(Types.PATH), Optional.empty(), "A file that holds only the latest snapshot, pretty-printed, replaced atomically at every snapshot (for tools that only want now). Empty: none.");
+  public static final ConfigKey<Boolean> OUTPUT_HISTOGRAMS =
+      key("output.histograms", Types.BOOLEAN, false, "Each operation in a snapshot also carries its interval histogram (sparse bucket counts, mergeable across snapshots and JVMs; see docs/output-files.md).");
   public static final ConfigKey<Integer> MAX_OPERATIONS =
       key("max-operations", Types.intRange(1, 60_000), 2000, "Distinct operations tracked; further ones are counted under the operation 'other'.");
   public static final ConfigKey<Boolean> INSTRUMENT_SERVLET =

@@ -50,6 +50,15 @@ class MalformedConfigurationTest {
     {"memory.interval", "1ms", DURATION_FORM + "10ms to 100000h, or empty for unset", "(none)"},
     {"output.file", "", "a file path (not empty)", "perfmon-stats.jsonl"},
     {"output.file", "   ", "a file path (not empty)", "perfmon-stats.jsonl"},
+    {
+      "output.max-size",
+      "big",
+      "a size such as 512KB, 500MB or 2GB (binary units) or a bare number of bytes",
+      "100MB"
+    },
+    {"output.max-files", "0", "an integer from 1 to 1000", "5"},
+    {"output.histograms", "yes", "true or false", "false"},
+    {"output.latest", "/", "a file path (not empty), or empty for unset", "(none)"},
     {"output", "http", "none, or a list of file, log separated by , or ;", "file"},
     {"enabled", "yes", "true or false", "true"},
     {"instrument.jdbc", "on", "true or false", "true"},

@@ -38,6 +38,7 @@ public final class Main {
       }
       case "summary" -> Summary.run(rest, out, err);
       case "csv" -> Csv.run(rest, out, err);
+      case "report" -> dev.perfmon.agent.cli.report.ReportCommand.run(rest, out, err);
       case "list" -> new AttachCommands(out, err).list();
       case "attach" -> new AttachCommands(out, err).attach(rest);
       case "detach" -> new AttachCommands(out, err).detach(rest);
@@ -66,6 +67,8 @@ public final class Main {
     out.println("  status <pid|name>             whether perfmon runs there, its version, configuration and output");
     out.println("  summary <file>                the last snapshot of a JSON Lines file as a table");
     out.println("  csv [--memory] <file> [glob]  every snapshot as CSV, one row per operation (or memory reading)");
+    out.println("  report <file|dir>... [--since 2h] [--until T] [--scope PREFIX] [--top N] [--by-jvm] [--json] [--html OUT.html]");
+    out.println("                                merge many files and JVMs: operations by total time (docs/report.md)");
   }
 
   static String version() {

@@ -219,6 +219,16 @@ public final class Monitor {
     contributors.remove(c);
   }
 
+  private boolean histograms;
+
+  /**
+   * {@code output.histograms=true}: every operation in a snapshot also carries its interval's
+   * sparse histogram (computed on the snapshot thread from the buckets it reads anyway).
+   */
+  public synchronized void setHistograms(boolean on) {
+    histograms = on;
+  }
+
   /**
    * Also computes the value at {@code p} (0..1] for every operation's distributions, available as
    * {@link Distribution#percentile(double)} (the standard p50..p999 always are).
@@ -470,7 +480,7 @@ public final class Monitor {
         reader = new StatsReader(r);
         readers[id] = reader;
       }
-      StatsReader.Reading reading = reader.read(buffers, extraPercentiles);
+      StatsReader.Reading reading = reader.read(buffers, extraPercentiles, histograms);
       footprint += r.footprintBytes();
       calls += reading.interval().count();
       if (reading.cumulative().count() == 0
@@ -498,7 +508,8 @@ public final class Monitor {
               reading.interval(),
               resetEachInterval ? intervalExtra : extra,
               intervalExtra,
-              registry.metadata(r.id())));
+              registry.metadata(r.id()),
+              reading.histogram()));
     }
     MemorySampler.Reading mem = null;
     if (memoryEnabled) {

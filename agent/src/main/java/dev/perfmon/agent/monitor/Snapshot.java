@@ -22,14 +22,31 @@ public record Snapshot(
     MemorySampler.Reading memory,
     Self agent) {
 
-  /** One operation's figures. {@code extra} holds further integer fields (e.g. status2xx). */
+  /**
+   * One operation's figures. {@code extra} holds further integer fields (e.g. status2xx). {@code
+   * histogram} is the interval's sparse histogram ({@code output.histograms=true}; encoding in
+   * docs/output-files.md) or null.
+   */
   public record Operation(
       String name,
       Distribution cumulative,
       Distribution interval,
       Map<String, Long> extra,
       Map<String, Long> intervalExtra,
-      Map<String, String> metadata) {}
+      Map<String, String> metadata,
+      @SuppressWarnings("ArrayRecordComponent") long[] histogram) {
+
+    /** An operation without a histogram. */
+    public Operation(
+        String name,
+        Distribution cumulative,
+        Distribution interval,
+        Map<String, Long> extra,
+        Map<String, Long> intervalExtra,
+        Map<String, String> metadata) {
+      this(name, cumulative, interval, extra, intervalExtra, metadata, null);
+    }
+  }
 
   /**
    * The agent's own cost and state.

@@ -90,6 +90,11 @@ public final class SnapshotJson {
       writeDistribution(g, op.cumulative(), op.extra(), buf);
       g.writeObjectFieldStart("interval");
       writeDistribution(g, op.interval(), op.intervalExtra(), buf);
+      long[] h = op.histogram();
+      if (h != null && h.length > 0) {
+        g.writeFieldName(HISTOGRAM);
+        g.writeArray(h, 0, h.length);
+      }
       g.writeEndObject();
       if (!op.metadata().isEmpty()) {
         g.writeObjectFieldStart("metadata");
@@ -190,6 +195,7 @@ public final class SnapshotJson {
 
   // The field names of every operation, encoded once.
   private static final SerializedString COUNT = new SerializedString("count");
+  private static final SerializedString HISTOGRAM = new SerializedString("histogram");
   private static final SerializedString SUCCESS_COUNT = new SerializedString("successCount");
   private static final SerializedString ERROR_COUNT = new SerializedString("errorCount");
   private static final SerializedString AVG_DURATION = new SerializedString("avgDuration");

@@ -61,8 +61,17 @@ final class StatsReader {
     return recorder;
   }
 
-  /** The two distributions of one read. */
-  record Reading(Distribution cumulative, Distribution interval) {}
+  /**
+   * The two distributions of one read, and the interval's sparse histogram when requested (else
+   * null): see {@link #sparse}.
+   */
+  record Reading(
+      Distribution cumulative,
+      Distribution interval,
+      @SuppressWarnings("ArrayRecordComponent") long[] histogram) {}
+
+  /** Whether the next reads also return the interval's sparse histogram. */
+  private boolean histogram;
 
   /**
    * The snapshot thread's reusable work arrays, shared by the readers of all operations. {@code
@@ -86,6 +95,51 @@ final class StatsReader {
   /** Reads the recorder with fresh buffers, also computing the {@code extra} percentiles (tests). */
   Reading read(double[] extra) {
     return read(new Buffers(), extra);
+  }
+
+  /** As {@link #read(Buffers, double[])}, with the interval's sparse histogram when asked. */
+  Reading read(Buffers b, double[] extra, boolean withHistogram) {
+    histogram = withHistogram;
+    return read(b, extra);
+  }
+
+  private static final long[] EMPTY_HISTOGRAM = new long[0];
+
+  /**
+   * The non-empty buckets of the pages in {@code mask} of {@code pages} ({@code pages[p][i]} is
+   * bucket {@code p * 64 + i}), encoded as {@code [firstIndex, count, gap, count, gap, count,
+   * ...]}: the first bucket's index in the {@link Buckets} layout and its count, then for every
+   * further non-empty bucket, in ascending order, the difference to the previous bucket's index
+   * and the count. Empty for no calls.
+   */
+  static long[] sparse(long[][] pages, long mask) {
+    int n = 0;
+    for (long m = mask; m != 0; m &= m - 1) {
+      for (long c : pages[Long.numberOfTrailingZeros(m)]) {
+        if (c != 0) {
+          n++;
+        }
+      }
+    }
+    if (n == 0) {
+      return EMPTY_HISTOGRAM;
+    }
+    long[] out = new long[2 * n];
+    int k = 0;
+    int prev = 0;
+    for (long m = mask; m != 0; m &= m - 1) {
+      int p = Long.numberOfTrailingZeros(m);
+      long[] counts = pages[p];
+      for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
+        if (counts[i] != 0) {
+          int index = p * Buckets.SUB_BUCKETS + i;
+          out[k++] = index - prev;
+          out[k++] = counts[i];
+          prev = index;
+        }
+      }
+    }
+    return out;
   }
 
   /** Reads the recorder with the snapshot thread's buffers; leaves them all zeros again. */
@@ -174,6 +228,7 @@ final class StatsReader {
     for (long m = intervalMask; m != 0; m &= m - 1) {
       calls += b.pageDeltas[Long.numberOfTrailingZeros(m)];
     }
+    long[] sparseInterval = histogram ? sparse(b.delta, intervalMask) : null;
     Distribution cumulative;
     Distribution interval;
     if (calls == 0
@@ -230,6 +285,6 @@ final class StatsReader {
       prevSkipped = skipped[0];
       prevSkippedErrors = skipped[1];
     }
-    return new Reading(cumulative, interval);
+    return new Reading(cumulative, interval, sparseInterval);
   }
 }

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import org.slf4j.Logger;
@@ -39,6 +40,14 @@ public final class FileOutput implements Output {
 
   private final Path path;
   private final Logger log;
+  /** Rotate before a line would make the file larger than this; 0: never. */
+  private final long maxSize;
+  /** Rotated files kept: {@code path.1} ... {@code path.maxFiles}. */
+  private final int maxFiles;
+  private boolean rotationFailing;
+  /** The size beyond which the next line rotates: maxSize, or more after a failed rotation. */
+  private long rotateAt;
+  private long rotations;
   private FileChannel channel;
   /**
    * The identity (device and inode on Unix) of the file at the path when it was opened, or null
@@ -58,9 +67,23 @@ public final class FileOutput implements Output {
   private long lost;
   private long lostWhileFailing;
 
+  /** An output that never rotates the file itself. */
   public FileOutput(Path path, Logger log) {
+    this(path, log, 0, 1);
+  }
+
+  /**
+   * An output that rotates the file before a line would make it larger than {@code maxSize} bytes
+   * ({@code 0}: never): {@code path} becomes {@code path.1}, {@code path.1} becomes {@code path.2}
+   * and so on up to {@code path.maxFiles}; the oldest beyond that is deleted. A rotation happens
+   * between two whole lines, under the same lock as the writes, so no line is split or lost.
+   */
+  public FileOutput(Path path, Logger log, long maxSize, int maxFiles) {
     this.path = path.toAbsolutePath();
     this.log = log;
+    this.maxSize = Math.max(0, maxSize);
+    this.maxFiles = Math.max(1, maxFiles);
+    this.rotateAt = this.maxSize;
   }
 
   public Path path() {
@@ -71,6 +94,10 @@ public final class FileOutput implements Output {
   public synchronized void write(byte[] line) {
     try {
       long size = reopenIfGone();
+      if (maxSize > 0 && regular && size > 0 && size + line.length > rotateAt) {
+        rotate(size);
+        size = reopenIfGone();
+      }
       writeWhole(line, size);
       if (failing) {
         failing = false;
@@ -90,6 +117,54 @@ public final class FileOutput implements Output {
             e.toString());
       }
       closeQuietly();
+    }
+  }
+
+  /** How many times this output rotated the file. */
+  public synchronized long rotations() {
+    return rotations;
+  }
+
+  /** The name of the {@code n}-th rotated file: {@code perfmon-stats.jsonl.2} for 2. */
+  public static Path rotated(Path path, int n) {
+    return path.resolveSibling(path.getFileName() + "." + n);
+  }
+
+  /**
+   * Closes the file and shifts the rotated files by one: the oldest ({@code .maxFiles}) is
+   * deleted, {@code .i} is renamed to {@code .i+1}, the file to {@code .1}. When a rename fails,
+   * writing goes on to the file at the path (one WARN until a rotation works again), and the next
+   * attempt waits until it has grown by another {@code maxSize}, so that repeated failures do not
+   * push the older rotated files out one by one; a line is never lost because of a rotation.
+   */
+  private void rotate(long size) {
+    closeQuietly();
+    try {
+      Files.deleteIfExists(rotated(path, maxFiles));
+      for (int i = maxFiles - 1; i >= 1; i--) {
+        Path from = rotated(path, i);
+        if (Files.exists(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.move(from, rotated(path, i + 1), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      Files.move(path, rotated(path, 1), StandardCopyOption.REPLACE_EXISTING);
+      rotations++;
+      rotateAt = maxSize;
+      fragmentLeft = false;
+      if (rotationFailing) {
+        rotationFailing = false;
+        log.info("rotating {} works again", path);
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!rotationFailing) {
+        rotationFailing = true;
+        log.warn(
+            "cannot rotate {}: {}; writing on to the same file (larger than output.max-size) until a"
+                + " rotation works",
+            path,
+            e.toString());
+      }
+      rotateAt = size + maxSize;
     }
   }
 

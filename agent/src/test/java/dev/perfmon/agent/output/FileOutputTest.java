@@ -198,6 +198,112 @@ class FileOutputTest {
     assertThat(log.at("WARN")).isEmpty();
   }
 
+  @Test
+  void aFileReachingMaxSizeIsRotatedAndTheOldestBeyondMaxFilesDeleted() throws Exception {
+    Path file = dir.resolve("out.jsonl");
+    int lineBytes = line("a", 100).length; // 20 bytes for n = 100..999
+    try (FileOutput out = new FileOutput(file, log, 5L * lineBytes, 3)) {
+      for (int n = 100; n < 150; n++) {
+        out.write(line("a", n));
+      }
+      assertThat(out.rotations()).isEqualTo(9);
+    }
+    // 50 lines, 5 per file: the newest 5 in the file, then .1, .2, .3 with 5 each; older deleted
+    assertThat(read(file)).isEqualTo(lines(145, 150));
+    assertThat(read(FileOutput.rotated(file, 1))).isEqualTo(lines(140, 145));
+    assertThat(read(FileOutput.rotated(file, 2))).isEqualTo(lines(135, 140));
+    assertThat(read(FileOutput.rotated(file, 3))).isEqualTo(lines(130, 135));
+    assertThat(FileOutput.rotated(file, 4)).doesNotExist();
+    assertThat(log.at("INFO")).isEmpty();
+    assertThat(log.at("WARN")).isEmpty();
+  }
+
+  @Test
+  void aLineLargerThanMaxSizeGetsAFileOfItsOwn() throws Exception {
+    Path file = dir.resolve("out.jsonl");
+    try (FileOutput out = new FileOutput(file, log, 10, 5)) {
+      out.write(line("a", 1));
+      out.write(line("a", 2));
+    }
+    assertThat(read(file)).isEqualTo("{\"type\":\"a\",\"n\":2}\n");
+    assertThat(read(FileOutput.rotated(file, 1))).isEqualTo("{\"type\":\"a\",\"n\":1}\n");
+  }
+
+  @Test
+  void aRotationThatCannotRenameWarnsOnceAndLosesNoLine() throws Exception {
+    Path file = dir.resolve("out.jsonl");
+    // a non-empty directory where the rotated file should go: it can be neither deleted nor replaced
+    Files.createDirectories(FileOutput.rotated(file, 1).resolve("occupied"));
+    int lineBytes = line("a", 100).length;
+    try (FileOutput out = new FileOutput(file, log, 2L * lineBytes, 1)) {
+      for (int n = 100; n < 120; n++) {
+        out.write(line("a", n));
+      }
+      assertThat(out.lostLines()).isZero();
+    }
+    assertThat(read(file)).isEqualTo(lines(100, 120));
+    assertThat(log.at("WARN")).hasSize(1);
+    assertThat(log.at("WARN").get(0)).startsWith("cannot rotate " + file);
+  }
+
+  @Test
+  void rotationUnderFourWritersSplitsAndLosesNoLine() throws Exception {
+    Path file = dir.resolve("out.jsonl");
+    int perThread = 2000;
+    List<String> types = List.of("snapshot", "slow", "memory-warning", "instrumentation");
+    try (FileOutput out = new FileOutput(file, log, 4096, 10_000)) {
+      List<Thread> writers = new ArrayList<>();
+      for (String type : types) {
+        Thread t =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    out.write(line(type, i));
+                  }
+                });
+        writers.add(t);
+        t.start();
+      }
+      for (Thread t : writers) {
+        t.join(TimeUnit.MINUTES.toMillis(2));
+        assertThat(t.isAlive()).isFalse();
+      }
+      assertThat(out.rotations()).isGreaterThan(50);
+    }
+    java.util.Map<String, java.util.BitSet> seen = new java.util.HashMap<>();
+    int total = 0;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path p : files.toList()) {
+        assertThat(Files.size(p)).isLessThanOrEqualTo(4096);
+        String text = read(p);
+        assertThat(text).endsWith("\n");
+        for (String l : text.split("\n", -1)) {
+          if (l.isEmpty()) {
+            continue;
+          }
+          Parsed parsed = parse(l);
+          java.util.BitSet b = seen.computeIfAbsent(parsed.type, k -> new java.util.BitSet());
+          assertThat(b.get((int) parsed.n)).as("duplicate %s", l).isFalse();
+          b.set((int) parsed.n);
+          total++;
+        }
+      }
+    }
+    assertThat(total).isEqualTo(perThread * types.size());
+    for (String type : types) {
+      assertThat(seen.get(type).cardinality()).as(type).isEqualTo(perThread);
+    }
+    assertThat(log.at("WARN")).isEmpty();
+  }
+
+  private static String lines(int from, int to) {
+    StringBuilder sb = new StringBuilder();
+    for (int n = from; n < to; n++) {
+      sb.append(new String(line("a", n), StandardCharsets.UTF_8));
+    }
+    return sb.toString();
+  }
+
   /**
    * A real full file system: a 64 KiB tmpfs filled by another file. The line that hits the limit
    * is written in part (tmpfs allocates whole pages): that fragment must be cut off, the lines
