@@ -217,4 +217,110 @@ final class StatsReader {
     }
     return new Reading(cumulative, interval);
   }
+
+  /**
+   * Reads the recorder like {@link #read(Buffers, double[])} but changes nothing in this reader:
+   * the interval figures are those since the previous {@code read} (the previous snapshot), and the
+   * next {@code read} still covers the whole interval. For readers on request (HTTP, JMX). Must be
+   * called under the same lock as {@code read} (the monitor's), with the same zeroed buffers.
+   *
+   * @param bounds ascending upper bounds (ns) of histogram buckets, or null for none
+   * @param le when {@code bounds} is given: receives, per bound, the timed calls in buckets whose
+   *     midpoint is at most that bound (cumulative), and at index {@code bounds.length} all timed
+   *     calls
+   */
+  Reading peek(Buffers b, double[] extra, long[] bounds, long[] le) {
+    long[] scratch = b.counts;
+    long[] delta = b.delta;
+    long[] totals = b.totals;
+    long[] pageTotals = b.pageTotals;
+    long[] pageDeltas = b.pageDeltas;
+    totals[0] = 0;
+    totals[1] = 0;
+    totals[2] = Long.MAX_VALUE;
+    totals[3] = Long.MIN_VALUE;
+    long mask = prevMask;
+    try {
+      mask |= recorder.readPagesInto(scratch, totals) & Distribution.ALL_PAGES;
+      long intervalMask = 0;
+      for (long m = mask; m != 0; m &= m - 1) {
+        int p = Long.numberOfTrailingZeros(m);
+        int base = p * Buckets.SUB_BUCKETS;
+        long[] prev = prevPages[p];
+        long pageTotal = 0;
+        long pageDelta = 0;
+        for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
+          long c = scratch[base + i];
+          long d = prev == null ? c : c - prev[i];
+          pageTotal += c;
+          pageDelta += d;
+          delta[base + i] = d;
+        }
+        pageTotals[p] = pageTotal;
+        pageDeltas[p] = pageDelta;
+        if (pageDelta != 0) {
+          intervalMask |= 1L << p;
+        }
+      }
+      if (bounds != null) {
+        java.util.Arrays.fill(le, 0);
+        for (long m = mask; m != 0; m &= m - 1) {
+          int base = Long.numberOfTrailingZeros(m) * Buckets.SUB_BUCKETS;
+          for (int i = base; i < base + Buckets.SUB_BUCKETS; i++) {
+            long c = scratch[i];
+            if (c != 0) {
+              le[firstBoundAtLeast(bounds, Buckets.midpoint(i))] += c;
+            }
+          }
+        }
+        for (int i = 1; i < le.length; i++) {
+          le[i] += le[i - 1];
+        }
+      }
+      Distribution cumulative =
+          Distribution.ofPages(scratch, pageTotals, mask, totals[0], totals[1], totals[2], totals[3], extra);
+      Distribution interval =
+          Distribution.ofPages(
+              delta,
+              pageDeltas,
+              intervalMask,
+              totals[0] - prevErrors,
+              totals[1] - prevSum,
+              cumulative.minNanos(),
+              cumulative.maxNanos(),
+              extra);
+      long[] sk = new long[2];
+      recorder.readSkipped(sk);
+      if (sk[0] != 0) {
+        cumulative = cumulative.withSkipped(sk[0], sk[1]);
+        interval = interval.withSkipped(sk[0] - prevSkipped, sk[1] - prevSkippedErrors);
+      }
+      return new Reading(cumulative, interval);
+    } catch (RuntimeException | Error e) {
+      Arrays.fill(scratch, 0); // written where the mask may not say
+      Arrays.fill(delta, 0);
+      throw e;
+    } finally {
+      for (long m = mask; m != 0; m &= m - 1) {
+        int base = Long.numberOfTrailingZeros(m) * Buckets.SUB_BUCKETS;
+        Arrays.fill(scratch, base, base + Buckets.SUB_BUCKETS, 0);
+        Arrays.fill(delta, base, base + Buckets.SUB_BUCKETS, 0);
+      }
+    }
+  }
+
+  /** The index of the first bound at or above {@code v}, or {@code bounds.length}. */
+  static int firstBoundAtLeast(long[] bounds, double v) {
+    int lo = 0;
+    int hi = bounds.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (bounds[mid] >= v) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
 }
