@@ -93,6 +93,8 @@ public final class AgentRuntime {
   private volatile int generation;
   private volatile String lastChange = "";
   private volatile long lastChangeMillis;
+  /** The HTTP endpoint (off unless http.port is set); outlives reconfigurations. */
+  private final dev.perfmon.agent.http.HttpService http;
   /** Start-up phase timer (debug log); a throwaway one after start-up. */
   private Stopwatch phases = new Stopwatch();
 
@@ -103,6 +105,7 @@ public final class AgentRuntime {
     this.registry = registry;
     this.attached = attached;
     this.shutdownHook = new Thread(this::shutdown, "perfmon-shutdown");
+    this.http = new dev.perfmon.agent.http.HttpService(() -> monitor, log);
   }
 
   /** The running agent, or null. */
@@ -235,6 +238,12 @@ public final class AgentRuntime {
     reactions = Reactions.start(cfg, registry, monitor, log);
     phases.lap("monitor");
     install(enabled, patterns);
+    // On the snapshot thread, after the start-up grace in premain (before the status file is
+    // written, which then names the port); kept as it is when its settings did not change.
+    http.apply(
+        dev.perfmon.agent.http.HttpSettings.of(cfg),
+        monitor,
+        previous == null && !partialFirst ? START_UP_GRACE : Duration.ZERO);
     monitor.start();
     scheduleCoverage();
     phases.lap("start");
@@ -334,6 +343,7 @@ public final class AgentRuntime {
    */
   void detach() {
     long t0 = System.nanoTime();
+    http.stop();
     uninstall();
     Recorders.clear();
     try {
@@ -387,7 +397,8 @@ public final class AgentRuntime {
             config.problems(),
             cfg,
             outs,
-            registry.recorders().size()));
+            registry.recorders().size(),
+            http.url()));
   }
 
   private static boolean moduleEnabled(AgentConfig config, String name) {

@@ -554,7 +554,9 @@ public final class Monitor {
    * The figures as of now, for readers on request ({@link LiveStats}): the operations that {@code
    * include} accepts, with cumulative figures and those since the previous snapshot, computed
    * without changing what the next snapshot reports. Holds the monitor's lock while it reads (as
-   * a snapshot does); application threads never wait for it.
+   * a snapshot does); application threads never wait for it. With {@code bounds} the figures are
+   * cumulative even under {@code reset=interval} (Prometheus counters only grow). The agent
+   * section's {@code callsRecorded} covers the listed operations.
    *
    * @param bounds histogram bucket bounds (ns, ascending), or null
    * @param histograms receives, when {@code bounds} is given, each listed operation's cumulative
@@ -567,6 +569,8 @@ public final class Monitor {
       Map<String, long[]> histograms,
       MemorySampler.Reading mem) {
     long now = clock.getAsLong();
+    // Histogram readings (Prometheus) are always cumulative, whatever reset says.
+    boolean reset = resetEachInterval && bounds == null;
     List<Snapshot.Operation> ops = new ArrayList<>();
     long footprint = 0;
     long calls = 0;
@@ -585,7 +589,7 @@ public final class Monitor {
       StatsReader.Reading reading = reader.peek(buffers, extraPercentiles, bounds, le);
       calls += reading.interval().count();
       if (reading.cumulative().count() == 0
-          || (resetEachInterval && reading.interval().count() == 0)) {
+          || (reset && reading.interval().count() == 0)) {
         continue;
       }
       counterSink.map = null;
@@ -604,9 +608,9 @@ public final class Monitor {
       ops.add(
           new Snapshot.Operation(
               r.name(),
-              resetEachInterval ? reading.interval() : reading.cumulative(),
+              reset ? reading.interval() : reading.cumulative(),
               reading.interval(),
-              resetEachInterval ? intervalExtra : extra,
+              reset ? intervalExtra : extra,
               intervalExtra,
               registry.metadata(id)));
       if (le != null) {
