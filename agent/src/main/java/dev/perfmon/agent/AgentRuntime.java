@@ -95,6 +95,8 @@ public final class AgentRuntime {
   private volatile long lastChangeMillis;
   /** The HTTP endpoint (off unless http.port is set); outlives reconfigurations. */
   private final dev.perfmon.agent.http.HttpService http;
+  /** The operations' MXBeans (jmx=true), or null; outlive reconfigurations. */
+  private volatile dev.perfmon.agent.jmx.JmxOperations jmx;
   /** Start-up phase timer (debug log); a throwaway one after start-up. */
   private Stopwatch phases = new Stopwatch();
 
@@ -244,6 +246,15 @@ public final class AgentRuntime {
         dev.perfmon.agent.http.HttpSettings.of(cfg),
         monitor,
         previous == null && !partialFirst ? START_UP_GRACE : Duration.ZERO);
+    if (cfg.get(Keys.JMX)) {
+      if (jmx == null) {
+        jmx = new dev.perfmon.agent.jmx.JmxOperations(http.live(), registry.cap(), log);
+      }
+      monitor.addTickListener(jmx); // registers beans on the snapshot thread, after a snapshot
+    } else if (jmx != null) {
+      jmx.close();
+      jmx = null;
+    }
     monitor.start();
     scheduleCoverage();
     phases.lap("start");
@@ -344,6 +355,9 @@ public final class AgentRuntime {
   void detach() {
     long t0 = System.nanoTime();
     http.stop();
+    if (jmx != null) {
+      jmx.close();
+    }
     uninstall();
     Recorders.clear();
     try {
