@@ -27,6 +27,8 @@ import org.slf4j.Logger;
 public final class HttpService {
   private final Logger log;
   private final LiveStats live;
+  /** The dashboard's last hour; fed by every monitor while the endpoint is configured. */
+  private final History history = new History();
   private HttpSettings settings;
   /** The running server, or null. Typed as Object: {@link HttpEndpoint} may not be loadable. */
   private Object endpoint;
@@ -53,6 +55,10 @@ public final class HttpService {
    * started on {@code monitor}'s thread after {@code after}.
    */
   public synchronized void apply(HttpSettings s, Monitor monitor, Duration after) {
+    if (s.enabled()) {
+      history.intervalIs(monitor.interval());
+      monitor.addTickListener(history); // on the snapshot thread: one point per snapshot
+    }
     if (s.equals(settings) && (endpoint != null || !s.enabled())) {
       return;
     }
@@ -103,7 +109,7 @@ public final class HttpService {
       return;
     }
     try {
-      Routes routes = new Routes(live, s.boundsNanos(), s.token(), new Dashboard());
+      Routes routes = new Routes(live, s.boundsNanos(), s.token(), new Dashboard(history));
       HttpEndpoint e = HttpEndpoint.start(new InetSocketAddress(address, s.port()), routes);
       endpoint = e;
       String hostPart = address.getHostAddress().indexOf(':') >= 0 ? "[" + address.getHostAddress() + "]" : address.getHostAddress();

@@ -191,4 +191,58 @@ class HttpServiceTest {
     assertThat(url).startsWith("http://0.0.0.0:");
     assertThat(log.at("WARN")).anyMatch(l -> l.contains("not a loopback address") && l.contains("http.token"));
   }
+
+  @Test
+  void theDashboardAndItsAssetsComeFromTheAgentAndTheHistoryFromTheSnapshots() throws Exception {
+    int id = registry.idOf("api.orders");
+    String url = start("http.port=0");
+    HttpResponse<String> page = get(url);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'self'");
+    assertThat(page.body()).contains("uplot.min.js", "dashboard.js").doesNotContain("http://", "https://");
+    HttpResponse<String> uplot = get(url + "uplot.min.js");
+    assertThat(uplot.statusCode()).isEqualTo(200);
+    assertThat(uplot.body()).contains("uPlot").hasSizeGreaterThan(40_000);
+    assertThat(get(url + "uplot.min.css").statusCode()).isEqualTo(200);
+    assertThat(get(url + "dashboard.js").body()).contains("perfmonDashboard");
+    assertThat(get(url + "uplot-LICENSE.txt").body()).contains("MIT");
+
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i <= round; i++) {
+        PerfMon.recordNanos(id, 3_000_000, i == 0);
+      }
+      monitor.writeSnapshot();
+    }
+    Map<String, Object> h = json(get(url + "history?scope=api&operation=api.orders"));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> points = (List<Map<String, Object>>) h.get("points");
+    assertThat(points).hasSize(3);
+    assertThat(points).extracting(p -> p.get("calls")).containsExactly(1.0, 2.0, 3.0);
+    assertThat(points).extracting(p -> p.get("errors")).containsExactly(1.0, 1.0, 1.0);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> op = (Map<String, Object>) points.get(2).get("op");
+    assertThat((Double) op.get("p95")).isBetween(2.97, 3.03);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> none = (List<Map<String, Object>>) json(get(url + "history?scope=jdbc")).get("points");
+    assertThat(none).extracting(p -> p.get("calls")).containsExactly(0.0, 0.0, 0.0);
+  }
+
+  @Test
+  void theHistoryIsBounded() {
+    History history = new History();
+    history.intervalIs(Duration.ofSeconds(10)); // an hour: 360 points
+    for (int i = 0; i < 1_000; i++) {
+      history.add(new History.Point(i, 10_000, 1, 0, 0, 1, 0, Map.of()));
+    }
+    List<History.Point> pts = history.points(p -> true);
+    assertThat(pts).hasSize(360);
+    assertThat(pts.get(0).timeMillis()).isEqualTo(640);
+    assertThat(pts.get(359).timeMillis()).isEqualTo(999);
+    history.intervalIs(Duration.ofMillis(100)); // capped at MAX_POINTS
+    for (int i = 0; i < 1_000; i++) {
+      history.add(new History.Point(i, 100, 1, 0, 0, 1, 0, Map.of()));
+    }
+    assertThat(history.points(p -> true)).hasSize(History.MAX_POINTS);
+  }
 }
