@@ -9,6 +9,16 @@
 
   const $ = (id) => document.getElementById(id);
   const fmt = (v, d) => (v === undefined || v === null || Number.isNaN(v) ? '' : Number(v).toFixed(d));
+  // Three significant digits, with k/M for large values: 0.000123, 1.23, 45.6, 789, 12.3k, 4.56M.
+  function num(v) {
+    if (v === undefined || v === null || Number.isNaN(v)) return '';
+    const a = Math.abs(v);
+    if (a >= 1e6) return (v / 1e6).toPrecision(3) + 'M';
+    if (a >= 1e4) return (v / 1e3).toPrecision(3) + 'k';
+    if (a >= 100 || a === 0) return String(Math.round(v));
+    return Number(v.toPrecision(3)).toString();
+  }
+  const axis = (extra) => Object.assign({ size: 64, values: (u, vals) => vals.map(num) }, extra || {});
 
   function query(params) {
     const q = new URLSearchParams();
@@ -30,7 +40,7 @@
       width: Math.max(300, el.clientWidth || 540),
       height: 220,
       series: [{}].concat(series),
-      axes: axes || [{}, {}],
+      axes: axes || [{}, axis()],
       scales: scales || { x: { time: true } },
       legend: { live: false },
     };
@@ -59,7 +69,7 @@
         { label: 'heap MB', stroke: '#6a1b9a', width: 2, scale: 'mb' },
         { label: 'GC ms', stroke: '#00897b', width: 2, scale: 'ms' },
       ],
-      [{}, { scale: 'mb' }, { scale: 'ms', side: 1, grid: { show: false } }],
+      [{}, axis({ scale: 'mb' }), axis({ scale: 'ms', side: 1, grid: { show: false } })],
       { x: { time: true }, mb: {}, ms: {} });
     return state.plots;
   }
@@ -75,9 +85,9 @@
       const tr = document.createElement('tr');
       if (name === state.selected) tr.className = 'selected';
       const iv = o.interval || {};
-      const cells = [name, o.count, fmt((iv.count || 0) / secs, 1), o.errorCount,
-        fmt(o.count ? (100 * o.errorCount) / o.count : 0, 2), fmt(o.avgDuration, 3), fmt(o.p50, 3),
-        fmt(o.p95, 3), fmt(o.p99, 3), fmt(o.maxDuration, 3)];
+      const cells = [name, o.count, num((iv.count || 0) / secs), o.errorCount,
+        fmt(o.count ? (100 * o.errorCount) / o.count : 0, 2), num(o.avgDuration), num(o.p50),
+        num(o.p95), num(o.p99), num(o.maxDuration)];
       cells.forEach((c, i) => {
         const td = document.createElement('td');
         td.textContent = String(c);
