@@ -41,6 +41,7 @@ report() {
   printf '%-9s %5d operations: median %.2f ms, p90 %.2f ms per scrape (curl, %d scrapes), %d bytes\n' "$1" "$ops" "$med" "$p90" "$runs" "$size"
 }
 measure metrics; report metrics
+grep -o "HTTP endpoint on .*" "$out/stderr" | head -1
 render=$(curl -s "${url}metrics" | awk '/^perfmon_agent_scrape_duration_seconds/{print $2*1000}')
 echo "agent's own render time of the previous /metrics: ${render} ms"
 measure stats; report stats

@@ -6,6 +6,7 @@
 # --build   first builds the agent jar and the benchmarks jar (mvn package, tests skipped).
 # Runner options (see BenchmarkRunner): --rounds 3 --forks 1 --warmup 3 --iterations 5 --time 1000
 #   --jvm /path/to/bin/java --only calls,recorder,snapshot,jdbc,servlet --quiet
+#   --agent-args http.port=0 (further agent arguments of the calls benchmark's tracked forks)
 #   --only snapscale: whole snapshots at 2,000 and 10,000 operations, cold and warm (not in the
 #   default list; about 3 to 5 minutes; see docs/snapshot-scale.md)
 #   --io-warmup 20 --io-iterations 15 (iterations of the jdbc and servlet forks)

@@ -93,10 +93,8 @@ public final class AgentRuntime {
   private volatile int generation;
   private volatile String lastChange = "";
   private volatile long lastChangeMillis;
-  /** The HTTP endpoint (off unless http.port is set); outlives reconfigurations. */
-  private final dev.perfmon.agent.http.HttpService http;
-  /** The operations' MXBeans (jmx=true), or null; outlive reconfigurations. */
-  private volatile dev.perfmon.agent.jmx.JmxOperations jmx;
+  /** The HTTP endpoint and the MXBeans (created lazily); outlive reconfigurations. */
+  private final dev.perfmon.agent.http.LiveViews live;
   /** Start-up phase timer (debug log); a throwaway one after start-up. */
   private Stopwatch phases = new Stopwatch();
 
@@ -107,7 +105,7 @@ public final class AgentRuntime {
     this.registry = registry;
     this.attached = attached;
     this.shutdownHook = new Thread(this::shutdown, "perfmon-shutdown");
-    this.http = new dev.perfmon.agent.http.HttpService(() -> monitor, log);
+    this.live = new dev.perfmon.agent.http.LiveViews(() -> monitor, registry.cap(), log);
   }
 
   /** The running agent, or null. */
@@ -240,21 +238,9 @@ public final class AgentRuntime {
     reactions = Reactions.start(cfg, registry, monitor, log);
     phases.lap("monitor");
     install(enabled, patterns);
-    // On the snapshot thread, after the start-up grace in premain (before the status file is
-    // written, which then names the port); kept as it is when its settings did not change.
-    http.apply(
-        dev.perfmon.agent.http.HttpSettings.of(cfg),
-        monitor,
-        previous == null && !partialFirst ? START_UP_GRACE : Duration.ZERO);
-    if (cfg.get(Keys.JMX)) {
-      if (jmx == null) {
-        jmx = new dev.perfmon.agent.jmx.JmxOperations(http.live(), registry.cap(), log);
-      }
-      monitor.addTickListener(jmx); // registers beans on the snapshot thread, after a snapshot
-    } else if (jmx != null) {
-      jmx.close();
-      jmx = null;
-    }
+    // The endpoint starts on the snapshot thread, after the start-up grace in premain (before the
+    // status file is written, which then names the port); the MXBeans at the first snapshot.
+    live.apply(cfg, monitor, previous == null && !partialFirst ? START_UP_GRACE : Duration.ZERO);
     monitor.start();
     scheduleCoverage();
     phases.lap("start");
@@ -354,10 +340,7 @@ public final class AgentRuntime {
    */
   void detach() {
     long t0 = System.nanoTime();
-    http.stop();
-    if (jmx != null) {
-      jmx.close();
-    }
+    live.close();
     uninstall();
     Recorders.clear();
     try {
@@ -412,7 +395,7 @@ public final class AgentRuntime {
             cfg,
             outs,
             registry.recorders().size(),
-            http.url()));
+            live.httpUrl()));
   }
 
   private static boolean moduleEnabled(AgentConfig config, String name) {

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -37,11 +36,11 @@ public final class HttpService {
   private int generation;
 
   /**
-   * @param monitor the current monitor (replaced on reconfiguration)
+   * @param live the figures on request (of the current monitor, replaced on reconfiguration)
    */
-  public HttpService(Supplier<Monitor> monitor, Logger log) {
+  public HttpService(LiveStats live, Logger log) {
     this.log = log;
-    this.live = new LiveStats(monitor, true);
+    this.live = live;
   }
 
   /** The reader of figures on request that the endpoint uses (for other readers too). */
@@ -108,13 +107,18 @@ public final class HttpService {
       log.warn("perfmon HTTP endpoint not started: cannot resolve http.host={}; everything else goes on", s.host());
       return;
     }
+    long t0 = System.nanoTime();
     try {
       Routes routes = new Routes(live, s.boundsNanos(), s.token(), new Dashboard(history));
       HttpEndpoint e = HttpEndpoint.start(new InetSocketAddress(address, s.port()), routes);
       endpoint = e;
       String hostPart = address.getHostAddress().indexOf(':') >= 0 ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
       url = "http://" + hostPart + ":" + e.port() + "/";
-      log.info("perfmon HTTP endpoint on {} (/stats, /metrics, dashboard at /){}", url, s.token().isEmpty() ? "" : ", bearer token required");
+      log.info(
+          "perfmon HTTP endpoint on {} (/stats, /metrics, dashboard at /){}, started in {} ms",
+          url,
+          s.token().isEmpty() ? "" : ", bearer token required",
+          (System.nanoTime() - t0) / 1_000_000);
       if (!address.isLoopbackAddress() && s.token().isEmpty()) {
         log.warn(
             "perfmon HTTP endpoint listens on {}, which is not a loopback address, without http.token: anyone who can reach it can read the figures; set http.token or bind to 127.0.0.1",

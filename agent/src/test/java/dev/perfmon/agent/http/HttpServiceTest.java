@@ -44,7 +44,7 @@ class HttpServiceTest {
   private final OperationRegistry registry = new OperationRegistry(100, n -> {});
   private final Monitor monitor =
       new Monitor(registry, List.of(NONE), Duration.ofHours(1), List.of(), false, false, log);
-  private final HttpService http = new HttpService(() -> monitor, log);
+  private final HttpService http = new HttpService(new dev.perfmon.agent.monitor.LiveStats(() -> monitor, true), log);
   private final HttpClient client = HttpClient.newHttpClient();
 
   @AfterEach
