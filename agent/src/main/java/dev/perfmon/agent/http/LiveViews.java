@@ -74,6 +74,9 @@ public final class LiveViews {
 
   /** On the snapshot thread: the beans of the operations of {@code s} (created at the first). */
   private void jmxTick(Monitor m, Snapshot s) {
+    if (m.isClosing()) {
+      return; // the final snapshot (exit, detach, reconfiguration): no beans for it
+    }
     JmxOperations j;
     synchronized (this) {
       if (!jmxOn) {

@@ -193,4 +193,46 @@ class HttpEndpointIT {
       assertThat(jvm.stderr()).doesNotContain(token).contains("HTTP endpoint on " + url);
     }
   }
+
+  @Test
+  void withHttpPortUnsetNothingOfTheEndpointOrTheMxBeansIsLoaded() throws Exception {
+    Jdk jdk = Jdk.all().get(0);
+    Path dir = ForkedJvm.workDir("http-off");
+    Path classes = dir.resolve("classes.txt");
+    try (ForkedJvm.Running jvm =
+        ForkedJvm.builder(jdk).mainClass(AttachTarget.class).workDir(dir).args("2")
+            .jvmArg("-Xlog:class+load=info:file=" + classes)
+            .agent("methods=" + CALC + "#work,interval=1h,output.file=" + dir.resolve("s.jsonl"))
+            .start()) {
+      assertThat(jvm.waitForExit(Duration.ofSeconds(60))).as(jvm.describe()).isZero();
+      List<String> loaded =
+          Files.readAllLines(classes).stream()
+              .filter(l -> l.contains("dev.perfmon.agent.http.") || l.contains("dev.perfmon.agent.jmx.") || l.contains("com.sun.net.httpserver") || l.contains("sun.net.httpserver"))
+              .map(l -> l.replaceAll(".*\\] ([^ ]+) source.*", "$1"))
+              .toList();
+      assertThat(loaded)
+          .as("classes of the endpoint and the MXBeans loaded with http.port unset (LiveViews and its lambda only)")
+          .contains("dev.perfmon.agent.http.LiveViews")
+          .allMatch(c -> c.startsWith("dev.perfmon.agent.http.LiveViews"));
+      assertThat(jvm.stderr()).doesNotContain("HTTP endpoint");
+    }
+  }
+
+  @Test
+  void aRuntimeWithoutJdkHttpserverIsOneLineAndTheRestWorks() throws Exception {
+    Jdk jdk = Jdk.all().get(0);
+    Path dir = ForkedJvm.workDir("http-no-module");
+    Path out = dir.resolve("stats.jsonl");
+    try (ForkedJvm.Running jvm =
+        ForkedJvm.builder(jdk).mainClass(AttachTarget.class).workDir(dir).args("3")
+            .jvmArg("--limit-modules=java.base,java.instrument,java.management,jdk.management,jdk.unsupported")
+            .agent("methods=" + CALC + "#work,interval=300ms,output.file=" + out + ",http.port=0")
+            .start()) {
+      assertThat(jvm.waitForExit(Duration.ofSeconds(60))).as(jvm.describe()).isZero();
+      List<String> lines = jvm.stderr().lines().filter(l -> l.contains("HTTP endpoint")).toList();
+      assertThat(lines).as(jvm.stderr()).hasSize(1);
+      assertThat(lines.get(0)).contains("[WARN]", "no jdk.httpserver module", "everything else goes on");
+      assertThat(AgentOutput.read(out).lastSnapshot().path("operations").path(CALC + ".work").path("count").asLong()).isPositive();
+    }
+  }
 }

@@ -99,4 +99,35 @@ class MetricsIT {
       assertThat(jvm.stderr()).doesNotContain("[ERROR]").doesNotContain("WARN");
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void servletStatusClassesOfARealTomcatPassPromtool() throws Exception {
+    Jdk jdk = Jdk.all().get(0);
+    Path dir = ForkedJvm.workDir("metrics-tomcat");
+    try (ForkedJvm.Running tomcat =
+        ForkedJvm.builder(jdk).jar(dev.perfmon.it.servlet.ServletApps.appJar("servlet-tomcat11")).workDir(dir)
+            .agent("interval=1s,slow.threshold=1h,very-slow.threshold=2h,output.file=" + dir.resolve("s.jsonl") + ",http.port=0")
+            .start()) {
+      tomcat.awaitStdout("READY port=", Duration.ofSeconds(60));
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("READY port=(\\d+)").matcher(tomcat.stdout());
+      assertThat(m.find()).isTrue();
+      String app = "http://127.0.0.1:" + m.group(1);
+      HttpClient client = HttpClient.newHttpClient();
+      int[] expected = new int[3];
+      for (String path : List.of("/users/1", "/users/2", "/users/3", "/unavailable", "/unavailable")) {
+        int code = client.send(HttpRequest.newBuilder(URI.create(app + path)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        expected[code / 100 == 2 ? 0 : code / 100 == 5 ? 1 : 2]++;
+      }
+      assertThat(expected).containsExactly(3, 2, 0);
+      String body =
+          client.send(HttpRequest.newBuilder(URI.create(endpoint(tomcat.pid()) + "metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(body)
+          .containsPattern("perfmon_http_responses_total\\{operation=\"servlet\\.GET /users/[^\"]*\",status_class=\"2xx\"\\} 3\n")
+          .containsPattern("perfmon_http_responses_total\\{operation=\"servlet\\.GET /unavailable\",status_class=\"5xx\"\\} 2\n")
+          .containsPattern("perfmon_operation_errors_total\\{operation=\"servlet\\.GET /unavailable\"\\} 2\n");
+      Path file = dir.resolve("metrics.prom");
+      Files.writeString(file, body);
+      assertThat(promtool(file)).as(body).isEqualTo("exit 0\n");
+    }
+  }
 }
