@@ -245,4 +245,19 @@ class HttpServiceTest {
     }
     assertThat(history.points(p -> true)).hasSize(History.MAX_POINTS);
   }
+
+  @Test
+  void anAddressThatCannotBeBoundOrResolvedIsOneLine() throws Exception {
+    // 192.0.2.1 (TEST-NET-1) is no address of this machine: bind fails, nothing is sent.
+    assertThat(start("http.port=0,http.host=192.0.2.1")).isEmpty();
+    assertThat(log.at("WARN")).hasSize(1);
+    assertThat(log.at("WARN").get(0)).contains("not started", "192.0.2.1", "the address cannot be bound", "everything else goes on");
+  }
+
+  @Test
+  void anUnknownHostIsOneLine() throws Exception {
+    assertThat(start("http.port=0,http.host=no-such-host.invalid")).isEmpty();
+    assertThat(log.at("WARN")).hasSize(1);
+    assertThat(log.at("WARN").get(0)).contains("not started", "cannot resolve http.host=no-such-host.invalid");
+  }
 }
