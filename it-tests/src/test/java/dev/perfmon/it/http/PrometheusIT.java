@@ -67,6 +67,27 @@ class PrometheusIT {
     return out;
   }
 
+  /** Waits until Prometheus answers /-/ready with 200 (it takes a moment to open its port). */
+  private void awaitReady(int port, Process prometheus, Path log) throws Exception {
+    long end = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < end) {
+      if (!prometheus.isAlive()) {
+        throw new AssertionError("prometheus exited: " + Files.readString(log));
+      }
+      try {
+        HttpResponse<Void> r =
+            client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("prometheus not ready: " + Files.readString(log));
+  }
+
   private Map<String, Double> await(int port, String promql, Predicate<Map<String, Double>> ok, Duration timeout) throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
     Map<String, Double> last = Map.of();
@@ -129,6 +150,7 @@ class PrometheusIT {
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("prometheus.log").toFile())
               .start();
+      awaitReady(port, prometheus, dir.resolve("prometheus.log"));
       String count = "perfmon_operation_duration_seconds_count{operation=\"" + OP + "\"}";
       // The series exist (one call each) before the workload starts, so rate() sees all of it.
       await(port, count, m -> m.size() == 2 && m.values().stream().allMatch(v -> v == 1), Duration.ofSeconds(60));
