@@ -8,6 +8,7 @@
 #   --jvm /path/to/bin/java --only calls,recorder,snapshot,jdbc,servlet --quiet
 #   --only api: the application API (perfmon-api) per call, without and with the agent, beside
 #   method advice and the hand-timed floor (about 3 minutes with --rounds 2; see docs/api.md)
+#   --agent-args http.port=0 (further agent arguments of the calls benchmark's tracked forks)
 #   --only snapscale: whole snapshots at 2,000 and 10,000 operations, cold and warm (not in the
 #   default list; about 3 to 5 minutes; see docs/snapshot-scale.md)
 #   --io-warmup 20 --io-iterations 15 (iterations of the jdbc and servlet forks)

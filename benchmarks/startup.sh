@@ -5,6 +5,8 @@
 # (apt-get install hyperfine), else a plain loop (mean of N runs).
 #
 #   benchmarks/startup.sh [runs=20] [java=java]
+#
+# BENCH_AGENT_ARGS=http.port=0 benchmarks/startup.sh adds agent arguments to every agent run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -28,7 +30,7 @@ mkdir -p "$out/empty" && "${java%java}jar" cf "$out/empty.jar" -C "$out/empty" .
   || (cd "$out/empty" && jar cf "$out/empty.jar" .)
 
 base="$java -Xshare:auto -cp $bench bench.app.Hello"
-agentarg="-javaagent:$agent=output.file=$out/s.jsonl,interval=1h"
+agentarg="-javaagent:$agent=output.file=$out/s.jsonl,interval=1h${BENCH_AGENT_ARGS:+,$BENCH_AGENT_ARGS}"
 declare -a names=("no agent" "empty jar on boot class path" "agent, no methods" "agent, 1 method pattern" "agent, 200 method patterns"
   "to main: no agent" "to main: agent, no methods" "to main: agent, 1 method pattern" "to main: agent, 200 method patterns")
 declare -a cmds=(

@@ -114,6 +114,8 @@ public final class AgentRuntime {
    */
   private List<String> arguments = List.of();
   private volatile long lastChangeMillis;
+  /** The HTTP endpoint and the MXBeans (created lazily); outlive reconfigurations. */
+  private final dev.perfmon.agent.http.LiveViews live;
   /** Start-up phase timer (debug log); a throwaway one after start-up. */
   private Stopwatch phases = new Stopwatch();
 
@@ -125,6 +127,7 @@ public final class AgentRuntime {
     this.attached = attached;
     this.shutdownHook = new Thread(this::shutdown, "perfmon-shutdown");
     this.api = new dev.perfmon.agent.api.ApiBinding(registry, () -> monitor, log);
+    this.live = new dev.perfmon.agent.http.LiveViews(() -> monitor, registry.cap(), log);
   }
 
   /** The running agent, or null. */
@@ -276,6 +279,9 @@ public final class AgentRuntime {
     reactions = Reactions.start(cfg, registry, monitor, log);
     phases.lap("monitor");
     install(enabled, patterns);
+    // The endpoint starts on the snapshot thread, after the start-up grace in premain (before the
+    // status file is written, which then names the port); the MXBeans at the first snapshot.
+    live.apply(cfg, monitor, previous == null && !partialFirst ? START_UP_GRACE : Duration.ZERO);
     monitor.start();
     scheduleCoverage();
     phases.lap("start");
@@ -387,6 +393,7 @@ public final class AgentRuntime {
   void detach() {
     long t0 = System.nanoTime();
     api.close(inst); // perfmon-api back to pass-through in every copy, before the recorders go
+    live.close();
     uninstall();
     Recorders.clear();
     try {
@@ -445,7 +452,8 @@ public final class AgentRuntime {
             config.problems(),
             cfg,
             outs,
-            registry.recorders().size()));
+            registry.recorders().size(),
+            live.httpUrl()));
   }
 
   private static boolean moduleEnabled(AgentConfig config, String name) {

@@ -32,7 +32,8 @@ final class StatusFile {
       List<String> problems,
       Map<String, String> config,
       List<String> outputs,
-      int operations) {}
+      int operations,
+      String http) {}
 
   /** Resolved on first use (on the snapshot thread): {@code ProcessHandle} costs some start-up. */
   private Path file;
@@ -74,6 +75,9 @@ final class StatusFile {
                 g.writeString(o);
               }
               g.writeEndArray();
+              if (!s.http().isEmpty()) {
+                g.writeStringField("http", s.http());
+              }
               g.writeArrayFieldStart("problems");
               for (String p : s.problems()) {
                 g.writeString(p);

@@ -57,6 +57,8 @@ public final class BenchmarkRunner {
   private final Map<String, Double> allocs = new LinkedHashMap<>();
   private int rounds = 3;
   private Path agentJar;
+  /** Further agent arguments of the tracked forks of the calls benchmark (e.g. http.port=0). */
+  private String extraAgentArgs = "";
   private int forks = 1;
   // Many short iterations: on a shared machine, bursts of load from other processes hit some of them,
   // and the median and minimum over many short iterations are far steadier than a few long ones.
@@ -85,6 +87,7 @@ public final class BenchmarkRunner {
       String a = args[i];
       switch (a) {
         case "--agent" -> agentJar = Path.of(args[++i]);
+        case "--agent-args" -> extraAgentArgs = args[++i];
         case "--forks" -> forks = Integer.parseInt(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
@@ -180,7 +183,8 @@ public final class BenchmarkRunner {
         String agentArg =
             "-javaagent:" + agentJar.toAbsolutePath()
                 + "=methods=bench.app.Target#a;bench.app.Target#b,interval=1h,output=file,output.file="
-                + out.toAbsolutePath();
+                + out.toAbsolutePath()
+                + (extraAgentArgs.isEmpty() ? "" : "," + extraAgentArgs);
         collect("tracked", new Runner(options()
             .include(PKG + "CallBenchmark\\.(call|same2|different2)$")
             .jvmArgsAppend(agentArg)

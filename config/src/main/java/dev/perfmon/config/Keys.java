@@ -106,6 +106,19 @@ public final class Keys {
   public static final ConfigKey<Integer> COVERAGE_MAX_LISTED =
       key("coverage.max-listed", Types.intRange(0, 100_000), 50, "Method-pattern coverage: how many matched methods are listed per pattern in the coverage report.");
 
+  // ---- Live numbers over HTTP and JMX -----------------------------------------------------
+
+  public static final ConfigKey<Optional<Integer>> HTTP_PORT =
+      key("http.port", Types.OPTIONAL_PORT, Optional.empty(), "HTTP endpoint (/stats, /metrics, dashboard at /): the TCP port to serve on; 0 picks a free port (the port bound is logged and shown by status). Empty: no endpoint.");
+  public static final ConfigKey<String> HTTP_HOST =
+      key("http.host", Types.HOST, "127.0.0.1", "HTTP endpoint: the address to bind to. Loopback by default; another address without http.token logs a WARN.");
+  public static final ConfigKey<String> HTTP_TOKEN =
+      key("http.token", Types.SECRET, "", "HTTP endpoint: when set, every path answers 401 unless the request carries Authorization: Bearer <token>. Never logged or shown.");
+  public static final ConfigKey<List<String>> METRICS_BUCKETS =
+      key("metrics.buckets", Types.ASCENDING_DURATIONS, List.of("100us", "250us", "500us", "1ms", "2500us", "5ms", "10ms", "25ms", "50ms", "100ms", "250ms", "500ms", "1s", "2500ms", "5s", "10s", "30s", "60s"), "HTTP endpoint: the upper bounds (le) of the perfmon_operation_duration_seconds histogram buckets in /metrics; keep them the same in every JVM so that histogram_quantile over many JVMs is right.");
+  public static final ConfigKey<Boolean> JMX =
+      key("jmx", Types.BOOLEAN, true, "JMX: register each operation as an MXBean dev.perfmon:type=Operation,name=<operation> (on the snapshot thread, at most max-operations of them).");
+
   // ---- Open-ended families: a prefix followed by an operation glob ---------------------------
 
   /** {@code slow.threshold.<glob>=<duration>}: per-operation override of {@link #SLOW_THRESHOLD}. */

@@ -17,17 +17,32 @@ final class ListType implements ValueType<List<String>> {
   private final boolean respectParentheses;
   private final List<String> allowedWords; // null: any item
   private final String expectedForm;
+  /** Checks the items as a whole (throws IllegalArgumentException), or null. */
+  private final java.util.function.Consumer<List<String>> check;
 
   ListType(boolean respectParentheses, List<String> allowedWords, String expectedForm) {
+    this(respectParentheses, allowedWords, expectedForm, null);
+  }
+
+  ListType(
+      boolean respectParentheses,
+      List<String> allowedWords,
+      String expectedForm,
+      java.util.function.Consumer<List<String>> check) {
     this.respectParentheses = respectParentheses;
     this.allowedWords = allowedWords == null ? null : List.copyOf(allowedWords);
     this.expectedForm = expectedForm;
+    this.check = check;
   }
 
   @Override
   public List<String> parse(String text) {
     if (allowedWords == null) {
-      return split(text, respectParentheses);
+      List<String> items = split(text, respectParentheses);
+      if (check != null) {
+        check.accept(items);
+      }
+      return items;
     }
     List<String> items = split(text.toLowerCase(Locale.ROOT), false);
     if (items.size() == 1 && items.get(0).equals("none")) {

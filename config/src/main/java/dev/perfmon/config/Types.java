@@ -267,4 +267,88 @@ public final class Types {
       }
     };
   }
+
+  /**
+   * A list of at least one and at most 100 durations greater than zero, in strictly ascending
+   * order, e.g. {@code 1ms,5ms,25ms,100ms} (the bucket bounds of a histogram). The value stays a
+   * list of texts; each item reads with {@link Durations#parse}.
+   */
+  public static final ValueType<List<String>> ASCENDING_DURATIONS =
+      new ListType(
+          false,
+          null,
+          "1 to 100 durations above 0 in strictly ascending order, separated by , or ; (e.g. 1ms;5ms;25ms)",
+          items -> {
+            if (items.isEmpty() || items.size() > 100) {
+              throw new IllegalArgumentException("needs 1 to 100 durations");
+            }
+            Duration previous = Duration.ZERO;
+            for (String item : items) {
+              Duration d = Durations.parse(item);
+              if (d.compareTo(previous) <= 0) {
+                throw new IllegalArgumentException("not above 0 and ascending");
+              }
+              previous = d;
+            }
+          });
+
+  /**
+   * A TCP port, 0 to 65535 (0: the system picks a free one), or blank for off.
+   */
+  public static final ValueType<java.util.Optional<Integer>> OPTIONAL_PORT = optional(intRange(0, 65_535));
+
+  /**
+   * A host name or IP address to bind to: not blank, without spaces, slashes or a port.
+   */
+  public static final ValueType<String> HOST =
+      new ValueType<>() {
+        @Override
+        public String parse(String text) {
+          String t = text.trim();
+          if (t.isEmpty()) {
+            throw new IllegalArgumentException("empty");
+          }
+          for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == ':' || c == '_' || c == '%')) {
+              throw new IllegalArgumentException("not a host name or address");
+            }
+          }
+          if (t.indexOf(':') >= 0 && t.indexOf(':') == t.lastIndexOf(':')) {
+            throw new IllegalArgumentException("a port is given with its own key");
+          }
+          return t;
+        }
+
+        @Override
+        public String expectedForm() {
+          return "a host name or IP address (without a port), e.g. 127.0.0.1, 0.0.0.0 or ::1";
+        }
+      };
+
+  /** What {@link #SECRET} shows instead of a value that is set. */
+  public static final String MASK = "****";
+
+  /**
+   * A secret text (e.g. a bearer token): any text is accepted, and it is never shown: {@link
+   * ValueType#format} gives {@link #MASK} when set, so the start-up line, the status file and the
+   * {@code status} command never carry it.
+   */
+  public static final ValueType<String> SECRET =
+      new ValueType<>() {
+        @Override
+        public String parse(String text) {
+          return text.trim();
+        }
+
+        @Override
+        public String expectedForm() {
+          return "any text (shown masked as " + MASK + ")";
+        }
+
+        @Override
+        public String format(String value) {
+          return value.isEmpty() ? "" : MASK;
+        }
+      };
 }

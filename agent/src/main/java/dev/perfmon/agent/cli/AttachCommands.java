@@ -112,6 +112,9 @@ final class AttachCommands {
           out.println(line);
         }
       }
+      if (after.get("http") != null) {
+        out.println("perfmon HTTP endpoint in " + target.pid() + ": " + after.get("http"));
+      }
       long refused = (long) JsonTree.number(after, "transformErrors");
       if (refused > 0) {
         err.println("perfmon (in " + target.pid() + "): " + refused + " class(es) could not be instrumented; the first is named in that JVM's stderr ([perfmon] could not instrument ...)");
@@ -268,6 +271,9 @@ final class AttachCommands {
       out.println("  last change: " + s.get("lastChange") + " in " + (long) JsonTree.number(s, "lastChangeMs") + " ms");
       out.println("  operations:  " + (long) JsonTree.number(s, "operations"));
       out.println("  output:      " + s.get("outputs"));
+      if (s.get("http") != null) {
+        out.println("  http:        " + s.get("http"));
+      }
       out.println("  configuration:");
       for (Map.Entry<String, Object> e : JsonTree.object(s.get("config")).entrySet()) {
         out.println("    " + e.getKey() + "=" + e.getValue());

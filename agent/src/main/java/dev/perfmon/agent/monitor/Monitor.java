@@ -570,6 +570,104 @@ public final class Monitor {
     return read.get();
   }
 
+  /**
+   * The figures as of now, for readers on request ({@link LiveStats}): the operations that {@code
+   * include} accepts, with cumulative figures and those since the previous snapshot, computed
+   * without changing what the next snapshot reports. Holds the monitor's lock while it reads (as
+   * a snapshot does); application threads never wait for it. With {@code bounds} the figures are
+   * cumulative even under {@code reset=interval} (Prometheus counters only grow). The agent
+   * section's {@code callsRecorded} covers the listed operations.
+   *
+   * @param bounds histogram bucket bounds (ns, ascending), or null
+   * @param histograms receives, when {@code bounds} is given, each listed operation's cumulative
+   *     bucket counts ({@code bounds.length + 1} values, the last one all timed calls)
+   * @param mem the memory section, or null
+   */
+  synchronized Snapshot peek(
+      java.util.function.Predicate<String> include,
+      long[] bounds,
+      Map<String, long[]> histograms,
+      MemorySampler.Reading mem) {
+    long now = clock.getAsLong();
+    // Histogram readings (Prometheus) are always cumulative, whatever reset says.
+    boolean reset = resetEachInterval && bounds == null;
+    List<Snapshot.Operation> ops = new ArrayList<>();
+    long footprint = 0;
+    long calls = 0;
+    List<OperationRecorder> recorders = registry.recorders();
+    for (OperationRecorder r : recorders) {
+      footprint += r.footprintBytes();
+      if (!include.test(r.name())) {
+        continue;
+      }
+      int id = r.id();
+      StatsReader reader = id < readers.length ? readers[id] : null;
+      if (reader == null || reader.recorder() != r) {
+        reader = new StatsReader(r); // not kept: the next snapshot reads it from the start
+      }
+      long[] le = bounds == null ? null : new long[bounds.length + 1];
+      StatsReader.Reading reading = reader.peek(buffers, extraPercentiles, bounds, le);
+      calls += reading.interval().count();
+      if (reading.cumulative().count() == 0
+          || (reset && reading.interval().count() == 0)) {
+        continue;
+      }
+      counterSink.map = null;
+      for (CounterSource c : counterSources) {
+        c.read(id, counterSink);
+      }
+      Map<String, Long> extra = counterSink.map == null ? Map.of() : counterSink.map;
+      Map<String, Long> intervalExtra = Map.of();
+      if (!extra.isEmpty()) {
+        Map<String, Long> prev = prevCounters.getOrDefault(id, Map.of());
+        intervalExtra = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : extra.entrySet()) {
+          intervalExtra.put(e.getKey(), e.getValue() - prev.getOrDefault(e.getKey(), 0L));
+        }
+      }
+      ops.add(
+          new Snapshot.Operation(
+              r.name(),
+              reset ? reading.interval() : reading.cumulative(),
+              reading.interval(),
+              reset ? intervalExtra : extra,
+              intervalExtra,
+              registry.metadata(id)));
+      if (le != null) {
+        histograms.put(r.name(), le);
+      }
+    }
+    long intervalNanos = now - lastTickNanos;
+    double overheadNanos = costNanos < 0 ? -1 : calls * costNanos;
+    int threads = mem != null ? Math.max(1, mem.threads()) : Thread.activeCount();
+    double share =
+        overheadNanos < 0 || intervalNanos <= 0
+            ? -1
+            : overheadNanos / ((double) intervalNanos * Math.max(1, threads));
+    return new Snapshot(
+        Instant.now(),
+        pid >= 0 ? pid : ProcessHandle.current().pid(),
+        (now - startNanos) / 1_000_000,
+        intervalNanos / 1_000_000,
+        false,
+        ops,
+        mem,
+        new Snapshot.Self(
+            recorders.size(),
+            registry.cap(),
+            registry.overflowed(),
+            AgentErrors.suppressedCount(),
+            lastSnapshotMillis,
+            footprint,
+            calls,
+            costNanos,
+            overheadNanos < 0 ? -1 : overheadNanos / 1e6,
+            share,
+            lostLines(),
+            0,
+            0));
+  }
+
   /** True from the start of {@link #close()}: tick listeners see the final snapshot. */
   public boolean isClosing() {
     return closing;

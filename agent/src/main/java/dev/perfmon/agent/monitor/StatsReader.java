@@ -287,4 +287,118 @@ final class StatsReader {
     }
     return new Reading(cumulative, interval, sparseInterval);
   }
+
+  /**
+   * Reads the recorder like {@link #read(Buffers, double[])} but changes nothing in this reader:
+   * the interval figures are those since the previous {@code read} (the previous snapshot), and the
+   * next {@code read} still covers the whole interval. For readers on request (HTTP, JMX). Must be
+   * called under the same lock as {@code read} (the monitor's), with the same zeroed buffers.
+   *
+   * @param bounds ascending upper bounds (ns) of histogram buckets, or null for none
+   * @param le when {@code bounds} is given: receives, per bound, the timed calls in buckets whose
+   *     midpoint is at most that bound (cumulative), and at index {@code bounds.length} all timed
+   *     calls
+   */
+  Reading peek(Buffers b, double[] extra, long[] bounds, long[] le) {
+    long[] totals = b.totals;
+    long[] pageTotals = b.pageTotals;
+    long[] pageDeltas = b.pageDeltas;
+    totals[0] = 0;
+    totals[1] = 0;
+    totals[2] = Long.MAX_VALUE;
+    totals[3] = Long.MIN_VALUE;
+    Arrays.fill(pageTotals, 0);
+    long intervalMask = 0;
+    try {
+      long mask = prevMask | (recorder.readPageTotals(pageTotals, totals) & Distribution.ALL_PAGES);
+      // The cumulative buckets page by page: this reader's copy where the page did not change,
+      // else a fresh read (the copy itself is left as the next read expects it).
+      long[][] cumulativePages = new long[Buckets.PAGES][];
+      long calls = 0;
+      for (long m = mask; m != 0; m &= m - 1) {
+        int p = Long.numberOfTrailingZeros(m);
+        long bit = 1L << p;
+        long before = (totalsMask & bit) == 0 ? 0 : prevTotals[Long.bitCount(totalsMask & (bit - 1))];
+        long[] prev = pages[p];
+        pageDeltas[p] = 0;
+        if (pageTotals[p] == before) {
+          cumulativePages[p] = prev;
+          continue;
+        }
+        long[] now = new long[Buckets.SUB_BUCKETS];
+        pageTotals[p] = recorder.readPage(p, now);
+        cumulativePages[p] = now;
+        if (pageTotals[p] == before) {
+          continue;
+        }
+        long[] delta = b.delta[p];
+        intervalMask |= bit;
+        for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
+          delta[i] = prev == null ? now[i] : now[i] - prev[i];
+        }
+        pageDeltas[p] = pageTotals[p] - before;
+        calls += pageDeltas[p];
+      }
+      if (bounds != null) {
+        Arrays.fill(le, 0);
+        for (long m = mask; m != 0; m &= m - 1) {
+          int p = Long.numberOfTrailingZeros(m);
+          long[] counts = cumulativePages[p];
+          if (counts == null || pageTotals[p] == 0) {
+            continue;
+          }
+          for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
+            if (counts[i] != 0) {
+              le[firstBoundAtLeast(bounds, Buckets.midpoint(p * Buckets.SUB_BUCKETS + i))] += counts[i];
+            }
+          }
+        }
+        for (int i = 1; i < le.length; i++) {
+          le[i] += le[i - 1];
+        }
+      }
+      Distribution cumulative =
+          Distribution.ofPages(
+              cumulativePages, pageTotals, mask, totals[0], totals[1], totals[2], totals[3], extra);
+      Distribution interval =
+          Distribution.ofPages(
+              b.delta,
+              pageDeltas,
+              intervalMask,
+              Math.min(totals[0] - reportedErrors, calls),
+              totals[1] - prevSum,
+              cumulative.minNanos(),
+              cumulative.maxNanos(),
+              extra);
+      long[] sk = new long[2];
+      recorder.readSkipped(sk);
+      if (sk[0] != 0) {
+        cumulative = cumulative.withSkipped(sk[0], sk[1]);
+        interval = interval.withSkipped(sk[0] - prevSkipped, sk[1] - prevSkippedErrors);
+      }
+      return new Reading(cumulative, interval, null);
+    } catch (RuntimeException | Error e) {
+      intervalMask = Distribution.ALL_PAGES; // written where the mask may not say
+      throw e;
+    } finally {
+      for (long m = intervalMask; m != 0; m &= m - 1) {
+        Arrays.fill(b.delta[Long.numberOfTrailingZeros(m)], 0);
+      }
+    }
+  }
+
+  /** The index of the first bound at or above {@code v}, or {@code bounds.length}. */
+  static int firstBoundAtLeast(long[] bounds, double v) {
+    int lo = 0;
+    int hi = bounds.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (bounds[mid] >= v) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
 }

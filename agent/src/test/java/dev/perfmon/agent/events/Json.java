@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Test helper: one JSON line into maps/lists/strings/numbers/booleans; fails on trailing content. */
-final class Json {
+public final class Json {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   private Json() {}
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> object(byte[] line) {
+  public static Map<String, Object> object(byte[] line) {
     String s = new String(line, StandardCharsets.UTF_8);
     if (!s.endsWith("\n") || s.indexOf('\n') != s.length() - 1) {
       throw new AssertionError("not exactly one line: " + s);

@@ -56,6 +56,12 @@ class ShadedJarIT {
           .as("bootstrap classes only inside the nested jar")
           .isNull();
       assertThat(jar.getEntry("META-INF/perfmon/perfmon-bootstrap.jar.bin")).isNotNull();
+      // The dashboard's uPlot and its licence, under the agent's package; nothing of its WebJar
+      // under META-INF/resources, which web frameworks on the class path would serve.
+      for (String f : new String[] {"uPlot.iife.min.js", "uPlot.min.css", "LICENSE"}) {
+        assertThat(jar.getEntry("dev/perfmon/agent/http/uplot/" + f)).as(f).isNotNull();
+      }
+      assertThat(jar.stream().map(java.util.jar.JarEntry::getName)).noneMatch(n -> n.startsWith("META-INF/resources"));
       assertThat(jar.getEntry("dev/perfmon/api/SlowOperationHandler.class"))
           .as("handler API kept under its own name")
           .isNotNull();
