@@ -24,8 +24,6 @@ class ShadedJarIT {
           "META-INF/perfmon/perfmon-bootstrap.jar.bin",
           "META-INF/services/dev.perfmon.",
           "META-INF/licenses/",
-          // report --html inlines uPlot's script and stylesheet (with its licence)
-          "META-INF/resources/webjars/uplot/",
           "dev/perfmon/agent/",
           // the custom-handler API, deliberately not relocated: users' handlers link against it
           "dev/perfmon/api/",

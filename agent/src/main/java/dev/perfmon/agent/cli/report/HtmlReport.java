@@ -27,7 +27,8 @@ final class HtmlReport {
   /** The uPlot WebJar's version (agent/pom.xml); HtmlReportTest checks the resources are there. */
   static final String UPLOT_VERSION = "1.6.30";
 
-  static final String UPLOT_BASE = "META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/";
+  /** Where the build unpacks uPlot's files (the same copy the live dashboard serves). */
+  static final String UPLOT_BASE = "dev/perfmon/agent/http/uplot/";
 
   /** Operations that get charts (the rest are in the table). */
   static final int CHARTED = 8;
@@ -66,7 +67,7 @@ final class HtmlReport {
         .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; ")
         .append("script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n")
         .append("<title>perfmon report</title>\n<style>")
-        .append(resource("dist/uPlot.min.css"))
+        .append(resource("uPlot.min.css"))
         .append("\n")
         .append(CSS)
         .append("</style>\n</head><body>\n<h1>perfmon report</h1>\n<p class=\"meta\">")
@@ -96,7 +97,7 @@ final class HtmlReport {
     h.append("<div id=\"charts\"></div>\n<script id=\"data\" type=\"application/json\">")
         .append(data(r, ops).replace("</", "<\\/"))
         .append("</script>\n<script>")
-        .append(resource("dist/uPlot.iife.min.js"))
+        .append(resource("uPlot.iife.min.js"))
         .append("</script>\n<script>")
         .append(JS)
         .append("</script>\n</body></html>\n");

@@ -14,9 +14,10 @@ class HtmlReportTest {
   @TempDir Path dir;
 
   @Test
-  void theUplotResourcesOfTheDeclaredVersionAreOnTheClassPath() throws Exception {
-    assertThat(HtmlReport.resource("dist/uPlot.iife.min.js")).contains("uPlot");
-    assertThat(HtmlReport.resource("dist/uPlot.min.css")).contains(".uplot");
+  void theUplotResourcesAreOnTheClassPath() throws Exception {
+    assertThat(HtmlReport.resource("uPlot.iife.min.js")).contains("uPlot");
+    assertThat(HtmlReport.resource("uPlot.min.css")).contains(".uplot");
+    assertThat(HtmlReport.resource("LICENSE")).contains("MIT");
   }
 
   @Test
