@@ -27,7 +27,7 @@ if [[ ${#javas[@]} -eq 0 ]]; then
     [[ -x $j ]] && javas+=("$j")
   done
 fi
-agent=$root/agent/target/perfmon-agent.jar
+agent=${PERFMON_AGENT:-$root/agent/target/perfmon-agent.jar}   # another build to compare: PERFMON_AGENT=path
 app=$root/it-apps/spring-boot-large/target/app.jar
 for f in "$agent" "$app"; do
   [[ -f "$f" ]] || { echo "missing $f: mvn -B -DskipTests package -pl agent,it-apps/spring-boot-large -am" >&2; exit 1; }
