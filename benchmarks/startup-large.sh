@@ -16,7 +16,9 @@
 #   benchmarks/startup-large.sh [runs=5] [java ...]   (default: JDK 17 and 25 if installed)
 #
 # Needs the built jars: mvn -B -DskipTests package -pl agent,it-apps/spring-boot-large -am
-# Extra JVM options for every run (e.g. -XX:StartFlightRecording) via STARTUP_JVM_OPTS.
+# Extra JVM options for every run (e.g. -XX:StartFlightRecording) via STARTUP_JVM_OPTS; another agent
+# build instead of agent/target's via PERFMON_AGENT; a fourth configuration, another build with its
+# default configuration, via PERFMON_AGENT_BEFORE; WARMUP=0 skips the warm-up round.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
@@ -40,11 +42,19 @@ tick=$(getconf CLK_TCK)
 port=$((20000 + RANDOM % 20000))
 
 names=("no agent" "agent (default configuration)" "agent, methods=example.large.*")
+cfgs=(0 1 2)
+# PERFMON_AGENT_BEFORE=<jar>: a fourth configuration, another build with its default configuration,
+# interleaved with the others (before/after comparisons under the same load).
+if [[ -n ${PERFMON_AGENT_BEFORE:-} ]]; then
+  names+=("other build $(basename "$PERFMON_AGENT_BEFORE") (default configuration)")
+  cfgs+=(3)
+fi
 args_of() { # configuration index -> agent argument (or nothing)
   case $1 in
     0) ;;
     1) echo "-javaagent:$agent=output.file=$out/s.jsonl" ;;
     2) echo "-javaagent:$agent=output.file=$out/s.jsonl,methods=example.large.*" ;;
+    3) echo "-javaagent:$PERFMON_AGENT_BEFORE=output.file=$out/s.jsonl" ;;
   esac
 }
 
@@ -99,9 +109,11 @@ for java in "${javas[@]}"; do
   tsv=$root/benchmarks/target/startup-large-jdk$tag.tsv
   : > "$tsv"
   echo "$version; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); $runs interleaved runs each"
-  for cfg in 0 1 2; do once "$java" "$cfg" >/dev/null; done   # warm-up: page cache, CDS archive
+  if [[ ${WARMUP:-1} != 0 ]]; then   # WARMUP=0 skips it (jars already in the page cache)
+    for cfg in "${cfgs[@]}"; do once "$java" "$cfg" >/dev/null; done   # warm-up: page cache, CDS archive
+  fi
   for r in $(seq "$runs"); do
-    for cfg in 0 1 2; do
+    for cfg in "${cfgs[@]}"; do
       line=$(once "$java" "$cfg")
       echo "$cfg $line" >> "$tsv"
       echo "  run $r ${names[$cfg]}: $line (wall ms, cpu ms, rss MB, heap MB)" >&2
