@@ -4,6 +4,7 @@ import java.security.ProtectionDomain;
 import java.util.List;
 import dev.perfmon.instrumentation.api.AgentBuilders;
 import dev.perfmon.instrumentation.api.StackHeadroom;
+import dev.perfmon.instrumentation.api.SuperTypeMask;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.dynamic.ClassFileLocator;
 
@@ -131,13 +132,19 @@ public enum PerfmonTransformerFactory implements AgentBuilder.Default.ExecutingT
         StackHeadroom.defer(classLoader, internalName);
         return null;
       }
-      return transform(
-          (Object) module,
-          classLoader,
-          internalName,
-          classBeingRedefined,
-          protectionDomain,
-          binaryRepresentation);
+      // The matchers' super-type masks are kept per class loader: say whose class this is.
+      Object scope = SuperTypeMask.enter(classLoader);
+      try {
+        return transform(
+            (Object) module,
+            classLoader,
+            internalName,
+            classBeingRedefined,
+            protectionDomain,
+            binaryRepresentation);
+      } finally {
+        SuperTypeMask.exit(scope);
+      }
     }
   }
 }

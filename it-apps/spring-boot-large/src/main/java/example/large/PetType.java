@@ -1,0 +1,7 @@
+package example.large;
+
+import jakarta.persistence.Entity;
+
+/** A kind of pet (cat, dog ...). */
+@Entity
+public class PetType extends NamedEntity {}

@@ -1,0 +1,7 @@
+package example.large;
+
+import jakarta.persistence.Entity;
+
+/** A veterinary specialty. */
+@Entity
+public class Specialty extends NamedEntity {}
