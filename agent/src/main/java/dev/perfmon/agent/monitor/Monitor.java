@@ -487,29 +487,7 @@ public final class Monitor {
           || (resetEachInterval && reading.interval().count() == 0)) {
         continue;
       }
-      counterSink.map = null;
-      for (CounterSource c : counterSources) {
-        c.read(r.id(), counterSink);
-      }
-      Map<String, Long> extra = counterSink.map == null ? Map.of() : counterSink.map;
-      Map<String, Long> intervalExtra = Map.of();
-      if (!extra.isEmpty()) {
-        Map<String, Long> prev = prevCounters.getOrDefault(r.id(), Map.of());
-        intervalExtra = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> e : extra.entrySet()) {
-          intervalExtra.put(e.getKey(), e.getValue() - prev.getOrDefault(e.getKey(), 0L));
-        }
-        prevCounters.put(r.id(), extra);
-      }
-      ops.add(
-          new Snapshot.Operation(
-              r.name(),
-              resetEachInterval ? reading.interval() : reading.cumulative(),
-              reading.interval(),
-              resetEachInterval ? intervalExtra : extra,
-              intervalExtra,
-              registry.metadata(r.id()),
-              reading.histogram()));
+      ops.add(operation(r, reading, resetEachInterval, true));
     }
     MemorySampler.Reading mem = null;
     if (memoryEnabled) {
@@ -527,9 +505,6 @@ public final class Monitor {
     long intervalNanos = now - lastTickNanos;
     long intervalMs = intervalNanos / 1_000_000;
     lastTickNanos = now;
-    double overheadNanos = costNanos < 0 ? -1 : calls * costNanos;
-    int threads = mem != null ? Math.max(1, mem.threads()) : Thread.activeCount();
-    double share = overheadNanos < 0 || intervalNanos <= 0 ? -1 : overheadNanos / ((double) intervalNanos * Math.max(1, threads));
     if (pid < 0) {
       pid = ProcessHandle.current().pid();
     }
@@ -542,20 +517,7 @@ public final class Monitor {
             partial,
             ops,
             mem,
-            new Snapshot.Self(
-                recorders.size(),
-                registry.cap(),
-                registry.overflowed(),
-                AgentErrors.suppressedCount(),
-                lastSnapshotMillis,
-                footprint,
-                calls,
-                costNanos,
-                overheadNanos < 0 ? -1 : overheadNanos / 1e6,
-                share,
-                lostLines(),
-                lateNanos / 1e6,
-                skippedIntervals));
+            self(recorders.size(), footprint, calls, intervalNanos, mem, lateNanos / 1e6, skippedIntervals));
     partial = false;
     lastSnapshotMillis = (clock.getAsLong() - t0) / 1e6;
     return s;
@@ -612,38 +574,12 @@ public final class Monitor {
           || (reset && reading.interval().count() == 0)) {
         continue;
       }
-      counterSink.map = null;
-      for (CounterSource c : counterSources) {
-        c.read(id, counterSink);
-      }
-      Map<String, Long> extra = counterSink.map == null ? Map.of() : counterSink.map;
-      Map<String, Long> intervalExtra = Map.of();
-      if (!extra.isEmpty()) {
-        Map<String, Long> prev = prevCounters.getOrDefault(id, Map.of());
-        intervalExtra = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> e : extra.entrySet()) {
-          intervalExtra.put(e.getKey(), e.getValue() - prev.getOrDefault(e.getKey(), 0L));
-        }
-      }
-      ops.add(
-          new Snapshot.Operation(
-              r.name(),
-              reset ? reading.interval() : reading.cumulative(),
-              reading.interval(),
-              reset ? intervalExtra : extra,
-              intervalExtra,
-              registry.metadata(id)));
+      ops.add(operation(r, reading, reset, false));
       if (le != null) {
         histograms.put(r.name(), le);
       }
     }
     long intervalNanos = now - lastTickNanos;
-    double overheadNanos = costNanos < 0 ? -1 : calls * costNanos;
-    int threads = mem != null ? Math.max(1, mem.threads()) : Thread.activeCount();
-    double share =
-        overheadNanos < 0 || intervalNanos <= 0
-            ? -1
-            : overheadNanos / ((double) intervalNanos * Math.max(1, threads));
     return new Snapshot(
         Instant.now(),
         pid >= 0 ? pid : ProcessHandle.current().pid(),
@@ -652,20 +588,75 @@ public final class Monitor {
         false,
         ops,
         mem,
-        new Snapshot.Self(
-            recorders.size(),
-            registry.cap(),
-            registry.overflowed(),
-            AgentErrors.suppressedCount(),
-            lastSnapshotMillis,
-            footprint,
-            calls,
-            costNanos,
-            overheadNanos < 0 ? -1 : overheadNanos / 1e6,
-            share,
-            lostLines(),
-            0,
-            0));
+        self(recorders.size(), footprint, calls, intervalNanos, mem, 0, 0));
+  }
+
+  /**
+   * One operation of a snapshot: its figures (the interval's as the main ones when {@code reset})
+   * with the counters the sources keep for it (e.g. servlet status classes) and their change since
+   * the previous snapshot, which becomes the new baseline when {@code advance}.
+   */
+  private Snapshot.Operation operation(
+      OperationRecorder r, StatsReader.Reading reading, boolean reset, boolean advance) {
+    int id = r.id();
+    counterSink.map = null;
+    for (CounterSource c : counterSources) {
+      c.read(id, counterSink);
+    }
+    Map<String, Long> extra = counterSink.map == null ? Map.of() : counterSink.map;
+    Map<String, Long> intervalExtra = Map.of();
+    if (!extra.isEmpty()) {
+      Map<String, Long> prev = prevCounters.getOrDefault(id, Map.of());
+      intervalExtra = new LinkedHashMap<>();
+      for (Map.Entry<String, Long> e : extra.entrySet()) {
+        intervalExtra.put(e.getKey(), e.getValue() - prev.getOrDefault(e.getKey(), 0L));
+      }
+      if (advance) {
+        prevCounters.put(id, extra);
+      }
+    }
+    return new Snapshot.Operation(
+        r.name(),
+        reset ? reading.interval() : reading.cumulative(),
+        reading.interval(),
+        reset ? intervalExtra : extra,
+        intervalExtra,
+        registry.metadata(id),
+        reading.histogram());
+  }
+
+  /**
+   * The agent's own section of a snapshot: {@code calls} timed calls in {@code intervalNanos},
+   * their estimated cost and its share of the threads' time ({@code -1} when not known).
+   */
+  private Snapshot.Self self(
+      int operations,
+      long footprint,
+      long calls,
+      long intervalNanos,
+      MemorySampler.Reading mem,
+      double lateMs,
+      long skipped) {
+    double overheadNanos = costNanos < 0 ? -1 : calls * costNanos;
+    int threads = mem != null ? Math.max(1, mem.threads()) : Thread.activeCount();
+    double share =
+        overheadNanos < 0 || intervalNanos <= 0
+            ? -1
+            : overheadNanos / ((double) intervalNanos * Math.max(1, threads));
+    return new Snapshot.Self(
+        operations,
+        registry.cap(),
+        registry.overflowed(),
+        AgentErrors.suppressedCount(),
+        lastSnapshotMillis,
+        footprint,
+        calls,
+        costNanos,
+        overheadNanos < 0 ? -1 : overheadNanos / 1e6,
+        share,
+        lostLines(),
+        lateMs,
+        skipped);
   }
 
   /** True from the start of {@link #close()}: tick listeners see the final snapshot. */

@@ -1,6 +1,7 @@
 package dev.perfmon.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.perfmon.agent.output.TestOutputs;
 
 import dev.perfmon.agent.CapturingLogger;
 import dev.perfmon.agent.events.Json;
@@ -27,18 +28,7 @@ import org.junit.jupiter.api.Test;
 /** The endpoint on the JDK's real HTTP server, in this JVM, against a real monitor. */
 class HttpServiceTest {
   private static final Output NONE =
-      new Output() {
-        @Override
-        public void write(byte[] line) {}
-
-        @Override
-        public String describe() {
-          return "none";
-        }
-
-        @Override
-        public void close() {}
-      };
+      TestOutputs.NONE;
 
   private final CapturingLogger log = new CapturingLogger();
   private final OperationRegistry registry = new OperationRegistry(100, n -> {});

@@ -1,6 +1,7 @@
 package dev.perfmon.agent.jmx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.perfmon.agent.output.TestOutputs;
 
 import dev.perfmon.agent.CapturingLogger;
 import dev.perfmon.agent.monitor.LiveStats;
@@ -20,18 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class JmxOperationsTest {
   private static final Output NONE =
-      new Output() {
-        @Override
-        public void write(byte[] line) {}
-
-        @Override
-        public String describe() {
-          return "none";
-        }
-
-        @Override
-        public void close() {}
-      };
+      TestOutputs.NONE;
 
   private final CapturingLogger log = new CapturingLogger();
   private final OperationRegistry registry = new OperationRegistry(3, n -> {});

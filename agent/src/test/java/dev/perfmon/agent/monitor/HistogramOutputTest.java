@@ -1,13 +1,13 @@
 package dev.perfmon.agent.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.perfmon.agent.output.TestOutputs;
 
 import dev.perfmon.agent.output.Output;
 import dev.perfmon.bootstrap.Buckets;
 import dev.perfmon.bootstrap.PerfMon;
 import dev.perfmon.bootstrap.Recorders;
 import dev.perfmon.instrumentation.api.OperationRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -23,20 +23,7 @@ import org.slf4j.LoggerFactory;
 class HistogramOutputTest {
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final Output out =
-      new Output() {
-        @Override
-        public void write(byte[] line) {
-          lines.add(new String(line, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public String describe() {
-          return "test";
-        }
-
-        @Override
-        public void close() {}
-      };
+      TestOutputs.collecting(lines);
 
   @AfterEach
   void clear() {

@@ -1,6 +1,7 @@
 package dev.perfmon.agent.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.perfmon.agent.output.TestOutputs;
 
 import dev.perfmon.agent.output.Output;
 import dev.perfmon.bootstrap.PerfMon;
@@ -15,18 +16,7 @@ import org.slf4j.LoggerFactory;
 
 class LiveStatsTest {
   private static final Output NONE =
-      new Output() {
-        @Override
-        public void write(byte[] line) {}
-
-        @Override
-        public String describe() {
-          return "none";
-        }
-
-        @Override
-        public void close() {}
-      };
+      TestOutputs.NONE;
 
   private final OperationRegistry registry = new OperationRegistry(100, n -> {});
   private final Monitor monitor =

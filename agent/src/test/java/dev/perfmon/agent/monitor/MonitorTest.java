@@ -1,6 +1,7 @@
 package dev.perfmon.agent.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.perfmon.agent.output.TestOutputs;
 
 import dev.perfmon.agent.output.Output;
 import dev.perfmon.bootstrap.Buckets;
@@ -24,20 +25,7 @@ import org.slf4j.LoggerFactory;
 class MonitorTest {
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final Output out =
-      new Output() {
-        @Override
-        public void write(byte[] line) {
-          lines.add(new String(line, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public String describe() {
-          return "test";
-        }
-
-        @Override
-        public void close() {}
-      };
+      TestOutputs.collecting(lines);
 
   @AfterEach
   void clear() {

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perfmon.it.support.AgentOutput;
+import dev.perfmon.it.support.Cli;
 import dev.perfmon.it.support.ForkedJvm;
 import dev.perfmon.it.support.Jdk;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -95,10 +93,10 @@ class ApiIT {
       app.awaitStdout("WAITING", Duration.ofSeconds(60));
       String pid = Long.toString(app.pid());
       Cli attach = cli(jdk, "attach", pid);
-      assertThat(attach.code).as(attach.toString()).isZero();
+      assertThat(attach.code()).as(attach.toString()).isZero();
       app.awaitStdout("WAITING-DETACH", Duration.ofSeconds(90));
       Cli detach = cli(jdk, "detach", pid);
-      assertThat(detach.code).as(detach.toString()).isZero();
+      assertThat(detach.code()).as(detach.toString()).isZero();
       Files.writeString(dir.resolve("detached"), "");
       int code = app.waitForExit(Duration.ofMinutes(2));
       assertThat(app.stdout())
@@ -173,20 +171,7 @@ class ApiIT {
     assertThat(op.get("errorCount").asLong()).as("%s errors", name).isEqualTo(errors);
   }
 
-  record Cli(int code, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + code + "\n--- out:\n" + out + "\n--- err:\n" + err;
-    }
-  }
-
   static Cli cli(Jdk jdk, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-jar", ForkedJvm.agentJar().toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
-    return new Cli(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    return Cli.run(jdk, args);
   }
 }

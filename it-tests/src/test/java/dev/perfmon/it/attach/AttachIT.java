@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perfmon.it.servlet.ServletApps;
 import dev.perfmon.it.support.AgentOutput;
+import dev.perfmon.it.support.Cli;
 import dev.perfmon.it.support.ForkedJvm;
 import dev.perfmon.it.support.Jdk;
 import example.attach.AttachTarget;
@@ -45,21 +46,8 @@ class AttachIT {
     return out.stream();
   }
 
-  record Cli(int code, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + code + "\n--- out:\n" + out + "\n--- err:\n" + err;
-    }
-  }
-
   static Cli cli(Jdk jdk, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-jar", ForkedJvm.agentJar().toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
-    return new Cli(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    return Cli.run(jdk, args);
   }
 
   static ForkedJvm.Running startTarget(Jdk jdk, Path dir) throws Exception {

@@ -2,6 +2,7 @@ package dev.perfmon.it.attach;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.perfmon.it.support.Cli;
 import dev.perfmon.it.support.ForkedJvm;
 import dev.perfmon.it.support.Jdk;
 import example.attach.JitWorkload;
@@ -58,7 +59,7 @@ class AttachJitIT {
   }
 
   /** What the CLI said; compiled methods alive before the attach; how many of them it discarded. */
-  record Discarded(AttachIT.Cli cli, long compiledBefore, long discarded) {}
+  record Discarded(Cli cli, long compiledBefore, long discarded) {}
 
   private static Discarded attach(Jdk jdk, boolean agentAtStartUp, boolean noWarning) throws Exception {
     Path dir = ForkedJvm.workDir("jit-" + jdk.name());
@@ -83,7 +84,7 @@ class AttachJitIT {
       live.removeAll(discardedIds(before));
       String pid = Long.toString(jvm.pid());
       String out = dir.resolve("stats.jsonl").toString();
-      AttachIT.Cli cli =
+      Cli cli =
           noWarning
               ? AttachIT.cli(jdk, "attach", pid, "--no-jit-warning", "methods=" + METHOD, "instrument.servlet=false", "instrument.jdbc=false", "output.file=" + out)
               : AttachIT.cli(jdk, "attach", pid, "methods=" + METHOD, "instrument.servlet=false", "instrument.jdbc=false", "output.file=" + out);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perfmon.it.support.AgentOutput;
+import dev.perfmon.it.support.Cli;
 import dev.perfmon.it.support.ForkedJvm;
 import dev.perfmon.it.support.Jdk;
 import example.attach.AttachTarget;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -45,21 +45,8 @@ class HttpEndpointIT {
     return Jdk.all();
   }
 
-  record Cli(int code, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + code + "\n--- out:\n" + out + "\n--- err:\n" + err;
-    }
-  }
-
   static Cli cli(Jdk jdk, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-jar", ForkedJvm.agentJar().toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
-    return new Cli(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    return Cli.run(jdk, args);
   }
 
   private HttpResponse<String> get(String url, String... headers) throws IOException, InterruptedException {

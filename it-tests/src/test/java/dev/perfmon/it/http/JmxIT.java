@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.tools.attach.VirtualMachine;
 import dev.perfmon.it.support.AgentOutput;
+import dev.perfmon.it.support.Cli;
 import dev.perfmon.it.support.ForkedJvm;
 import dev.perfmon.it.support.Jdk;
 import example.attach.AttachTarget;
@@ -40,7 +41,7 @@ class JmxIT {
       target.awaitStdout("TICK", Duration.ofSeconds(30));
       String pid = Long.toString(target.pid());
       Path out = dir.resolve("stats.jsonl");
-      HttpEndpointIT.Cli attach = HttpEndpointIT.cli(jdk, "attach", pid, "methods=" + CALC + "#work;" + CALC + "#other", "interval=300ms", "output.file=" + out);
+      Cli attach = Cli.run(jdk, "attach", pid, "methods=" + CALC + "#work;" + CALC + "#other", "interval=300ms", "output.file=" + out);
       assertThat(attach.code()).as(attach.toString()).isZero();
       AgentOutput.await(out, o -> o.snapshots().size() >= 2, Duration.ofSeconds(30));
 
@@ -73,7 +74,7 @@ class JmxIT {
         Thread.sleep(1200);
         assertThat((Long) server.getAttribute(work, "Count")).as("live figures").isGreaterThan(first);
 
-        HttpEndpointIT.Cli detach = HttpEndpointIT.cli(jdk, "detach", pid);
+        Cli detach = Cli.run(jdk, "detach", pid);
         assertThat(detach.code()).as(detach.toString()).isZero();
         assertThat(server.queryNames(new ObjectName("dev.perfmon:type=Operation,*"), null)).as("unregistered on detach").isEmpty();
       }
