@@ -533,6 +533,11 @@ public final class Monitor {
     if (pid < 0) {
       pid = ProcessHandle.current().pid();
     }
+    Map<String, Long> suppressed = suppressedByModule();
+    long suppressedTotal = 0;
+    for (long n : suppressed.values()) {
+      suppressedTotal += n;
+    }
     Snapshot s =
         new Snapshot(
             Instant.now(),
@@ -546,7 +551,7 @@ public final class Monitor {
                 recorders.size(),
                 registry.cap(),
                 registry.overflowed(),
-                AgentErrors.suppressedCount(),
+                suppressedTotal,
                 lastSnapshotMillis,
                 footprint,
                 calls,
@@ -555,7 +560,8 @@ public final class Monitor {
                 share,
                 lostLines(),
                 lateNanos / 1e6,
-                skippedIntervals));
+                skippedIntervals,
+                suppressed));
     partial = false;
     lastSnapshotMillis = (clock.getAsLong() - t0) / 1e6;
     return s;
@@ -612,6 +618,15 @@ public final class Monitor {
   }
 
   /** Lines the outputs could not write, including those of the monitors this one continues. */
+  /** {@code agent.suppressedByModule}: every module's suppressed failures so far. */
+  static Map<String, Long> suppressedByModule() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    for (int m = 0; m < AgentErrors.MODULES; m++) {
+      out.put(AgentErrors.moduleName(m), AgentErrors.suppressedCount(m));
+    }
+    return out;
+  }
+
   private synchronized long lostLines() {
     long n = lostLinesBefore;
     for (Output o : outputs) {
