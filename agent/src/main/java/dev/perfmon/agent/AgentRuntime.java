@@ -10,7 +10,6 @@ import dev.perfmon.agent.output.Output;
 import dev.perfmon.agent.weave.Coverage;
 import dev.perfmon.agent.weave.MethodInstrumentation;
 import dev.perfmon.agent.weave.NestedClassHint;
-import dev.perfmon.bootstrap.AgentErrors;
 import dev.perfmon.bootstrap.BootstrapClasses;
 import dev.perfmon.bootstrap.Recorders;
 import dev.perfmon.config.AgentConfig;
@@ -289,7 +288,7 @@ public final class AgentRuntime {
 
   private void install(List<InstrumentationModule> enabled, List<MethodPattern> patterns) {
     AgentContext context =
-        AgentContext.of(config, registry);
+        AgentContext.of(config, registry, log);
     ErrorListener errors = new ErrorListener();
     AgentBuilder builder = AgentBuilders.base(errors, errors);
     phases.lap("builder");
@@ -669,36 +668,17 @@ public final class AgentRuntime {
 
   private int deferredLogged;
 
-  /** The throwable and its first frames, on one line: a stack overflow's trace has 1,024. */
-  static String shortTrace(Throwable t) {
-    StringBuilder b = new StringBuilder(t.toString());
-    StackTraceElement[] frames = t.getStackTrace();
-    for (int i = 0; i < Math.min(8, frames.length); i++) {
-      b.append(i == 0 ? " at " : " <- ").append(frames[i]);
-    }
-    if (frames.length > 8) {
-      b.append(" ... (").append(frames.length - 8).append(" more frames)");
-    }
-    return b.toString();
-  }
-  private boolean suppressedLogged;
+  private SuppressedErrors suppressed;
 
   /**
-   * Logs the latest failure that advice suppressed (the application never sees those): the first
-   * one at WARN with its stack trace, later ones at DEBUG. Taking it also drops the agent's only
-   * reference to it, so a throwable never keeps an application's classes alive.
+   * Logs the failures that advice suppressed (the application never sees those), per module: see
+   * {@link SuppressedErrors}. On the snapshot thread.
    */
   private void reportSuppressed() {
-    Throwable t = AgentErrors.takeLatest();
-    if (t == null) {
-      return;
+    if (suppressed == null) {
+      suppressed = new SuppressedErrors(log, System::currentTimeMillis);
     }
-    if (!suppressedLogged) {
-      suppressedLogged = true;
-      log.warn("an instrumentation failed inside the application and was suppressed (the application was not affected; further failures are counted in agent.suppressedErrors and logged at debug level): {}", shortTrace(t));
-    } else {
-      log.debug("suppressed instrumentation failure: {}", t.toString());
-    }
+    suppressed.report();
   }
 
   /** The classes {@code loader} defined (null: the bootstrap loader), by name. */

@@ -81,7 +81,7 @@ public final class ApiHooks {
     try {
       return h.register(name);
     } catch (Throwable t) {
-      AgentErrors.adviceError(t);
+      AgentErrors.adviceError(AgentErrors.API, t);
       return -1;
     }
   }
@@ -118,7 +118,7 @@ public final class ApiHooks {
         CallDetails.clear();
       }
     } catch (Throwable t) {
-      AgentErrors.adviceError(t);
+      AgentErrors.adviceError(AgentErrors.API, t);
     }
   }
 
@@ -152,7 +152,7 @@ public final class ApiHooks {
     try {
       return h.stats(name);
     } catch (Throwable t) {
-      AgentErrors.adviceError(t);
+      AgentErrors.adviceError(AgentErrors.API, t);
       return null;
     }
   }
@@ -166,7 +166,7 @@ public final class ApiHooks {
     try {
       return h.statsUnder(prefix);
     } catch (Throwable t) {
-      AgentErrors.adviceError(t);
+      AgentErrors.adviceError(AgentErrors.API, t);
       return null;
     }
   }
@@ -180,7 +180,7 @@ public final class ApiHooks {
     try {
       h.clear(prefix);
     } catch (Throwable t) {
-      AgentErrors.adviceError(t);
+      AgentErrors.adviceError(AgentErrors.API, t);
     }
   }
 }

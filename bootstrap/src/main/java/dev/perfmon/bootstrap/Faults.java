@@ -10,7 +10,8 @@ import java.util.Locale;
  *
  * <p>Kinds: {@code record} (woven code's recording call), {@code snapshot} (computing a
  * snapshot), {@code json} (writing it as JSON), {@code memory} (JVM memory readings), {@code
- * output} (file writes), {@code handlers} (slow-call handlers).
+ * output} (file writes), {@code handlers} (slow-call handlers), {@code advice} (the JDBC and
+ * servlet hooks that woven advice calls, so that the advice itself fails).
  */
 public final class Faults {
   public static final int RECORD = 1;
@@ -19,8 +20,9 @@ public final class Faults {
   public static final int MEMORY = 1 << 3;
   public static final int OUTPUT = 1 << 4;
   public static final int HANDLERS = 1 << 5;
+  public static final int ADVICE = 1 << 6;
 
-  private static final String[] NAMES = {"record", "snapshot", "json", "memory", "output", "handlers"};
+  private static final String[] NAMES = {"record", "snapshot", "json", "memory", "output", "handlers", "advice"};
 
   /** The kinds switched on, read once from {@code perfmon.test.faults}. */
   public static final int MASK = parse(System.getProperty("perfmon.test.faults", ""));

@@ -40,6 +40,47 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Thread-safety: {@link #record} may be called by any number of threads concurrently;
  * {@link #readInto} by one thread at a time.
+ *
+ * <h2>Progress guarantees, per path</h2>
+ *
+ * <ul>
+ *   <li><b>Recording on an owned lane</b> ({@link #record}, {@link #sampleCall}): wait-free. A
+ *       bounded number of steps whatever other threads do: at most {@link #PROBES} loads to find
+ *       the lane, then plain loads and opaque/release stores; no compare-and-set, no loop, no lock.
+ *   <li><b>Claiming a lane</b> (a thread's first call on the operation): wait-free too: at most
+ *       {@link #PROBES} compare-and-sets, none retried (a lost race moves on to the next lane or to
+ *       the shared stripe).
+ *   <li><b>Recording on the shared stripe</b> (every probed lane owned by another live thread):
+ *       lock-free. The counts, the sum and the errors are atomic additions (a single instruction
+ *       on x86; on LL/SC machines a loop that fails only when another thread's addition
+ *       succeeded); the minimum and maximum are compare-and-set loops that retry only while
+ *       another thread has just changed them and stop as soon as the value is no longer an
+ *       improvement. A histogram page is created with one compare-and-exchange, not retried.
+ *   <li><b>Reading</b> ({@link #readInto}, {@link #readPagesInto}, {@link #readPageTotals}, {@link
+ *       #readPage}, {@link #readSkipped}): wait-free with respect to the writers, whom it never
+ *       waits for or retries because of: bounded by lanes x pages x 64 loads, plus the copy of a
+ *       dead owner's lane when it folds one. Readers must be serialised by the caller (one
+ *       reader at a time: the snapshot thread).
+ * </ul>
+ *
+ * <h2>What a read concurrent with recordings may see</h2>
+ *
+ * <ul>
+ *   <li>Every call is counted in exactly one read's buckets: this one or a later one. Counts only
+ *       grow; a dead owner's lane is counted once (in its lane, or in the reader's retired totals
+ *       after folding; the same read does both).
+ *   <li>Errors never exceed the calls counted in the same read: errors are read first (acquire)
+ *       and published last (release) by the writer.
+ *   <li>In the two-step read, a page's total may run ahead of the buckets read after it (a call
+ *       between its two stores), never behind them; a page whose total equals the sum of the
+ *       buckets kept from the previous read has unchanged buckets.
+ *   <li>The sum, minimum and maximum are read with opaque loads: while calls are in flight they
+ *       may include a call whose bucket is not visible yet, or miss one whose bucket is; they
+ *       agree with the counts once recording is quiescent, and the next read catches up.
+ * </ul>
+ *
+ * <p>These claims are tested with jcstress ({@code jcstress/}: {@code java -jar
+ * jcstress/target/jcstress.jar -t OperationRecorder -m quick}, see docs/diagnostics.md).
  */
 public final class OperationRecorder {
   private static final VarHandle PAGES = MethodHandles.arrayElementVarHandle(long[][].class);
@@ -565,7 +606,10 @@ public final class OperationRecorder {
       }
       long total = 0;
       for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
-        long c = (long) COUNTS.getOpaque(page, i);
+        // Acquire (the writer's bucket store is a release after the page total): a bucket
+        // increment seen here makes its total increment visible to this reader's later reads,
+        // which the next readPageTotals relies on. Reader only; a plain load on x86.
+        long c = (long) COUNTS.getAcquire(page, i);
         into[i] += c;
         total += c;
       }

@@ -49,7 +49,7 @@ public final class SlowCalls {
     try {
       listener.onSlow(id, nanos, error);
     } catch (Throwable t) {
-      AgentErrors.adviceError(t);
+      AgentErrors.adviceError(AgentErrors.OTHER, t);
     }
   }
 }

@@ -12,6 +12,7 @@ class FaultsTest {
     assertThat(Faults.parse("record")).isEqualTo(Faults.RECORD);
     assertThat(Faults.parse(" Snapshot , json,nonsense")).isEqualTo(Faults.SNAPSHOT | Faults.JSON);
     assertThat(Faults.parse("memory,output,handlers")).isEqualTo(Faults.MEMORY | Faults.OUTPUT | Faults.HANDLERS);
+    assertThat(Faults.parse("advice")).isEqualTo(Faults.ADVICE);
   }
 
   @Test

@@ -643,11 +643,16 @@ public final class Monitor {
         overheadNanos < 0 || intervalNanos <= 0
             ? -1
             : overheadNanos / ((double) intervalNanos * Math.max(1, threads));
+    Map<String, Long> suppressed = suppressedByModule();
+    long suppressedTotal = 0;
+    for (long n : suppressed.values()) {
+      suppressedTotal += n;
+    }
     return new Snapshot.Self(
         operations,
         registry.cap(),
         registry.overflowed(),
-        AgentErrors.suppressedCount(),
+        suppressedTotal,
         lastSnapshotMillis,
         footprint,
         calls,
@@ -656,7 +661,8 @@ public final class Monitor {
         share,
         lostLines(),
         lateMs,
-        skipped);
+        skipped,
+        suppressed);
   }
 
   /** True from the start of {@link #close()}: tick listeners see the final snapshot. */
@@ -701,6 +707,15 @@ public final class Monitor {
   }
 
   /** Lines the outputs could not write, including those of the monitors this one continues. */
+  /** {@code agent.suppressedByModule}: every module's suppressed failures so far. */
+  static Map<String, Long> suppressedByModule() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    for (int m = 0; m < AgentErrors.MODULES; m++) {
+      out.put(AgentErrors.moduleName(m), AgentErrors.suppressedCount(m));
+    }
+    return out;
+  }
+
   private synchronized long lostLines() {
     long n = lostLinesBefore;
     for (Output o : outputs) {

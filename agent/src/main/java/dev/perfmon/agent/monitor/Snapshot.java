@@ -69,6 +69,9 @@ public record Snapshot(
    *     0 when on time or not a scheduled snapshot
    * @param skippedIntervals scheduled snapshots that were not written because their due time
    *     passed while the thread could not run (this snapshot's interval covers them)
+   * @param suppressedByModule {@code suppressedErrors} per instrumentation module ({@code servlet},
+   *     {@code jdbc}, {@code methods}, {@code api}, {@code other}), every module present; empty
+   *     when not known
    */
   public record Self(
       int operations,
@@ -83,7 +86,32 @@ public record Snapshot(
       double overheadSharePerThread,
       long lostLines,
       double lateMillis,
-      long skippedIntervals) {
+      long skippedIntervals,
+      Map<String, Long> suppressedByModule) {
+
+    public Self {
+      suppressedByModule = Map.copyOf(suppressedByModule);
+    }
+
+    /** Without the per-module counts. */
+    public Self(
+        int operations,
+        int maxOperations,
+        boolean overflowed,
+        long suppressedErrors,
+        double snapshotMillis,
+        long footprintBytes,
+        long callsRecorded,
+        double costPerCallNanos,
+        double estimatedOverheadMillis,
+        double overheadSharePerThread,
+        long lostLines,
+        double lateMillis,
+        long skippedIntervals) {
+      this(operations, maxOperations, overflowed, suppressedErrors, snapshotMillis, footprintBytes,
+          callsRecorded, costPerCallNanos, estimatedOverheadMillis, overheadSharePerThread,
+          lostLines, lateMillis, skippedIntervals, Map.of());
+    }
 
     /** Whether this snapshot was written late or after skipped intervals. */
     public boolean late() {

@@ -1,5 +1,6 @@
 package dev.perfmon.agent.monitor;
 
+import dev.perfmon.bootstrap.AgentErrors;
 import dev.perfmon.bootstrap.Faults;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -115,6 +116,16 @@ public final class SnapshotJson {
     g.writeNumberField("maxOperations", a.maxOperations());
     g.writeBooleanField("overflowed", a.overflowed());
     g.writeNumberField("suppressedErrors", a.suppressedErrors());
+    if (!a.suppressedByModule().isEmpty()) {
+      g.writeObjectFieldStart("suppressedByModule");
+      for (String module : SUPPRESSED_MODULES) {
+        Long n = a.suppressedByModule().get(module);
+        if (n != null) {
+          g.writeNumberField(module, n);
+        }
+      }
+      g.writeEndObject();
+    }
     g.writeNumberField("snapshotMs", round(a.snapshotMillis(), 3));
     g.writeNumberField("footprintBytes", a.footprintBytes());
     g.writeNumberField("callsRecorded", a.callsRecorded());
@@ -192,6 +203,17 @@ public final class SnapshotJson {
 
   /** Characters of the longest number {@link #writeScaled} writes ("-" 19 digits "." and a "0"). */
   private static final int NUMBER_CHARS = 24;
+
+  /** The modules of {@code agent.suppressedByModule}, in the order written. */
+  private static final String[] SUPPRESSED_MODULES = suppressedModules();
+
+  private static String[] suppressedModules() {
+    String[] names = new String[AgentErrors.MODULES];
+    for (int m = 0; m < names.length; m++) {
+      names[m] = AgentErrors.moduleName(m);
+    }
+    return names;
+  }
 
   // The field names of every operation, encoded once.
   private static final SerializedString COUNT = new SerializedString("count");

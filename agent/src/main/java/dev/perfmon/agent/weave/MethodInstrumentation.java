@@ -84,7 +84,7 @@ public final class MethodInstrumentation {
 
   private Advice advice(Class<?> adviceClass) {
     return advices.computeIfAbsent(
-        adviceClass, c -> mapping.to(c).withExceptionHandler(AdviceSupport.exceptionHandler()));
+        adviceClass, c -> mapping.to(c).withExceptionHandler(AdviceSupport.exceptionHandler(dev.perfmon.bootstrap.AgentErrors.METHODS)));
   }
 
   public boolean isEmpty() {

@@ -1,5 +1,7 @@
 package dev.perfmon.bootstrap.jdbc;
 
+import dev.perfmon.bootstrap.Faults;
+
 /**
  * The bridge between woven JDBC advice and the agent's JDBC logic (SQL normalisation, operation
  * ids, per-statement state), which lives in the agent's class loader and is installed with {@link
@@ -64,6 +66,9 @@ public final class JdbcHooks {
   }
 
   public static void statementExecuted(Object statement, String sql, long nanos, boolean error) {
+    if (Faults.MASK != 0) {
+      Faults.check(Faults.ADVICE); // tests only: a constant 0 otherwise
+    }
     handler.statementExecuted(statement, sql, nanos, error);
   }
 
@@ -72,6 +77,9 @@ public final class JdbcHooks {
   }
 
   public static void preparedExecuted(Object statement, long nanos, boolean error) {
+    if (Faults.MASK != 0) {
+      Faults.check(Faults.ADVICE); // tests only: a constant 0 otherwise
+    }
     handler.preparedExecuted(statement, nanos, error);
   }
 

@@ -1,6 +1,7 @@
 package dev.perfmon.bootstrap.servlet;
 
 import dev.perfmon.bootstrap.AgentErrors;
+import dev.perfmon.bootstrap.Faults;
 
 /**
  * The bridge between the woven servlet/filter advice (which runs inside the container's classes and
@@ -105,9 +106,12 @@ public final class ServletHooks {
       long nanos,
       boolean thrown) {
     try {
+      if (Faults.MASK != 0) {
+        Faults.check(Faults.ADVICE); // tests only: a constant 0 otherwise
+      }
       handler.onExit(method, uri, contextPath, route, status, nanos, thrown);
     } catch (Throwable t) {
-      AgentErrors.adviceError(t);
+      AgentErrors.adviceError(AgentErrors.SERVLET, t);
     }
   }
 
@@ -123,7 +127,7 @@ public final class ServletHooks {
     try {
       return handler.onAsync(listenerType, request, response, method, uri, contextPath, startNanos);
     } catch (Throwable t) {
-      AgentErrors.adviceError(t);
+      AgentErrors.adviceError(AgentErrors.SERVLET, t);
       return false;
     }
   }

@@ -2,6 +2,7 @@ package dev.perfmon.instrumentation.api;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 
+import dev.perfmon.bootstrap.AgentErrors;
 import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -232,7 +233,8 @@ public final class AgentBuilders {
       AgentBuilder builder, InstrumentationModule module, ClassLoader adviceLoader) {
     AgentBuilder result = builder;
     for (TypeInstrumentation ti : module.typeInstrumentations()) {
-      List<AgentBuilder.Transformer> transformers = transformersOf(ti, Advice.withCustomMapping(), adviceLoader);
+      List<AgentBuilder.Transformer> transformers =
+          transformersOf(ti, Advice.withCustomMapping(), adviceLoader, AgentErrors.moduleOf(module.name()));
       AgentBuilder.Identified.Extendable ext = null;
       for (AgentBuilder.Transformer t : transformers) {
         ext = ext == null
@@ -246,16 +248,19 @@ public final class AgentBuilders {
     return result;
   }
 
-  /** The Byte Buddy transformers for one type instrumentation. */
+  /**
+   * The Byte Buddy transformers for one type instrumentation, whose suppressed advice errors count
+   * for {@code module} (an {@link AgentErrors} module index).
+   */
   public static List<AgentBuilder.Transformer> transformersOf(
-      TypeInstrumentation ti, Advice.WithCustomMapping mapping, ClassLoader adviceLoader) {
+      TypeInstrumentation ti, Advice.WithCustomMapping mapping, ClassLoader adviceLoader, int module) {
     List<AgentBuilder.Transformer> out = new ArrayList<>();
     ti.transform(
         (methods, adviceClassName) ->
             out.add(
                 new AgentBuilder.Transformer.ForAdvice(mapping)
                     .include(adviceLoader)
-                    .withExceptionHandler(AdviceSupport.exceptionHandler())
+                    .withExceptionHandler(AdviceSupport.exceptionHandler(module))
                     .advice(abstractFree(methods), adviceClassName)));
     return out;
   }

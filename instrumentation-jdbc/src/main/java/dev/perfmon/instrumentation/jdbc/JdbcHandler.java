@@ -1,5 +1,6 @@
 package dev.perfmon.instrumentation.jdbc;
 
+import dev.perfmon.bootstrap.CallDepth;
 import dev.perfmon.bootstrap.PerfMon;
 import dev.perfmon.bootstrap.Recorders;
 import dev.perfmon.bootstrap.jdbc.JdbcHooks;
@@ -19,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * look-up (the SQL text is parsed only on a miss); a prepared statement's execution costs one
  * {@link WeakIdentityMap} look-up, because the operation id was resolved when the statement was
  * prepared. Metadata (normalised SQL, database product and URL) is captured once per operation,
- * when the operation is first seen, and the database description is cached per connection.
+ * when the operation is first seen, and the database description is read once per connection, as a
+ * nested JDBC call (see {@link #readDbInfo}).
  *
  * <p>Raw SQL is used only as a cache key; it is never logged, stored in metadata or written out.
  * Thread-safe.
@@ -236,14 +238,38 @@ public final class JdbcHandler implements JdbcHooks.Handler {
       }
       DbInfo info = databases.get(c);
       if (info == null) {
-        DatabaseMetaData md = c.getMetaData();
-        info = new DbInfo(md.getDatabaseProductName(), JdbcUrls.sanitize(md.getURL()));
+        info = readDbInfo(c);
         databases.put(c, info);
       }
       return info;
     } catch (Throwable t) {
       // A closed statement or a driver without metadata: the operation simply has no db.* entries.
       return null;
+    }
+  }
+
+  /**
+   * Reads the database's product name and URL, once per connection, as a nested JDBC call: this
+   * runs from exit advice after the depth counters are back to zero, and a driver may run
+   * statements of its own to answer {@code getMetaData()} (some ask the server for its version).
+   * Without the guard those statements would be recorded as operations of their own and re-enter
+   * this handler (whose {@link #idOf} would ask for the metadata again); with every JDBC depth
+   * raised, their advice sees a nested call and records nothing.
+   */
+  private static DbInfo readDbInfo(Connection c) throws java.sql.SQLException {
+    int[] depth = CallDepth.slots();
+    depth[CallDepth.JDBC_STATEMENT]++;
+    depth[CallDepth.JDBC_PREPARE]++;
+    depth[CallDepth.JDBC_CONNECTION]++;
+    depth[CallDepth.JDBC_TRANSACTION]++;
+    try {
+      DatabaseMetaData md = c.getMetaData();
+      return new DbInfo(md.getDatabaseProductName(), JdbcUrls.sanitize(md.getURL()));
+    } finally {
+      depth[CallDepth.JDBC_STATEMENT]--;
+      depth[CallDepth.JDBC_PREPARE]--;
+      depth[CallDepth.JDBC_CONNECTION]--;
+      depth[CallDepth.JDBC_TRANSACTION]--;
     }
   }
 

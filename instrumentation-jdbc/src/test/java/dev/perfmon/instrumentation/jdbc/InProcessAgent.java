@@ -122,7 +122,7 @@ final class InProcessAgent {
   }
 
   Throwable firstAdviceError() {
-    return AgentErrors.latest;
+    return AgentErrors.peek();
   }
 
 }

@@ -335,4 +335,49 @@ class JdbcH2ForkedTest {
     assertThat(agent.count("jdbc.INSERT accounts")).isEqualTo(2);
     assertThat(agent.count("jdbc.SELECT accounts")).isEqualTo(2);
   }
+
+  /**
+   * A driver's connection whose {@code getMetaData()} runs a statement of its own, as some drivers
+   * do to ask the server for its version: the agent reads the database's product and URL through
+   * it, and that statement must not be recorded as an operation of its own (nor re-enter the
+   * agent), and the metadata is read once per connection.
+   */
+  static final class MetadataQueryingConnection extends org.h2.jdbc.JdbcConnection {
+    final java.util.concurrent.atomic.AtomicInteger metadataCalls = new java.util.concurrent.atomic.AtomicInteger();
+
+    MetadataQueryingConnection(String url) throws SQLException {
+      super(url, new java.util.Properties(), "sa", "", false);
+    }
+
+    @Override
+    public java.sql.DatabaseMetaData getMetaData() throws SQLException {
+      metadataCalls.incrementAndGet();
+      try (Statement s = createStatement();
+          ResultSet rs = s.executeQuery("SELECT 'server version' AS metadata_probe")) {
+        rs.next();
+      }
+      return super.getMetaData();
+    }
+  }
+
+  @Test
+  void aDriverWhoseMetadataRunsAStatementIsNotReenteredNorTimedTwice() throws Exception {
+    MetadataQueryingConnection c = new MetadataQueryingConnection("jdbc:h2:mem:metaprobe;DB_CLOSE_DELAY=-1");
+    try (c) {
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate("CREATE TABLE metaprobe (id INT)");
+      }
+      for (int i = 0; i < 3; i++) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM metaprobe WHERE id = ?")) {
+          ps.setInt(1, i);
+          ps.executeQuery().close();
+        }
+      }
+    }
+    assertThat(agent.operationNames()).as("the metadata's own statement").noneMatch(n -> n.contains("metadata_probe"));
+    assertThat(agent.count("jdbc.CREATE TABLE metaprobe (id INT)")).isEqualTo(1);
+    assertThat(agent.count("jdbc.SELECT id FROM metaprobe WHERE id = ?")).isEqualTo(3);
+    assertThat(agent.metadata("jdbc.SELECT id FROM metaprobe WHERE id = ?")).containsEntry("db.product", "H2");
+    assertThat(c.metadataCalls.get()).as("database facts read once per connection").isEqualTo(1);
+  }
 }

@@ -36,7 +36,7 @@ final class AsyncRequests {
           try {
             return new Api(listenerType);
           } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            AgentErrors.adviceError(e);
+            AgentErrors.adviceError(AgentErrors.SERVLET, e);
             return null;
           }
         }
@@ -158,7 +158,7 @@ final class AsyncRequests {
           default -> null;
         };
       } catch (Throwable t) {
-        AgentErrors.adviceError(t);
+        AgentErrors.adviceError(AgentErrors.SERVLET, t);
         return defaultValue(m);
       }
     }

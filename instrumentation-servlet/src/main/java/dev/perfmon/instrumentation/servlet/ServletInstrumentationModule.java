@@ -12,18 +12,12 @@ import java.util.List;
 import java.util.function.ObjLongConsumer;
 import net.bytebuddy.matcher.ElementMatcher;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Times every HTTP request served through the Servlet API, javax (3.0-4.0) and jakarta (5.0-6.1),
  * as one operation named {@code servlet.<METHOD> <route>} (see {@link ServletNaming}).
  */
 public final class ServletInstrumentationModule implements InstrumentationModule {
-  /** The agent's logger, looked up only when there is something to log (keeps SLF4J out of start-up). */
-  private static Logger log() {
-    return LoggerFactory.getLogger("perfmon");
-  }
-
   @Override
   public String name() {
     return "servlet";
@@ -41,6 +35,9 @@ public final class ServletInstrumentationModule implements InstrumentationModule
 
   @Override
   public void start(AgentContext context) {
+    // The agent's logger, from the context: SLF4J's LoggerFactory would follow the host's
+    // -Dslf4j.provider (see AgentContext#log). It initialises SLF4J only when a line is logged.
+    Logger log = context.log();
     try {
       AgentConfig config = context.config();
       if (!config.get(Keys.INSTRUMENT_SERVLET)) {
@@ -49,13 +46,13 @@ public final class ServletInstrumentationModule implements InstrumentationModule
       List<String> problems = new ArrayList<>();
       List<String[]> rules = ServletNaming.parseRules(config.get(Keys.SERVLET_NAME_RULES), problems);
       for (String p : problems) {
-        log().warn(p);
+        log.warn(p);
       }
       ServletNaming naming =
           new ServletNaming(context.operations(), config.get(Keys.SERVLET_EXCLUDE), rules);
       ServletHooks.setHandler(new ServletRequestHandler(naming));
     } catch (RuntimeException | LinkageError e) {
-      log().warn("servlet instrumentation not started: {}", e.toString());
+      log.warn("servlet instrumentation not started: {}", e.toString());
     }
   }
 
