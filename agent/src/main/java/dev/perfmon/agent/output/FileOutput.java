@@ -2,6 +2,7 @@ package dev.perfmon.agent.output;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -92,13 +93,18 @@ public final class FileOutput implements Output {
 
   @Override
   public synchronized void write(byte[] line) {
+    boolean interrupted = false;
     try {
-      long size = reopenIfGone();
-      if (maxSize > 0 && regular && size > 0 && size + line.length > rotateAt) {
-        rotate(size);
-        size = reopenIfGone();
+      try {
+        writeOnce(line);
+      } catch (ClosedByInterruptException e) {
+        // The writing thread was interrupted (e.g. an executor shutting down, the application's or
+        // the agent's): that closes a FileChannel, not the file. The line is written again on a
+        // fresh channel with the interrupt held back, and the interrupt is restored afterwards.
+        closeQuietly();
+        interrupted = Thread.interrupted();
+        writeOnce(line);
       }
-      writeWhole(line, size);
       if (failing) {
         failing = false;
         log.info(
@@ -117,7 +123,20 @@ public final class FileOutput implements Output {
             e.toString());
       }
       closeQuietly();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
+  }
+
+  private void writeOnce(byte[] line) throws IOException {
+    long size = reopenIfGone();
+    if (maxSize > 0 && regular && size > 0 && size + line.length > rotateAt) {
+      rotate(size);
+      size = reopenIfGone();
+    }
+    writeWhole(line, size);
   }
 
   /** How many times this output rotated the file. */

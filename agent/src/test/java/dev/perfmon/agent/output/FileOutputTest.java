@@ -54,6 +54,29 @@ class FileOutputTest {
     assertThat(log.at("WARN")).isEmpty();
   }
 
+  /**
+   * An interrupted writing thread (an executor shutting down) closes a FileChannel: the line is
+   * still written, nothing is lost or warned about, and the thread stays interrupted.
+   */
+  @Test
+  void aWriteFromAnInterruptedThreadIsNotLost() throws Exception {
+    Path file = dir.resolve("out.jsonl");
+    try (FileOutput out = new FileOutput(file, log)) {
+      out.write(line("a", 1));
+      Thread.currentThread().interrupt();
+      try {
+        out.write(line("a", 2));
+        assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+      out.write(line("a", 3));
+      assertThat(out.lostLines()).isZero();
+    }
+    assertThat(read(file)).isEqualTo("{\"type\":\"a\",\"n\":1}\n{\"type\":\"a\",\"n\":2}\n{\"type\":\"a\",\"n\":3}\n");
+    assertThat(log.at("WARN")).isEmpty();
+  }
+
   @Test
   void aDeletedFileIsCreatedAgainAtThePath() throws Exception {
     Path file = dir.resolve("out.jsonl");
