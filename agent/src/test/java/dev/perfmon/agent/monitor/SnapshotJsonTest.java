@@ -42,7 +42,7 @@ class SnapshotJsonTest {
             true,
             List.of(new Snapshot.Operation("svc \"quoted\"\nname", d, d, Map.of("status5xx", 2L), Map.of("status5xx", 1L), Map.of("kind", "method"))),
             new MemorySampler.Reading(123.4, 256, 4096, 61.2, 310.5, Map.of("G1 Young Generation", new long[] {12, 85}), 34, 0.12, 1L),
-            new Snapshot.Self(3, 2000, false, 0, 1.5, 4096, 1_000_000, 45.0, 45.0, 0.00075, 7, 0, 0));
+            new Snapshot.Self(3, 2000, false, 0, 1.5, 4096, 1_000_000, 45.0, 45.0, 0.00075, 7, 0, 0, java.util.Map.of()));
     byte[] line = SnapshotJson.snapshot(s);
     String text = new String(line, StandardCharsets.UTF_8);
 
@@ -91,7 +91,7 @@ class SnapshotJsonTest {
     Snapshot s =
         new Snapshot(Instant.EPOCH, 1, 1, 1, false, List.of(),
             new MemorySampler.Reading(1, 1, -1, 1, -1, Map.of(), 1, -1, 1L),
-            new Snapshot.Self(0, 1, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0));
+            new Snapshot.Self(0, 1, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0, java.util.Map.of()));
     Map<String, String> fields = flatten(new String(SnapshotJson.snapshot(s), StandardCharsets.UTF_8));
     assertThat(fields)
         .doesNotContainKeys("partial", "memory.rss", "memory.heapMax", "memory.processCpuLoad", "agent.costPerCallNs", "agent.lostLines")
