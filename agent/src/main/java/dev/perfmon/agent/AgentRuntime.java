@@ -134,12 +134,18 @@ public final class AgentRuntime {
     return current;
   }
 
-  static synchronized void startOrReconfigure(String args, Instrumentation inst, boolean attach) {
+  /**
+   * Starts, reconfigures or detaches the agent, as {@code args} say. Called by {@link PerfmonAgent}
+   * through reflection (it lives in the application's class loader, this class in the agent's).
+   *
+   * @return whether the agent runs after this call
+   */
+  static synchronized boolean startOrReconfigure(String args, Instrumentation inst, boolean attach) {
     if (args != null && args.trim().equals(DETACH)) {
       if (current != null) {
         current.detach();
       }
-      return;
+      return current != null;
     }
     long t0 = System.nanoTime();
     Stopwatch phases = new Stopwatch();
@@ -164,17 +170,18 @@ public final class AgentRuntime {
       now.add(given);
       current.arguments = List.copyOf(now);
       current.reconfigure(config, t0);
-      return;
+      return current != null;
     }
     if (!config.get(Keys.ENABLED)) {
       log.info("perfmon is disabled (enabled=false): nothing is instrumented");
-      return;
+      return current != null;
     }
     // Before any class is woven: no bootstrap class may meet its first use (and a static
     // initialiser that could fail for good) at the bottom of an application thread's stack.
     BootstrapClasses.initialise();
     StackHeadroom.ample(); // initialised here, not at the first transformation (see there)
     phases.lap("bootstrap");
+    log.debug("bootstrap classes: {}", BootstrapInjector.how());
     int maxOps = config.get(Keys.MAX_OPERATIONS);
     OperationRegistry registry =
         new OperationRegistry(
@@ -228,6 +235,7 @@ public final class AgentRuntime {
           }
         };
     rt.monitor.schedule(rt.startLine, firstWork);
+    return true;
   }
 
   /** Installs transformations and starts the monitor for {@code cfg}. */

@@ -1,64 +1,159 @@
 package dev.perfmon.agent;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.ProtectionDomain;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
+import net.bytebuddy.jar.asm.ClassReader;
 
 /**
- * Puts the {@code bootstrap} module's classes on the bootstrap class path, so that advice woven
+ * Makes the {@code bootstrap} module's classes classes of the boot loader, so that advice woven
  * into classes of any class loader (system, Tomcat's web-app loaders, Spring Boot's fat-jar
  * loader) can call them, and so that there is exactly one copy of them in the JVM.
  *
- * <p>The shaded agent jar carries the bootstrap classes as a nested jar
- * ({@code META-INF/perfmon/perfmon-bootstrap.jar.bin}) and not as class files: the system class
- * loader therefore never defines them itself and always delegates to the bootstrap loader.
- * Nothing else of the agent goes there.
+ * <p>The agent jar carries them as a nested jar ({@value #RESOURCE}) read by the agent's own class
+ * loader, never as class files the application's loader could define. They are defined in the boot
+ * loader directly, each after its supertypes, through the JDK's internal {@code Unsafe}, whose
+ * package is exported to the agent's class loader only (an {@link Instrumentation#redefineModule}
+ * edge the application does not get). The boot class path is left alone: appending to it makes
+ * the JVM print "Sharing is only supported for boot loader classes because bootstrap classpath
+ * has been appended" on the application's output and switches class-data sharing off for every
+ * class of the application (an AppCDS or Spring Boot CDS archive would no longer be used).
+ *
+ * <p>Should that way be closed (a future JDK without it), the nested jar is appended to the boot
+ * class path as before: the agent works, and {@link #how()} says which way was taken.
+ *
+ * <p>This class must not refer to the bootstrap classes: it runs before they exist.
  */
 final class BootstrapInjector {
   static final String RESOURCE = "/META-INF/perfmon/perfmon-bootstrap.jar.bin";
   private static final String PROBE = "dev.perfmon.bootstrap.PerfMon";
 
+  /** How the bootstrap classes got into the boot loader in this JVM, for the diagnostics. */
+  private static volatile String how = "not injected (on the class path)";
+
   private BootstrapInjector() {}
 
+  /** How the bootstrap classes were made available: "defined in the boot loader", or why not. */
+  static String how() {
+    return how;
+  }
+
   /**
-   * Appends the bootstrap jar unless the bootstrap loader already has it (second attach), or the
+   * Defines the bootstrap classes unless the boot loader already has them (second attach), or the
    * agent runs unshaded from a class path that has the classes (in-process tests).
    *
-   * @return true when the jar was appended by this call
+   * @return true when this call made them available
    */
   static boolean inject(Instrumentation inst) throws IOException {
-    if (alreadyOnBootstrapPath()) {
+    if (alreadyInBootLoader()) {
       return false;
     }
+    byte[] nested;
     try (InputStream in = BootstrapInjector.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         return false; // unshaded: the bootstrap classes are on the class path
       }
-      Path jar = newFile();
-      try {
-        try (OutputStream out = Files.newOutputStream(jar, StandardOpenOption.WRITE)) {
-          in.transferTo(out);
-        }
-        try (JarFile file = new JarFile(jar.toFile())) {
-          inst.appendToBootstrapClassLoaderSearch(file);
-        }
-      } finally {
-        // The JVM opens the jar when it is appended and keeps it open, so on POSIX systems its
-        // name can go at once: a JVM that is killed, or halted, leaves nothing in the temporary
-        // directory. Where an open file cannot be deleted, it goes when the JVM exits.
-        try {
-          Files.delete(jar);
-        } catch (IOException inUse) {
-          jar.toFile().deleteOnExit();
+      nested = in.readAllBytes();
+    }
+    Map<String, byte[]> classes = classes(nested);
+    try {
+      defineInBootLoader(inst, classes);
+      how = "defined in the boot loader (" + classes.size() + " classes)";
+    } catch (Throwable closed) {
+      // Classes defined before a failure stay; the boot loader looks at what it holds before its
+      // class path, so the jar only supplies the rest, from the same bytes.
+      appendToBootClassPath(inst, nested);
+      how = "appended to the boot class path (class-data sharing of application classes is off): " + closed;
+    }
+    return true;
+  }
+
+  /** The class files of the nested jar, by binary name, in the jar's order. */
+  static Map<String, byte[]> classes(byte[] jar) throws IOException {
+    Map<String, byte[]> classes = new LinkedHashMap<>();
+    try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar), false)) {
+      for (JarEntry e; (e = in.getNextJarEntry()) != null; ) {
+        String name = e.getName();
+        if (name.endsWith(".class") && !name.endsWith("module-info.class")) {
+          classes.put(name.substring(0, name.length() - 6).replace('/', '.'), in.readAllBytes());
         }
       }
-      return true;
+    }
+    return classes;
+  }
+
+  private static void defineInBootLoader(Instrumentation inst, Map<String, byte[]> classes) throws Exception {
+    Module javaBase = Object.class.getModule();
+    Module self = BootstrapInjector.class.getModule();
+    if (!javaBase.isExported("jdk.internal.misc", self)) {
+      inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(self)), Map.of(), Set.of(), Map.of());
+    }
+    Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
+    Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
+    Method define =
+        unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class);
+    Set<String> defined = new HashSet<>();
+    for (String name : classes.keySet()) {
+      defineAfterSupertypes(name, classes, defined, unsafe, define);
+    }
+  }
+
+  /**
+   * Defines {@code name} once its superclass and interfaces from the same jar are defined: the boot
+   * loader resolves a class's supertypes when the class is defined and finds only what it holds.
+   */
+  private static void defineAfterSupertypes(
+      String name, Map<String, byte[]> classes, Set<String> defined, Object unsafe, Method define) throws Exception {
+    if (!defined.add(name)) {
+      return;
+    }
+    byte[] bytes = classes.get(name);
+    ClassReader reader = new ClassReader(bytes);
+    String superName = reader.getSuperName();
+    if (superName != null && classes.containsKey(superName.replace('/', '.'))) {
+      defineAfterSupertypes(superName.replace('/', '.'), classes, defined, unsafe, define);
+    }
+    for (String i : reader.getInterfaces()) {
+      if (classes.containsKey(i.replace('/', '.'))) {
+        defineAfterSupertypes(i.replace('/', '.'), classes, defined, unsafe, define);
+      }
+    }
+    define.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
+  }
+
+  private static void appendToBootClassPath(Instrumentation inst, byte[] nested) throws IOException {
+    Path jar = newFile();
+    try {
+      try (OutputStream out = Files.newOutputStream(jar, StandardOpenOption.WRITE)) {
+        out.write(nested);
+      }
+      try (JarFile file = new JarFile(jar.toFile())) {
+        inst.appendToBootstrapClassLoaderSearch(file);
+      }
+    } finally {
+      // The JVM opens the jar when it is appended and keeps it open, so on POSIX systems its
+      // name can go at once: a JVM that is killed, or halted, leaves nothing in the temporary
+      // directory. Where an open file cannot be deleted, it goes when the JVM exits.
+      try {
+        Files.delete(jar);
+      } catch (IOException inUse) {
+        jar.toFile().deleteOnExit();
+      }
     }
   }
 
@@ -83,7 +178,7 @@ final class BootstrapInjector {
     return Files.createTempFile("perfmon-bootstrap-", ".jar");
   }
 
-  private static boolean alreadyOnBootstrapPath() {
+  private static boolean alreadyInBootLoader() {
     try {
       Class.forName(PROBE, false, null);
       return true;

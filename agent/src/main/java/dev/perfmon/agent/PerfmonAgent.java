@@ -1,16 +1,28 @@
 package dev.perfmon.agent;
 
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.security.CodeSource;
 
 /**
- * The agent's entry point ({@code Premain-Class} and {@code Agent-Class}). Everything is wrapped so
- * that no failure of the agent ever stops the application from starting: on any error, one line
- * goes to stderr and the application runs without monitoring.
+ * The agent's entry point ({@code Premain-Class}, {@code Agent-Class} and {@code Main-Class}):
+ * with {@link AgentClassLoader}, the only classes of the agent that the application's class loader
+ * defines. Everything else is loaded by the agent's own class loader and reached by reflection
+ * here, so that this class links to nothing the application's loader cannot find.
  *
- * <p>This class must not refer to bootstrap classes: they become visible only after {@link
- * BootstrapInjector} ran, so the rest of the start-up lives in {@link AgentRuntime}.
+ * <p>Everything is wrapped so that no failure of the agent ever stops the application from
+ * starting: on any error, one line goes to stderr and the application runs without monitoring.
  */
 public final class PerfmonAgent {
+  /**
+   * The agent's class loader while the agent runs: from its start to its detach. A re-attach
+   * reconfigures the agent in that loader; after a detach nothing here refers to it, so that it can
+   * be collected.
+   */
+  private static ClassLoader running;
+
   private PerfmonAgent() {}
 
   public static void premain(String args, Instrumentation inst) {
@@ -21,6 +33,18 @@ public final class PerfmonAgent {
     start(args, inst, true);
   }
 
+  /** The command-line tool: {@code java -jar perfmon-agent.jar <command>}. */
+  public static void main(String[] args) throws Throwable {
+    // Its parent is the system loader here: the tool's own JVM, which needs jdk.attach.
+    ClassLoader loader = loader(ClassLoader.getSystemClassLoader());
+    Method main = Class.forName("dev.perfmon.agent.cli.Main", true, loader).getMethod("main", String[].class);
+    try {
+      main.invoke(null, (Object) args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
   @SuppressForbidden // stderr is the only channel left when the agent (and its logger) cannot start
   private static synchronized void start(String args, Instrumentation inst, boolean attached) {
     try {
@@ -29,11 +53,40 @@ public final class PerfmonAgent {
       // host's stderr. In the shaded jar this literal is relocated with Byte Buddy, so it can never
       // change the host application's own Byte Buddy.
       System.setProperty("net.bytebuddy.safe", "true");
-      BootstrapInjector.inject(inst);
-      AgentRuntime.startOrReconfigure(args, inst, attached);
+      ClassLoader loader = running != null ? running : loader(ClassLoader.getPlatformClassLoader());
+      invoke(loader, "dev.perfmon.agent.BootstrapInjector", "inject", new Class<?>[] {Instrumentation.class}, inst);
+      Object on =
+          invoke(
+              loader,
+              "dev.perfmon.agent.AgentRuntime",
+              "startOrReconfigure",
+              new Class<?>[] {String.class, Instrumentation.class, boolean.class},
+              args,
+              inst,
+              attached);
+      running = Boolean.TRUE.equals(on) ? loader : null;
     } catch (Throwable t) {
       System.err.println(
-          "[perfmon] the agent could not start; the application continues without it: " + t);
+          "[perfmon] the agent could not start; the application continues without it: "
+              + (t instanceof InvocationTargetException ? t.getCause() : t));
     }
+  }
+
+  /**
+   * The agent's class loader for the jar this class came from, with {@code parent}; or, when the
+   * agent's classes are not stored apart (tests and development), this class's own loader.
+   */
+  private static ClassLoader loader(ClassLoader parent) throws java.io.IOException {
+    CodeSource source = PerfmonAgent.class.getProtectionDomain().getCodeSource();
+    URL jar = source == null ? null : source.getLocation();
+    ClassLoader own = AgentClassLoader.open(jar, parent);
+    return own != null ? own : PerfmonAgent.class.getClassLoader();
+  }
+
+  private static Object invoke(ClassLoader loader, String type, String method, Class<?>[] params, Object... args)
+      throws Exception {
+    Method m = Class.forName(type, true, loader).getDeclaredMethod(method, params);
+    m.setAccessible(true);
+    return m.invoke(null, args);
   }
 }

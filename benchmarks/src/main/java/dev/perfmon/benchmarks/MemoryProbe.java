@@ -11,10 +11,10 @@ import java.util.SplittableRandom;
  * Heap retained by N tracked operations: registers N operations through the agent's {@link
  * OperationRegistry} (name, id, recorder installed in the bootstrap table), records calls into each
  * from one or more live threads, and compares the used heap after full GCs with the used heap
- * before. Needs the agent jar on the class path (for OperationRegistry):
+ * before:
  *
  * <pre>
- *   java -XX:+UseSerialGC -cp benchmarks/target/benchmarks.jar:agent/target/perfmon-agent.jar \
+ *   java -XX:+UseSerialGC -cp benchmarks/target/benchmarks.jar \
  *     dev.perfmon.benchmarks.MemoryProbe 1000 [threads=1] [callsPerOp=200]
  * </pre>
  *

@@ -66,10 +66,14 @@ public class SnapshotScaleBenchmark {
       throw new IllegalStateException("agent jar not found: " + jar.toAbsolutePath()
           + " (build it, or pass -Dperfmon.agent.jar=...)");
     }
-    // The agent's classes from its jar (their Jackson and SLF4J are relocated there); the
-    // bootstrap classes from this jar through the parent, as on the agent's boot class path.
-    URLClassLoader loader =
-        new URLClassLoader(new URL[] {jar.toUri().toURL()}, SnapshotScaleBenchmark.class.getClassLoader());
+    // The agent's classes through the agent's own class loader (the jar keeps them apart, under
+    // inst/), whose parent here is this class's loader: the bootstrap classes come from
+    // benchmarks.jar, as they would from the boot loader under the agent.
+    URLClassLoader entry = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
+    java.lang.reflect.Method open =
+        entry.loadClass("dev.perfmon.agent.AgentClassLoader").getDeclaredMethod("open", URL.class, ClassLoader.class);
+    open.setAccessible(true);
+    ClassLoader loader = (ClassLoader) open.invoke(null, jar.toUri().toURL(), SnapshotScaleBenchmark.class.getClassLoader());
     Object w =
         loader
             .loadClass("dev.perfmon.agent.SnapshotWorkload")

@@ -21,8 +21,18 @@ import java.util.Map;
  * <p>Thread-safe (no shared mutable state besides the immutable factory).
  */
 public final class SnapshotJson {
-  private static final JsonFactory FACTORY =
-      JsonFactory.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+  /**
+   * The agent's JSON factory for what it writes in a monitored JVM. Its buffers are recycled
+   * through a pool of its own, not Jackson's default thread-local one, which would leave a buffer
+   * (an agent class) in the thread-local map of every thread that wrote JSON, such as the attach
+   * thread that writes a detach's final snapshot: that would keep the agent's class loader
+   * reachable after the detach.
+   */
+  public static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+          .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.newConcurrentDequePool())
+          .build();
 
   private SnapshotJson() {}
 

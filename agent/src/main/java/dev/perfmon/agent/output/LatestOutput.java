@@ -26,7 +26,7 @@ import org.slf4j.Logger;
  * threads only (under the monitor's write lock); synchronized anyway.
  */
 public final class LatestOutput implements Output {
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON = dev.perfmon.agent.monitor.SnapshotJson.FACTORY;
   private static final byte[] SNAPSHOT_PREFIX =
       "{\"type\":\"snapshot\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 

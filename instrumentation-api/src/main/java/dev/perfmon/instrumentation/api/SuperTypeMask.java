@@ -56,7 +56,13 @@ public final class SuperTypeMask {
   private final Map<String, Integer> known;
   private final String[] notDescended;
   private final String[] irrelevant;
-  private final ThreadLocal<Memo> memo = ThreadLocal.withInitial(Memo::new);
+  /**
+   * Per thread, the last type's mask. The thread-local map of an application thread holds only a
+   * {@link WeakReference} (a JDK class) to it, never an agent class: a value of an agent class there
+   * would keep the agent's class loader reachable after a detach, from every thread that loaded a
+   * class while the agent ran. A memo the collector cleared is made again.
+   */
+  private final ThreadLocal<WeakReference<Memo>> memo = new ThreadLocal<>();
 
   /** Super-type masks taken from the per-loader tables (diagnostics and tests). */
   public final LongAdder tableHits = new LongAdder();
@@ -138,7 +144,12 @@ public final class SuperTypeMask {
     if (startsWithAny(type.getName(), irrelevant)) {
       return 0;
     }
-    Memo m = memo.get();
+    WeakReference<Memo> held = memo.get();
+    Memo m = held == null ? null : held.get();
+    if (m == null) {
+      m = new Memo();
+      memo.set(new WeakReference<>(m));
+    }
     if (m.type.get() == type) {
       memoHits.increment();
       return m.mask;

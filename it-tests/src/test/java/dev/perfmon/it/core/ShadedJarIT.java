@@ -13,14 +13,18 @@ import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 
 /**
- * The jar users download: entries on an allow-list (everything third-party relocated under
- * dev/perfmon/shaded, no bootstrap class files outside the nested bootstrap jar) and the agent
- * manifest.
+ * The jar users download: at the root only the manifest and the entry point; everything else under
+ * {@code inst/} on an allow-list (everything third-party relocated under dev/perfmon/shaded, class
+ * files stored as {@code .classdata}, no bootstrap class files outside the nested bootstrap jar);
+ * and the agent manifest.
  */
 class ShadedJarIT {
+  /** At the root: the manifest and the entry point, which the application's class loader defines. */
+  private static final List<String> ROOT = List.of("META-INF/MANIFEST.MF", "dev/perfmon/agent/PerfmonAgent.class", "dev/perfmon/agent/AgentClassLoader.class");
+
+  /** Under {@code inst/}, read by the agent's own class loader only. */
   private static final List<String> ALLOWED_PREFIXES =
       List.of(
-          "META-INF/MANIFEST.MF",
           "META-INF/perfmon/perfmon-bootstrap.jar.bin",
           "META-INF/services/dev.perfmon.",
           "META-INF/licenses/",
@@ -45,28 +49,31 @@ class ShadedJarIT {
         if (name.endsWith("/")) {
           continue;
         }
-        if (ALLOWED_PREFIXES.stream().noneMatch(name::startsWith)) {
-          unexpected.add(name);
+        boolean allowed =
+            ROOT.contains(name)
+                || name.startsWith("inst/") && ALLOWED_PREFIXES.stream().anyMatch(name.substring(5)::startsWith);
+        if (!allowed || name.startsWith("inst/") && name.endsWith(".class")) {
+          unexpected.add(name); // class files under inst/ are stored as .classdata, so no scanner parses them
         }
       }
       assertThat(unexpected).as("entries outside the allow-list").isEmpty();
+      assertThat(jar.stream().map(JarEntry::getName)).noneMatch(n -> n.contains("dev/perfmon/bootstrap/"));
       assertThat(jar.getEntry("dev/perfmon/bootstrap/PerfMon.class"))
           .as("bootstrap classes only inside the nested jar")
           .isNull();
-      assertThat(jar.getEntry("META-INF/perfmon/perfmon-bootstrap.jar.bin")).isNotNull();
+      assertThat(jar.getEntry("inst/META-INF/perfmon/perfmon-bootstrap.jar.bin")).isNotNull();
       // The dashboard's uPlot and its licence, under the agent's package; nothing of its WebJar
       // under META-INF/resources, which web frameworks on the class path would serve.
       for (String f : new String[] {"uPlot.iife.min.js", "uPlot.min.css", "LICENSE"}) {
-        assertThat(jar.getEntry("dev/perfmon/agent/http/uplot/" + f)).as(f).isNotNull();
+        assertThat(jar.getEntry("inst/dev/perfmon/agent/http/uplot/" + f)).as(f).isNotNull();
       }
-      assertThat(jar.stream().map(java.util.jar.JarEntry::getName)).noneMatch(n -> n.startsWith("META-INF/resources"));
-      assertThat(jar.getEntry("dev/perfmon/api/SlowOperationHandler.class"))
+      assertThat(jar.stream().map(java.util.jar.JarEntry::getName)).noneMatch(n -> n.startsWith("META-INF/resources") || n.startsWith("inst/META-INF/resources"));
+      assertThat(jar.getEntry("inst/dev/perfmon/api/SlowOperationHandler.classdata"))
           .as("handler API kept under its own name")
           .isNotNull();
       for (String api : new String[] {"PerfMon", "AgentBackend", "Backend", "Operation", "PerformanceMonitor"}) {
-        assertThat(jar.getEntry("dev/perfmon/api/" + api + ".class"))
-            .as("perfmon-api is the application's: a copy in the agent jar (on the system class path)"
-                + " would shadow the application's own under parent-first delegation")
+        assertThat(jar.getEntry("inst/dev/perfmon/api/" + api + ".classdata"))
+            .as("perfmon-api is the application's: the agent binds to the application's copies")
             .isNull();
       }
 
@@ -74,7 +81,7 @@ class ShadedJarIT {
       Attributes a = mf.getMainAttributes();
       assertThat(a.getValue("Premain-Class")).isEqualTo("dev.perfmon.agent.PerfmonAgent");
       assertThat(a.getValue("Agent-Class")).isEqualTo("dev.perfmon.agent.PerfmonAgent");
-      assertThat(a.getValue("Main-Class")).isEqualTo("dev.perfmon.agent.cli.Main");
+      assertThat(a.getValue("Main-Class")).isEqualTo("dev.perfmon.agent.PerfmonAgent");
       assertThat(a.getValue("Can-Retransform-Classes")).isEqualTo("true");
       assertThat(a.getValue("Can-Redefine-Classes")).isEqualTo("true");
       assertThat(a.getValue("Implementation-Version")).isNotBlank();

@@ -67,7 +67,7 @@ class HandlersIT {
         javac.run(
             null, null, null,
             "--release", "17",
-            "-cp", ForkedJvm.agentJar().toString(),
+            "-cp", System.getProperty("perfmon.it.handler-api.jar"),
             "-d", classes.toString(),
             src.resolve("ThrowingHandler.java").toString(),
             src.resolve("StuckHandler.java").toString());
