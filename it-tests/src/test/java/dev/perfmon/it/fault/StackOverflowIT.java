@@ -54,9 +54,15 @@ class StackOverflowIT {
     assertThat(after.get("errorCount").asLong()).isZero();
     JsonNode down = out.operation(APP + "Rec.down");
     assertThat(down.get("errorCount").asLong()).as("the recursion's calls that ended in the error").isPositive();
-    assertThat(out.lastSnapshot().get("agent").get("suppressedErrors").asLong())
-        .as("failures inside advice were suppressed and counted")
-        .isPositive();
+    // Whether the overflow ever strikes inside the advice depends on the JIT: where the recording is
+    // compiled into the woven method, the stack check at the method's entry covers it, and every
+    // frame's call is recorded (Java 25 with the agent in its own class loader: no failure in 65
+    // trials; Java 17: a few hundred). What did fail inside advice was counted, under the module of
+    // the only woven code here; FaultInjectionIT proves the counting with failures it injects.
+    JsonNode agentSection = out.lastSnapshot().get("agent");
+    assertThat(agentSection.get("suppressedErrors").asLong())
+        .as("failures inside advice, all in the methods module")
+        .isEqualTo(agentSection.get("suppressedByModule").get("methods").asLong());
 
     // Every copy of Lazy that the application could load was instrumented in the end: at load
     // time, or, when it was loaded too close to the end of a stack, afterwards on the agent's
