@@ -2,14 +2,13 @@ package dev.perfmon.agent;
 
 import dev.perfmon.agent.events.Reactions;
 import dev.perfmon.agent.monitor.Monitor;
-import dev.perfmon.agent.monitor.SnapshotJson;
-import dev.perfmon.agent.output.FileOutput;
-import dev.perfmon.agent.output.LatestOutput;
-import dev.perfmon.agent.output.LogOutput;
+import dev.perfmon.agent.output.Outputs;
 import dev.perfmon.agent.output.Output;
 import dev.perfmon.agent.weave.Coverage;
+import dev.perfmon.agent.weave.CoverageReport;
+import dev.perfmon.agent.weave.DeferredClasses;
+import dev.perfmon.agent.weave.TransformListener;
 import dev.perfmon.agent.weave.MethodInstrumentation;
-import dev.perfmon.agent.weave.NestedClassHint;
 import dev.perfmon.bootstrap.BootstrapClasses;
 import dev.perfmon.bootstrap.Recorders;
 import dev.perfmon.config.AgentConfig;
@@ -24,25 +23,16 @@ import dev.perfmon.instrumentation.api.AgentContext;
 import dev.perfmon.instrumentation.api.InstrumentationModule;
 import dev.perfmon.instrumentation.api.OperationRegistry;
 import dev.perfmon.instrumentation.api.Operations;
-import dev.perfmon.instrumentation.api.TooLargeMethods;
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.utility.JavaModule;
 import org.slf4j.Logger;
 
 /**
@@ -80,10 +70,10 @@ public final class AgentRuntime {
   private final StatusFile status = new StatusFile();
   private final Instant startedAt = Instant.now();
   private final boolean attached;
-  private final AtomicLong transformErrors = new AtomicLong();
-  /** Methods too large to instrument that were warned about (each once, also across reconfigurations). */
-  private final java.util.Set<String> tooLargeWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final AtomicInteger retransformed = new AtomicInteger();
+  /** Transformation failures, retransformed classes, methods too large: across reconfigurations. */
+  private final TransformListener transforms;
+  /** Classes loaded too deep in a stack to be transformed there, transformed on the snapshot thread. */
+  private final DeferredClasses deferred;
   private final Thread shutdownHook;
   /** The application API's binding (perfmon-api); outlives reconfigurations like the registry. */
   private final dev.perfmon.agent.api.ApiBinding api;
@@ -125,6 +115,8 @@ public final class AgentRuntime {
     this.registry = registry;
     this.attached = attached;
     this.shutdownHook = new Thread(this::shutdown, "perfmon-shutdown");
+    this.transforms = new TransformListener(log);
+    this.deferred = new DeferredClasses(inst, log);
     this.api = new dev.perfmon.agent.api.ApiBinding(registry, () -> monitor, log);
     this.live = new dev.perfmon.agent.http.LiveViews(() -> monitor, registry.cap(), log);
   }
@@ -213,7 +205,7 @@ public final class AgentRuntime {
       version(),
       attach ? "attached" : "started",
       rt.lastChangeMillis,
-      attach ? " (" + rt.retransformed.get() + " loaded classes instrumented)" : "",
+      attach ? " (" + rt.transforms.retransformed() + " loaded classes instrumented)" : "",
       config.methodPatterns().size(),
       rt.moduleNames(),
       Durations.format(config.get(Keys.INTERVAL)),
@@ -261,7 +253,7 @@ public final class AgentRuntime {
       }
     }
     phases.lap("modules");
-    monitor = new Monitor(registry, outputs(cfg, log), cfg.get(Keys.INTERVAL), counters, true, partialFirst, log);
+    monitor = new Monitor(registry, Outputs.of(cfg, log), cfg.get(Keys.INTERVAL), counters, true, partialFirst, log);
     if (previous != null) {
       monitor.continueFrom(previous);
     }
@@ -278,7 +270,7 @@ public final class AgentRuntime {
     // transformed there (StackHeadroom) are transformed here, on the snapshot thread.
     monitor.addTickListener(
         (m, s) -> {
-          retransformDeferred();
+          deferred.retransform();
           reportSuppressed();
         });
     // Before the transformations, so that every operation registered from now on gets its
@@ -290,15 +282,16 @@ public final class AgentRuntime {
     // status file is written, which then names the port); the MXBeans at the first snapshot.
     live.apply(cfg, monitor, previous == null && !partialFirst ? START_UP_GRACE : Duration.ZERO);
     monitor.start();
-    scheduleCoverage();
+    unmatchedWarning =
+        new CoverageReport(monitor, coverage, log, this::loadedClassNames)
+            .schedule(min(cfg.get(Keys.INTERVAL), Duration.ofSeconds(5)), cfg.get(Keys.PATTERN_WARN_AFTER));
     phases.lap("start");
   }
 
   private void install(List<InstrumentationModule> enabled, List<MethodPattern> patterns) {
     AgentContext context =
         AgentContext.of(config, registry, log);
-    ErrorListener errors = new ErrorListener();
-    AgentBuilder builder = AgentBuilders.base(errors, errors);
+    AgentBuilder builder = AgentBuilders.base(transforms, transforms);
     phases.lap("builder");
     ClassLoader adviceLoader = AgentRuntime.class.getClassLoader();
     modules = new ArrayList<>();
@@ -321,7 +314,7 @@ public final class AgentRuntime {
             coverage,
             name -> samples.resolve(name, 1.0));
     builder = methods.install(builder);
-    retransformed.set(0);
+    transforms.resetRetransformed();
     phases.lap("transformations");
     transformer = builder.installOn(inst);
     phases.lap("installOn");
@@ -454,8 +447,8 @@ public final class AgentRuntime {
             generation,
             lastChange,
             lastChangeMillis,
-            retransformed.get(),
-            transformErrors.get(),
+            transforms.retransformed(),
+            transforms.errors(),
             config.problems(),
             cfg,
             outs,
@@ -466,135 +459,6 @@ public final class AgentRuntime {
   private static boolean moduleEnabled(AgentConfig config, String name) {
     ConfigKey<?> key = Keys.byName("instrument." + name);
     return key == null || Boolean.TRUE.equals(config.get(key));
-  }
-
-  static List<Output> outputs(AgentConfig config, Logger log) {
-    List<Output> out = new ArrayList<>();
-    for (String o : config.get(Keys.OUTPUT)) {
-      if (o.equals("file")) {
-        out.add(
-            new FileOutput(
-                Path.of(config.get(Keys.OUTPUT_FILE)),
-                log,
-                config.get(Keys.OUTPUT_MAX_SIZE),
-                config.get(Keys.OUTPUT_MAX_FILES)));
-      } else if (o.equals("log")) {
-        out.add(new LogOutput(log));
-      }
-    }
-    config
-        .get(Keys.OUTPUT_LATEST)
-        .ifPresent(
-            p -> {
-              Path latest = Path.of(p).toAbsolutePath().normalize();
-              if (latest.equals(Path.of(config.get(Keys.OUTPUT_FILE)).toAbsolutePath().normalize())) {
-                log.warn(
-                    "output.latest is the same file as output.file ({}): output.latest ignored, the"
-                        + " JSON Lines file would be replaced at every snapshot",
-                    latest);
-              } else {
-                out.add(new LatestOutput(latest, log));
-              }
-            });
-    return out;
-  }
-
-  /** Writes coverage after start-up and whenever more classes were woven; warns about unmatched patterns once. */
-  private void scheduleCoverage() {
-    Monitor m = monitor;
-    Coverage c = coverage;
-    Duration first = min(config.get(Keys.INTERVAL), Duration.ofSeconds(5));
-    m.schedule(() -> writeCoverageIfChanged(m, c), first);
-    m.addTickListener((mon, s) -> writeCoverageIfChanged(m, c));
-    Duration warnAfter = config.get(Keys.PATTERN_WARN_AFTER);
-    AtomicBoolean warned = new AtomicBoolean();
-    java.util.function.Consumer<String> warning =
-        when -> {
-          if (!warned.compareAndSet(false, true)) {
-            return;
-          }
-          List<String> names = null;
-          for (String p : c.unmatched()) {
-            if (names == null) {
-              names = loadedClassNames();
-            }
-            String nested = NestedClassHint.suggest(p, names);
-            log.warn(
-                "pattern '{}' has matched no method {}: {}",
-                p,
-                when,
-                nested == null
-                    ? "check the class and method names"
-                    : "nested classes are written with '$' (the JVM's name): '" + nested + "' names a loaded class");
-          }
-        };
-    unmatchedWarning = warning;
-    m.schedule(() -> warning.accept(Durations.format(warnAfter) + " after start-up"), warnAfter);
-  }
-
-  private void writeCoverageIfChanged(Monitor m, Coverage c) {
-    if (!c.takeChanged()) {
-      return;
-    }
-    List<Coverage.Entry> entries = c.entries();
-    m.writeLine(
-        SnapshotJson.line(
-            g -> {
-              g.writeStringField("type", "instrumentation");
-              g.writeStringField("timestamp", Instant.now().toString());
-              g.writeArrayFieldStart("patterns");
-              for (Coverage.Entry e : entries) {
-                g.writeStartObject();
-                g.writeStringField("pattern", e.pattern());
-                g.writeNumberField("classes", e.classes());
-                g.writeNumberField("methods", e.methods());
-                g.writeArrayFieldStart("matched");
-                for (String s : e.listed()) {
-                  g.writeString(s);
-                }
-                g.writeEndArray();
-                if (!e.skipped().isEmpty()) {
-                  g.writeArrayFieldStart("skipped");
-                  for (Coverage.Skip s : e.skipped()) {
-                    g.writeStartObject();
-                    g.writeStringField("method", s.method());
-                    g.writeStringField("reason", s.reason());
-                    g.writeNumberField("wovenCodeBytes", s.wovenCodeBytes());
-                    g.writeEndObject();
-                  }
-                  g.writeEndArray();
-                }
-                g.writeEndObject();
-              }
-              g.writeEndArray();
-            }));
-    for (Coverage.Entry e : entries) {
-      if (e.skipped().isEmpty()) {
-        log.info("pattern '{}' matched {} method(s) in {} class(es) so far", e.pattern(), e.methods(), e.classes());
-      } else {
-        log.info(
-            "pattern '{}' matched {} method(s) in {} class(es) so far, {} more left uninstrumented (listed in the instrumentation line)",
-            e.pattern(),
-            e.methods(),
-            e.classes(),
-            e.skipped().size());
-      }
-    }
-  }
-
-  /** A method that the advice would make too large was left out of its class: one WARN per method. */
-  private void tooLarge(TooLargeMethods.Skipped method) {
-    String label = method.label();
-    if (tooLargeWarned.size() < 1_000 && tooLargeWarned.add(label)) {
-      log.warn(
-          "method {} is too large to instrument: with the timing code it would have {} bytes of bytecode,"
-              + " over the JVM's limit of {}; it runs untimed, the other methods of its class are instrumented",
-          label,
-          method.wovenCodeBytes(),
-          TooLargeMethods.MAX_CODE_BYTES);
-    } else {
-      log.debug("method {} is {} ({} bytes)", label, TooLargeMethods.REASON, method.wovenCodeBytes());
-    }
   }
 
   private static Duration min(Duration a, Duration b) {
@@ -637,44 +501,8 @@ public final class AgentRuntime {
   }
 
   public long transformErrors() {
-    return transformErrors.get();
+    return transforms.errors();
   }
-
-  /**
-   * Transforms the classes that {@link StackHeadroom} deferred, by retransforming them: on the
-   * snapshot thread, which has stack to spare. A class whose loader is gone, or that was never
-   * defined after all (its loading failed), is dropped.
-   */
-  private void retransformDeferred() {
-    List<StackHeadroom.Deferred> deferred = StackHeadroom.drain();
-    int done = 0;
-    // One look-up of the loaded classes per loader, however many of its classes were deferred.
-    Map<ClassLoader, Map<String, Class<?>>> byLoader = new IdentityHashMap<>();
-    for (StackHeadroom.Deferred d : deferred) {
-      if (d.loaderCollected()) {
-        continue;
-      }
-      Class<?> c = byLoader.computeIfAbsent(d.loader(), this::definedBy).get(d.className());
-      if (c == null || !inst.isModifiableClass(c)) {
-        continue;
-      }
-      try {
-        inst.retransformClasses(c);
-        done++;
-      } catch (Throwable t) {
-        log.debug("could not retransform {}: {}", d.className(), t.toString());
-      }
-    }
-    if (done > 0) {
-      if (deferredLogged++ == 0) {
-        log.info("{} class(es) loaded too close to the end of a thread's stack to be instrumented there were instrumented afterwards", done);
-      } else {
-        log.debug("{} more class(es) loaded too close to the end of a thread's stack instrumented afterwards", done);
-      }
-    }
-  }
-
-  private int deferredLogged;
 
   private SuppressedErrors suppressed;
 
@@ -689,48 +517,4 @@ public final class AgentRuntime {
     suppressed.report();
   }
 
-  /** The classes {@code loader} defined (null: the bootstrap loader), by name. */
-  private Map<String, Class<?>> definedBy(ClassLoader loader) {
-    Map<String, Class<?>> out = new HashMap<>();
-    for (Class<?> c : inst.getInitiatedClasses(loader)) {
-      if (c.getClassLoader() == loader) {
-        out.put(c.getName(), c);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Counts transformation failures (first at WARN, the rest at DEBUG) and retransformed classes, and
-   * warns about methods left out because they would be too large.
-   */
-  private final class ErrorListener extends AgentBuilder.Listener.Adapter implements TooLargeMethods.Reporter {
-    @Override
-    public void skipped(TooLargeMethods.Skipped method, ClassLoader loader, boolean loaded) {
-      tooLarge(method);
-    }
-
-    @Override
-    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
-      if (throwable instanceof StackOverflowError) {
-        // Ran out of stack after all (deep in Byte Buddy): no logging on this thread, whose stack
-        // is gone; the class is transformed again on the snapshot thread.
-        StackHeadroom.defer(classLoader, typeName);
-        return;
-      }
-      if (transformErrors.getAndIncrement() == 0) {
-        log.warn("could not instrument {}: {} (further failures are logged at debug level)", typeName, throwable.toString());
-      } else {
-        log.debug("could not instrument {}: {}", typeName, throwable.toString());
-      }
-    }
-
-    @Override
-    public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule module, boolean loaded, DynamicType dynamicType) {
-      if (loaded) {
-        retransformed.incrementAndGet();
-      }
-      log.debug("instrumented {}", typeDescription.getName());
-    }
-  }
 }

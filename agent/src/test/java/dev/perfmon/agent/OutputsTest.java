@@ -20,7 +20,7 @@ class OutputsTest {
   private List<Output> outputs(String args, CapturingLogger log) {
     AgentConfig c = ConfigLoader.load(args, Map.of(), Map.of(), null);
     assertThat(c.problems()).isEmpty();
-    return AgentRuntime.outputs(c, log);
+    return dev.perfmon.agent.output.Outputs.of(c, log);
   }
 
   @Test
