@@ -168,6 +168,13 @@ public final class AgentRuntime {
       log.info("perfmon is disabled (enabled=false): nothing is instrumented");
       return current != null;
     }
+    start(inst, config, log, given, attach, t0, phases);
+    return true;
+  }
+
+  /** Starts the agent in a JVM where it does not run yet (premain, or a first attach). */
+  private static void start(
+      Instrumentation inst, AgentConfig config, Logger log, String given, boolean attach, long t0, Stopwatch phases) {
     // Before any class is woven: no bootstrap class may meet its first use (and a static
     // initialiser that could fail for good) at the bottom of an application thread's stack.
     BootstrapClasses.initialise();
@@ -201,33 +208,32 @@ public final class AgentRuntime {
     // start-up for the CPU; after an attach the CLI is waiting for the status file.
     Duration firstWork = attach ? Duration.ZERO : START_UP_GRACE;
     rt.changed(attach ? "attached" : "started", t0, firstWork);
+    rt.startLine = rt.startLine(attach);
+    rt.monitor.schedule(rt.startLine, firstWork);
+  }
+
+  /**
+   * The start-up line, logged once: from the snapshot thread (the first line initialises SLF4J,
+   * which premain need not wait for), or by the shutdown hook when the JVM ends before that thread
+   * got to it.
+   */
+  private Runnable startLine(boolean attach) {
     Object[] line = {
       version(),
       attach ? "attached" : "started",
-      rt.lastChangeMillis,
-      attach ? " (" + rt.transforms.retransformed() + " loaded classes instrumented)" : "",
+      lastChangeMillis,
+      attach ? " (" + transforms.retransformed() + " loaded classes instrumented)" : "",
       config.methodPatterns().size(),
-      rt.moduleNames(),
+      moduleNames(),
       Durations.format(config.get(Keys.INTERVAL)),
-      rt.describeOutputs()
+      describeOutputs()
     };
-    // Logged from the snapshot thread (the first line initialises SLF4J, which premain need not
-    // wait for), or by the shutdown hook when the JVM ends before that thread got to it.
-    rt.startLine =
-        new Runnable() {
-          private final AtomicBoolean done = new AtomicBoolean();
-
-          @Override
-          public void run() {
-            if (done.compareAndSet(false, true)) {
-              log.info(
-                  "perfmon {} {} in {} ms{}: {} method pattern(s), modules {}, snapshots every {} to {}",
-                  line);
-            }
-          }
-        };
-    rt.monitor.schedule(rt.startLine, firstWork);
-    return true;
+    AtomicBoolean done = new AtomicBoolean();
+    return () -> {
+      if (done.compareAndSet(false, true)) {
+        log.info("perfmon {} {} in {} ms{}: {} method pattern(s), modules {}, snapshots every {} to {}", line);
+      }
+    };
   }
 
   /** Installs transformations and starts the monitor for {@code cfg}. */
