@@ -536,7 +536,7 @@ class ConfigLoaderTest {
       assertThat(env.add(k.environmentVariable())).as(k.environmentVariable()).isTrue();
       assertThat(k.systemProperty()).isEqualTo("perfmon." + k.name());
     }
-    assertThat(Keys.PREFIXES).containsExactly("slow.threshold.", "very-slow.threshold.", "budget.", "sample.");
+    assertThat(Keys.families()).extracting(KeyFamily::prefix).containsExactly("slow.threshold.", "very-slow.threshold.", "budget.", "sample.");
   }
 
   @Test
