@@ -81,8 +81,12 @@ class ReactionsTest {
     int before = registry.idOf("servlet.GET /owners/{id}"); // registered before start
     Lines out =
         start(
-            "slow.threshold=10ms\nvery-slow.threshold=50ms\n"
-                + "slow.threshold.fast.*=0\nvery-slow.threshold.fast.*=0\n",
+            """
+            slow.threshold=10ms
+            very-slow.threshold=50ms
+            slow.threshold.fast.*=0
+            very-slow.threshold.fast.*=0
+            """,
             registry,
             log);
     registry.describe(before, "route", "/owners/{id}");
