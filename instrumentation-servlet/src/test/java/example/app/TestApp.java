@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +26,9 @@ public final class TestApp {
           r -> {
             Thread t = new Thread(r, "test-app-later");
             t.setDaemon(true);
+            // Not the web application's loader of the request that starts it: the thread outlives
+            // the application, and Tomcat would report it as a leak when the test stops it.
+            t.setContextClassLoader(TestApp.class.getClassLoader());
             return t;
           });
 
@@ -91,7 +95,8 @@ public final class TestApp {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
       AsyncContext ctx = req.startAsync();
-      TestApp.LATER.schedule(
+      // A failure of the task shows as a request that never completes; nothing to read from it.
+      Future<?> unused = TestApp.LATER.schedule(
           () -> {
             try {
               ctx.getResponse().getWriter().write("late");

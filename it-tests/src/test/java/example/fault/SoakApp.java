@@ -139,7 +139,8 @@ public final class SoakApp {
   private static void awaitPort(int port) throws InterruptedException {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
-      try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+      try {
+        new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port).close();
         return;
       } catch (java.io.IOException notYet) {
         Thread.sleep(50);

@@ -2,6 +2,9 @@ package dev.perfmon.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class LazyLoggerTest {
@@ -25,7 +28,18 @@ class LazyLoggerTest {
     error.debug("not logged {}", 1);
     error.warn("not logged either");
     assertThat(error.initialised()).as("nothing logged, SLF4J untouched").isFalse();
-    error.error("logged {} and {}", "a", "b", new IllegalStateException("cause"));
+    // slf4j-simple writes to System.err as it is when the line is logged: capture it there.
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      error.error("logged {} and {}", "a", "b", new IllegalStateException("cause"));
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("ERROR perfmon-test - logged a and b")
+        .contains("java.lang.IllegalStateException: cause");
     assertThat(error.initialised()).isTrue();
     assertThat(error.getName()).isEqualTo("perfmon-test");
   }

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * One configuration key: its name (as written in {@code agent.properties}), type, default,
- * description and the version that introduced it. The single definition of a key; everything else
+ * description, category and the version that introduced it. The single definition of a key; everything else
  * (parsing, validation, documentation, environment names) is derived from it.
  *
  * @param <T> the parsed value type
@@ -14,13 +14,21 @@ public final class ConfigKey<T> {
   private final ValueType<T> type;
   private final T defaultValue;
   private final String description;
+  private final KeyCategory category;
   private final String since;
 
-  ConfigKey(String name, ValueType<T> type, T defaultValue, String description, String since) {
+  ConfigKey(
+      String name,
+      ValueType<T> type,
+      T defaultValue,
+      String description,
+      KeyCategory category,
+      String since) {
     this.name = Objects.requireNonNull(name);
     this.type = Objects.requireNonNull(type);
     this.defaultValue = defaultValue;
     this.description = Objects.requireNonNull(description);
+    this.category = Objects.requireNonNull(category);
     this.since = Objects.requireNonNull(since);
   }
 
@@ -60,6 +68,12 @@ public final class ConfigKey<T> {
     return description;
   }
 
+  /** The group the key is documented in. */
+  public KeyCategory category() {
+    return category;
+  }
+
+  /** The version the key first appeared in, e.g. {@code 0.1.0}. */
   public String since() {
     return since;
   }

@@ -15,8 +15,14 @@ public final class KeyFamily<T> {
   private final ValueType<T> type;
   private final String description;
   private final String example;
+  private final String since;
 
-  KeyFamily(String prefix, ValueType<T> type, String description, String example) {
+  KeyFamily(
+      String prefix,
+      ValueType<T> type,
+      String description,
+      String example,
+      String since) {
     if (!prefix.endsWith(".")) {
       throw new IllegalArgumentException("prefix must end with '.': " + prefix);
     }
@@ -24,6 +30,7 @@ public final class KeyFamily<T> {
     this.type = Objects.requireNonNull(type);
     this.description = Objects.requireNonNull(description);
     this.example = Objects.requireNonNull(example);
+    this.since = Objects.requireNonNull(since);
   }
 
   /** The prefix including its trailing dot, e.g. {@code budget.}. */
@@ -43,6 +50,11 @@ public final class KeyFamily<T> {
   /** One complete example entry, {@code key=value}, for documentation. */
   public String example() {
     return example;
+  }
+
+  /** The version the family first appeared in. */
+  public String since() {
+    return since;
   }
 
   @Override

@@ -447,7 +447,7 @@ class ConfigLoaderTest {
   void agentArgumentProblems() {
     List<String> problems = new ArrayList<>();
     Map<String, String> args =
-        ConfigLoader.parseAgentArgs("verbose,interval=1s,,=x,interval=2s,methods=\"a.B#c", problems);
+        AgentArguments.parse("verbose,interval=1s,,=x,interval=2s,methods=\"a.B#c", problems);
     assertThat(args).containsExactly(Map.entry("interval", "2s"), Map.entry("methods", "\"a.B#c"));
     assertThat(problems)
         .containsExactly(
@@ -536,7 +536,7 @@ class ConfigLoaderTest {
       assertThat(env.add(k.environmentVariable())).as(k.environmentVariable()).isTrue();
       assertThat(k.systemProperty()).isEqualTo("perfmon." + k.name());
     }
-    assertThat(Keys.PREFIXES).containsExactly("slow.threshold.", "very-slow.threshold.", "budget.", "sample.");
+    assertThat(Keys.families()).extracting(KeyFamily::prefix).containsExactly("slow.threshold.", "very-slow.threshold.", "budget.", "sample.");
   }
 
   @Test

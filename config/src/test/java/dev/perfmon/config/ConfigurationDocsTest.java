@@ -1,17 +1,20 @@
 package dev.perfmon.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * Keeps {@code docs/configuration.md} equal to what the key definitions render. After changing a
- * key, regenerate with {@code mvn -pl config test -Dtest=ConfigurationDocsTest
- * -Dperfmon.docs.write=true} and commit the file.
+ * key, or the template {@code configuration.md.template}, regenerate with {@code mvn -pl config -am test
+ * -Dtest=ConfigurationDocsTest -Dperfmon.docs.write=true -Dsurefire.failIfNoSpecifiedTests=false}
+ * and commit the file.
  */
 class ConfigurationDocsTest {
 
@@ -52,6 +55,40 @@ class ConfigurationDocsTest {
       assertThat(f.example()).startsWith(f.prefix());
       f.type().parse(f.example().substring(eq + 1));
     }
+  }
+
+  @Test
+  void everyKeyNamesTheVersionItAppearedIn() {
+    for (ConfigKey<?> k : Keys.all()) {
+      assertThat(k.since()).as(k.name()).matches("\\d+\\.\\d+\\.\\d+");
+      String row = ConfigurationDocs.render().lines()
+          .filter(l -> l.startsWith("| `" + k.name() + "` |")).findFirst().orElseThrow();
+      assertThat(row).as(k.name()).endsWith(" | " + k.since() + " |");
+    }
+    for (KeyFamily<?> f : Keys.families()) {
+      assertThat(f.since()).as(f.prefix()).matches("\\d+\\.\\d+\\.\\d+");
+    }
+  }
+
+  @Test
+  void eachCategoryWithKeysHasItsTable() {
+    String rendered = ConfigurationDocs.render();
+    for (ConfigKey<?> k : Keys.all()) {
+      String heading = "### " + k.category().title() + "\n";
+      assertThat(rendered).contains(heading);
+      int table = rendered.indexOf(heading);
+      int next = rendered.indexOf("\n#", table + heading.length());
+      assertThat(rendered.substring(table, next)).as(k.name()).contains("| `" + k.name() + "` |");
+    }
+  }
+
+  @Test
+  void aPlaceholderWithoutValueOrAValueWithoutPlaceholderIsAnError() {
+    assertThat(ConfigurationDocs.fill("a {{keys}} b", Map.of("keys", "K"))).isEqualTo("a K b");
+    assertThatThrownBy(() -> ConfigurationDocs.fill("a {{key}} b", Map.of("keys", "K")))
+        .hasMessageContaining("no value for placeholder {{key}}");
+    assertThatThrownBy(() -> ConfigurationDocs.fill("a b", Map.of("keys", "K")))
+        .hasMessageContaining("placeholder {{keys}} is missing");
   }
 
   @Test

@@ -71,7 +71,7 @@ class DocsLinksTest {
 
   private static Set<String> anchors(Path page) throws IOException {
     Set<String> out = new HashSet<>();
-    for (String line : withoutCodeBlocks(Files.readString(page, StandardCharsets.UTF_8)).split("\n")) {
+    for (String line : withoutCodeBlocks(Files.readString(page, StandardCharsets.UTF_8)).lines().toList()) {
       if (line.matches("^#{1,6} .*")) {
         out.add(anchor(line.replaceFirst("^#+ ", "")));
       }

@@ -8,6 +8,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.ManyToOne;
 import jakarta.validation.constraints.NotBlank;
 import java.time.LocalDate;
+import java.time.ZoneId;
 
 /** A visit of a pet to the clinic. */
 @Entity
@@ -16,7 +17,7 @@ public class Visit {
   @GeneratedValue(strategy = GenerationType.IDENTITY)
   private Long id;
 
-  private LocalDate date = LocalDate.now();
+  private LocalDate date = LocalDate.now(ZoneId.systemDefault());
 
   @NotBlank private String description;
 

@@ -77,10 +77,11 @@ class MainTest {
   void summarySkipsATruncatedLastLineAndShowsTheLastWholeSnapshot(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("s.jsonl");
     Files.writeString(f,
-        "{\"type\":\"snapshot\",\"timestamp\":\"t1\",\"pid\":7,\"uptimeMs\":1000,\"operations\":{\"a.op\":{\"count\":1,\"p99\":1}}}\n"
-            + "{\"type\":\"snapshot\",\"timestamp\":\"t2\",\"pid\":7,\"uptimeMs\":2000,\"operations\":{\"a.op\":{\"count\":5,\"p99\":2}}}\n"
-            + "{\"type\":\"slow\",\"operation\":\"a.op\"}\n"
-            + "{\"type\":\"snapshot\",\"timestamp\":\"t3\",\"pid\":7,\"uptimeMs\":3000,\"operations\":{\"a.op\":{\"cou");
+        """
+        {"type":"snapshot","timestamp":"t1","pid":7,"uptimeMs":1000,"operations":{"a.op":{"count":1,"p99":1}}}
+        {"type":"snapshot","timestamp":"t2","pid":7,"uptimeMs":2000,"operations":{"a.op":{"count":5,"p99":2}}}
+        {"type":"slow","operation":"a.op"}
+        {"type":"snapshot","timestamp":"t3","pid":7,"uptimeMs":3000,"operations":{"a.op":{"cou""");
     assertThat(run("summary", f.toString())).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("snapshot t2  pid 7").containsPattern("a\\.op\\s+5\\s");
     assertThat(err.toString(StandardCharsets.UTF_8).lines()).singleElement(STRING)

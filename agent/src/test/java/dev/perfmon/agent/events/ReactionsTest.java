@@ -81,8 +81,12 @@ class ReactionsTest {
     int before = registry.idOf("servlet.GET /owners/{id}"); // registered before start
     Lines out =
         start(
-            "slow.threshold=10ms\nvery-slow.threshold=50ms\n"
-                + "slow.threshold.fast.*=0\nvery-slow.threshold.fast.*=0\n",
+            """
+            slow.threshold=10ms
+            very-slow.threshold=50ms
+            slow.threshold.fast.*=0
+            very-slow.threshold.fast.*=0
+            """,
             registry,
             log);
     registry.describe(before, "route", "/owners/{id}");
@@ -189,7 +193,7 @@ class ReactionsTest {
     OperationRegistry registry = new OperationRegistry(100, n -> {});
     Lines out = start("slow.threshold=1ms\nhandlers=\n", registry, log);
     int op = registry.idOf("op");
-    int n = Reactions.QUEUE * 4;
+    int n = EventQueue.CAPACITY * 4;
     for (int i = 0; i < n; i++) {
       PerfMon.recordNanos(op, 2 * MS, false);
     }
@@ -199,9 +203,9 @@ class ReactionsTest {
     assertThat((Double) snap.get("droppedEvents")).isEqualTo((double) reactions.droppedEvents());
     @SuppressWarnings("unchecked")
     List<Object> listed = (List<Object>) snap.get("slowOperations");
-    assertThat(listed).hasSize(Reactions.MAX_RECENT);
+    assertThat(listed).hasSize(RecentSlowCalls.MAX);
     assertThat(((Double) snap.get("slowOperationsOmitted")).longValue())
-        .isEqualTo(out.ofType("slow").size() - Reactions.MAX_RECENT);
+        .isEqualTo(out.ofType("slow").size() - RecentSlowCalls.MAX);
   }
 
   static void await(BooleanSupplier condition) throws InterruptedException {

@@ -45,12 +45,14 @@ class ThresholdsTest {
   void thresholdsFromAPropertiesFileWithEscapedSpacesInTheGlob() throws Exception {
     AgentConfig c =
         config(
-            "slow.threshold=1s\n"
-                + "very-slow.threshold=5s\n"
-                + "slow.threshold.servlet.GET\\ /owners/*=300ms\n"
-                + "very-slow.threshold.servlet.GET\\ /owners/*=2s\n"
-                + "slow.threshold.jdbc.*=100ms\n"
-                + "very-slow.threshold.batch.*=0\n");
+            """
+            slow.threshold=1s
+            very-slow.threshold=5s
+            slow.threshold.servlet.GET\\ /owners/*=300ms
+            very-slow.threshold.servlet.GET\\ /owners/*=2s
+            slow.threshold.jdbc.*=100ms
+            very-slow.threshold.batch.*=0
+            """);
     Thresholds t = new Thresholds(c);
     Thresholds.Pair owners = t.of("servlet.GET /owners/{id}");
     assertThat(owners.slowNanos()).isEqualTo(Duration.ofMillis(300).toNanos());

@@ -10,6 +10,7 @@ import dev.perfmon.bootstrap.Recorders;
 import dev.perfmon.instrumentation.api.OperationRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,12 +37,12 @@ class HistogramOutputTest {
   }
 
   /** Decodes [first, count, gap, count, ...] into bucket index to count. */
-  static TreeMap<Integer, Long> decode(String array) {
+  static NavigableMap<Integer, Long> decode(String array) {
     TreeMap<Integer, Long> m = new TreeMap<>();
     if (array.isEmpty()) {
       return m;
     }
-    String[] parts = array.split(",");
+    String[] parts = array.split(",", -1);
     int index = 0;
     for (int i = 0; i < parts.length; i += 2) {
       index += Integer.parseInt(parts[i]);

@@ -196,7 +196,7 @@ class MonitorTest {
     int id = registry.idOf("op");
     AtomicLong clock = new AtomicLong(5_000 * MS);
     Monitor m =
-        new Monitor(registry, List.of(out), Duration.ofMillis(1000), List.of(), false, false,
+        new Monitor(registry, List.of(out), Duration.ofSeconds(1), List.of(), false, false,
             LoggerFactory.getLogger("test"), clock::get);
     assertThat(m.lateThresholdNanos()).isEqualTo(500 * MS);
 

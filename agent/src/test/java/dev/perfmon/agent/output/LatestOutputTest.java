@@ -40,18 +40,20 @@ class LatestOutputTest {
     String text = Files.readString(file, StandardCharsets.UTF_8);
     assertThat(text)
         .isEqualTo(
-            "{\n"
-                + "  \"type\" : \"snapshot\",\n"
-                + "  \"n\" : 2,\n"
-                + "  \"avg\" : 0.000123,\n"
-                + "  \"big\" : 1.5E300,\n"
-                + "  \"operations\" : {\n"
-                + "    \"a b\" : {\n"
-                + "      \"count\" : 2\n"
-                + "    }\n"
-                + "  },\n"
-                + "  \"list\" : [ 1, true, null, \"x\" ]\n"
-                + "}\n");
+            """
+            {
+              "type" : "snapshot",
+              "n" : 2,
+              "avg" : 0.000123,
+              "big" : 1.5E300,
+              "operations" : {
+                "a b" : {
+                  "count" : 2
+                }
+              },
+              "list" : [ 1, true, null, "x" ]
+            }
+            """);
     try (Stream<Path> s = Files.list(file.getParent())) {
       assertThat(s.toList()).containsExactly(file); // no temporary file left
     }

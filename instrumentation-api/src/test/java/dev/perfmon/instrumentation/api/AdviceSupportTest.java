@@ -24,6 +24,7 @@ class AdviceSupportTest {
   /** An advice that always fails, on exit. */
   public static class FailingAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
+    @SuppressWarnings("DoNotCallSuggester") // woven, never called: failing is its whole purpose
     static void exit() {
       throw new IllegalStateException("advice failed on purpose");
     }

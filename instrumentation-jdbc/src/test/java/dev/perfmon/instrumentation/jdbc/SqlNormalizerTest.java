@@ -219,17 +219,20 @@ class SqlNormalizerTest {
         int kind = random.nextInt(9);
         String literal;
         String mark;
-        switch (kind) {
-          case 0: literal = "'" + secret + "'"; mark = secret; break;
-          case 1: literal = "'" + secret + "''s " + secret + "'"; mark = secret; break;
-          case 2: literal = "'" + secret + "\\'x'"; mark = secret; break;
-          case 3: literal = "E'" + secret + "\\n'"; mark = secret; break;
-          case 4: literal = "$$" + secret + "$$"; mark = secret; break;
-          case 5: literal = "$q$" + secret + " ' $$ $q$"; mark = secret; break;
-          case 6: literal = digits; mark = digits; break;
-          case 7: literal = "-" + digits + "." + digits.substring(0, 3) + "e-7"; mark = digits; break;
-          default: literal = "0x" + Long.toHexString(Long.parseLong(digits)) + "AB"; mark = Long.toHexString(Long.parseLong(digits)); break;
-        }
+        String hex = Long.toHexString(Long.parseLong(digits));
+        literal =
+            switch (kind) {
+              case 0 -> "'" + secret + "'";
+              case 1 -> "'" + secret + "''s " + secret + "'";
+              case 2 -> "'" + secret + "\\'x'";
+              case 3 -> "E'" + secret + "\\n'";
+              case 4 -> "$$" + secret + "$$";
+              case 5 -> "$q$" + secret + " ' $$ $q$";
+              case 6 -> digits;
+              case 7 -> "-" + digits + "." + digits.substring(0, 3) + "e-7";
+              default -> "0x" + hex + "AB";
+            };
+        mark = kind <= 5 ? secret : kind <= 7 ? digits : hex;
         literals[i] = literal;
         secrets.add(mark);
       }

@@ -197,7 +197,7 @@ class AttachIT {
         Thread.sleep(wait);
       }
       String line = cli(jdk, "list").out().lines().filter(l -> l.startsWith(pid + " ")).findFirst().orElse("");
-      assertThat(line.split("\\s+")[1]).as(line).isEqualTo("no");
+      assertThat(line.split("\\s+", -1)[1]).as(line).isEqualTo("no");
       assertThat(line).contains("detached");
       Cli after = cli(jdk, "status", pid);
       assertThat(after.out()).as(after.toString()).contains("perfmon is not running").contains("detached").doesNotContain("attached");
@@ -419,7 +419,7 @@ class AttachIT {
         String line =
             list.out().lines().filter(l -> l.startsWith(target.pid() + " ")).findFirst().orElse("");
         assertThat(line).as(list.toString()).contains("example.attach.AttachTarget").doesNotContain("0.0.1-old");
-        assertThat(line.split("\\s+")[1]).isEqualTo("no");
+        assertThat(line.split("\\s+", -1)[1]).isEqualTo("no");
         assertThat(stale).as("removed, so that an agent started later can write its own").doesNotExist();
 
         Cli attach = cli(jdk, "attach", Long.toString(target.pid()), "methods=" + CALC + "#work", "interval=300ms");

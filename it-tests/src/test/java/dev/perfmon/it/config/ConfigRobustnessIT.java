@@ -59,7 +59,7 @@ class ConfigRobustnessIT {
             .start()) {
       assertThat(jvm.waitForExit(Duration.ofSeconds(60))).as(jvm.describe()).isZero();
       List<String> warnings = new ArrayList<>();
-      for (String line : jvm.stderr().split("\n")) {
+      for (String line : jvm.stderr().lines().toList()) {
         int at = line.indexOf(WARN);
         if (at >= 0) {
           warnings.add(line.substring(at + WARN.length()));

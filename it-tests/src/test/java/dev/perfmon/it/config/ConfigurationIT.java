@@ -234,7 +234,7 @@ class ConfigurationIT {
 
   private static List<String> lines(String text, String needle) {
     List<String> out = new ArrayList<>();
-    for (String l : text.split("\n")) {
+    for (String l : text.lines().toList()) {
       if (l.contains(needle)) {
         out.add(l);
       }

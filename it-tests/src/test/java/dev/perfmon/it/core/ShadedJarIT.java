@@ -33,11 +33,7 @@ class ShadedJarIT {
           "dev/perfmon/api/",
           "dev/perfmon/config/",
           "dev/perfmon/instrumentation/",
-          "dev/perfmon/shaded/",
-          // byte-buddy-agent's attach helpers for Windows JVMs, loaded as resources by the CLI
-          "win32-x86/attach_hotspot_windows.dll",
-          "win32-x86-64/attach_hotspot_windows.dll",
-          "win32-aarch64/attach_hotspot_windows.dll");
+          "dev/perfmon/shaded/");
 
   @Test
   void everyEntryIsOurOwnOrRelocated() throws Exception {
@@ -62,6 +58,9 @@ class ShadedJarIT {
           .as("bootstrap classes only inside the nested jar")
           .isNull();
       assertThat(jar.getEntry("inst/META-INF/perfmon/perfmon-bootstrap.jar.bin")).isNotNull();
+      assertThat(jar.stream().map(java.util.jar.JarEntry::getName))
+          .as("byte-buddy-agent (and its attach DLLs) is for the in-process tests only")
+          .noneMatch(n -> n.contains("net/bytebuddy/agent/ByteBuddyAgent") || n.endsWith(".dll"));
       // The dashboard's uPlot and its licence, under the agent's package; nothing of its WebJar
       // under META-INF/resources, which web frameworks on the class path would serve.
       for (String f : new String[] {"uPlot.iife.min.js", "uPlot.min.css", "LICENSE"}) {

@@ -44,22 +44,26 @@ class HandlersIT {
     Files.createDirectories(src);
     Files.writeString(
         src.resolve("ThrowingHandler.java"),
-        "package bad;\n"
-            + "public class ThrowingHandler implements dev.perfmon.api.SlowOperationHandler {\n"
-            + "  public void onSlowOperation(dev.perfmon.api.SlowOperationEvent e) {\n"
-            + "    throw new IllegalStateException(\"handler bug on \" + e.operation());\n"
-            + "  }\n"
-            + "}\n");
+        """
+        package bad;
+        public class ThrowingHandler implements dev.perfmon.api.SlowOperationHandler {
+          public void onSlowOperation(dev.perfmon.api.SlowOperationEvent e) {
+            throw new IllegalStateException("handler bug on " + e.operation());
+          }
+        }
+        """);
     Files.writeString(
         src.resolve("StuckHandler.java"),
-        "package bad;\n"
-            + "public class StuckHandler implements dev.perfmon.api.SlowOperationHandler {\n"
-            + "  public void onSlowOperation(dev.perfmon.api.SlowOperationEvent e) {\n"
-            + "    while (true) {\n"
-            + "      try { Thread.sleep(60_000); } catch (InterruptedException ignored) { }\n"
-            + "    }\n"
-            + "  }\n"
-            + "}\n");
+        """
+        package bad;
+        public class StuckHandler implements dev.perfmon.api.SlowOperationHandler {
+          public void onSlowOperation(dev.perfmon.api.SlowOperationEvent e) {
+            while (true) {
+              try { Thread.sleep(60_000); } catch (InterruptedException ignored) { }
+            }
+          }
+        }
+        """);
     Path classes = dir.resolve("classes");
     Files.createDirectories(classes.resolve("META-INF/services"));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();

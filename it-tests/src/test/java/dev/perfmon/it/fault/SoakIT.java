@@ -70,7 +70,7 @@ class SoakIT {
       long jdbc = 0;
       long method = 0;
       long other = 0;
-      for (Iterator<Map.Entry<String, JsonNode>> it = last.path("operations").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = last.path("operations").properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         long c = e.getValue().path("count").asLong();
         String name = e.getKey();

@@ -118,7 +118,7 @@ class StackOverflowIT {
       b.agent("interval=500ms,slow.threshold=1h,output.file=stats.jsonl,methods=" + APP + "Rec;" + APP + "Lazy");
     }
     try (ForkedJvm.Running jvm = b.start()) {
-      int code = jvm.waitForExit(Duration.ofSeconds(120));
+      int code = jvm.waitForExit(Duration.ofMinutes(2));
       assertThat(code).as(jvm.describe()).isZero();
       Matcher m = Pattern.compile("RESULT .*").matcher(jvm.stdout());
       assertThat(m.find()).as(jvm.describe()).isTrue();

@@ -175,7 +175,7 @@ final class Cdp implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     try {
       socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
     } catch (Exception ignored) {
@@ -183,8 +183,13 @@ final class Cdp implements AutoCloseable {
     }
     List<ProcessHandle> children = browser.descendants().toList();
     browser.destroy();
-    if (!browser.waitFor(10, TimeUnit.SECONDS)) {
-      browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    try {
+      if (!browser.waitFor(10, TimeUnit.SECONDS)) {
+        browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      browser.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
     children.forEach(ProcessHandle::destroyForcibly);
     try (Stream<Path> files = Files.walk(profile)) {

@@ -29,8 +29,8 @@ public final class LatencyApp {
     Path durations = Path.of(args[1]);
     int threads = Integer.parseInt(args[2]);
     List<Long> plan = new ArrayList<>();
-    for (String part : args[3].split(",")) {
-      String[] cm = part.split(":");
+    for (String part : args[3].split(",", -1)) {
+      String[] cm = part.split(":", -1);
       for (int i = 0; i < Integer.parseInt(cm[0]); i++) {
         plan.add(Long.parseLong(cm[1]));
       }

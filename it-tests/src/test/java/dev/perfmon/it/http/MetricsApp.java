@@ -55,19 +55,19 @@ public final class MetricsApp {
     }
 
     public static long a(int i) {
-      return i + 1;
+      return i + 1L;
     }
 
     public static long b(int i) {
-      return i + 2;
+      return i + 2L;
     }
 
     public static long c(int i) {
-      return i + 3;
+      return i + 3L;
     }
 
     public static long d(int i) {
-      return i + 4;
+      return i + 4L;
     }
   }
 }

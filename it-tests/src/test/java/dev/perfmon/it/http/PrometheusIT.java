@@ -158,7 +158,7 @@ class PrometheusIT {
         Files.writeString(jvm.dir().resolve("go"), "go");
       }
       for (ForkedJvm.Running jvm : jvms) {
-        jvm.awaitStdout("DONE", Duration.ofSeconds(120));
+        jvm.awaitStdout("DONE", Duration.ofMinutes(2));
       }
       Map<String, Double> counts =
           await(port, count, m -> m.size() == 2 && m.get(targets.get(0)) == expected[0] && m.get(targets.get(1)) == expected[1], Duration.ofSeconds(60));

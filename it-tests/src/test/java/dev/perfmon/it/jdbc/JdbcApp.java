@@ -87,7 +87,8 @@ public final class JdbcApp {
       }
 
       // failing statement: 1 call, 1 error
-      try (ResultSet rs = s.executeQuery("SELECT * FROM jdbc_it_missing_table WHERE x = 5")) {
+      try {
+        s.executeQuery("SELECT * FROM jdbc_it_missing_table WHERE x = 5").close();
         throw new IllegalStateException("query on a missing table succeeded");
       } catch (SQLException expected) {
         System.out.println("EXPECTED-FAILURE sqlstate=" + expected.getSQLState());

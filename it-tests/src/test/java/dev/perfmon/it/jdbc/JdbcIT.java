@@ -79,7 +79,7 @@ class JdbcIT {
             .agent("output.file=jdbc.jsonl")
             .args(db.url, db.user, db.password)
             .start()) {
-      assertThat(app.waitForExit(Duration.ofSeconds(120))).as(app.describe()).isZero();
+      assertThat(app.waitForExit(Duration.ofMinutes(2))).as(app.describe()).isZero();
       stdout = app.stdout();
       stderr = app.stderr();
       assertThat(stdout).as(app.describe()).contains("JDBC-APP-DONE");
@@ -132,7 +132,7 @@ class JdbcIT {
     // Numbers: no digit literal of the workload in any JDBC operation name, metadata key or value
     // (the rest of the file holds timestamps and measurements, where digits are legitimate).
     for (JsonNode line : out.snapshots()) {
-      Iterator<Map.Entry<String, JsonNode>> ops = line.path("operations").fields();
+      Iterator<Map.Entry<String, JsonNode>> ops = line.path("operations").properties().iterator();
       while (ops.hasNext()) {
         Map.Entry<String, JsonNode> op = ops.next();
         if (!op.getKey().startsWith("jdbc.")) {
@@ -171,7 +171,7 @@ class JdbcIT {
     if (node.isTextual()) {
       out.add(node.asText());
     } else if (node.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+      Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         out.add(e.getKey());

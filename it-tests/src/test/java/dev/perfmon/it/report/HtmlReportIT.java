@@ -44,8 +44,8 @@ class HtmlReportIT {
     Path b = ForkedJvm.workDir("html-b");
     try (ForkedJvm.Running ja = start(Jdk.of("17"), a);
         ForkedJvm.Running jb = start(Jdk.of("25"), b)) {
-      assertThat(ja.waitForExit(Duration.ofSeconds(120))).as(ja.describe()).isZero();
-      assertThat(jb.waitForExit(Duration.ofSeconds(120))).as(jb.describe()).isZero();
+      assertThat(ja.waitForExit(Duration.ofMinutes(2))).as(ja.describe()).isZero();
+      assertThat(jb.waitForExit(Duration.ofMinutes(2))).as(jb.describe()).isZero();
     }
     Path dir = ForkedJvm.workDir("html-report");
     Path html = dir.resolve("out/report.html");

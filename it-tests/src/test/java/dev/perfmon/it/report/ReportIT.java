@@ -48,8 +48,8 @@ class ReportIT {
     Path b = ForkedJvm.workDir("report-b");
     try (ForkedJvm.Running ja = start(Jdk.of("17"), a, "uniform", ",output.latest=latest/now.json");
         ForkedJvm.Running jb = start(Jdk.of("25"), b, "bimodal", ",output.max-size=8KB,output.max-files=100")) {
-      assertThat(ja.waitForExit(Duration.ofSeconds(120))).as(ja.describe()).isZero();
-      assertThat(jb.waitForExit(Duration.ofSeconds(120))).as(jb.describe()).isZero();
+      assertThat(ja.waitForExit(Duration.ofMinutes(2))).as(ja.describe()).isZero();
+      assertThat(jb.waitForExit(Duration.ofMinutes(2))).as(jb.describe()).isZero();
       assertThat(ja.stderr()).doesNotContain("[WARN]");
       assertThat(jb.stderr()).doesNotContain("[WARN]");
     }
@@ -120,7 +120,7 @@ class ReportIT {
             .start()) {
       assertThat(table.waitForExit(Duration.ofSeconds(60))).as(table.describe()).isZero();
       String out = table.stdout();
-      for (String line : out.split("\n")) {
+      for (String line : out.lines().toList()) {
         if (line.startsWith("example.") || line.startsWith("operation")) {
           assertThat(line.length()).as(line).isLessThanOrEqualTo(100);
         }

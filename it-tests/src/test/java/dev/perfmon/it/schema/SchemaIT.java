@@ -93,7 +93,7 @@ class SchemaIT {
                     + "budget.example.schema.*=1ms,sample.example.schema.SchemaApp$Work.sampled=0.5,"
                     + "memory.interval=50ms,memory.warn.heap-used=64MB,memory.warn.heap-ratio=0.3")
             .start()) {
-      assertThat(app.waitForExit(Duration.ofSeconds(120))).as(app.describe()).isZero();
+      assertThat(app.waitForExit(Duration.ofMinutes(2))).as(app.describe()).isZero();
     }
     AgentOutput out = AgentOutput.read(file);
     Set<String> types = validate(out);

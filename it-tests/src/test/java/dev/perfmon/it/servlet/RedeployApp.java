@@ -149,7 +149,7 @@ public final class RedeployApp {
     HttpResponse<String> resp =
         client.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(120))
+                .timeout(Duration.ofMinutes(2))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (resp.statusCode() != 200 || !resp.body().equals(expected)) {

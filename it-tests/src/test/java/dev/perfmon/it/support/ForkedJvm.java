@@ -85,7 +85,7 @@ public final class ForkedJvm {
 
     /** Adds this test JVM's class path (test classes plus test-scoped dependencies). */
     public Builder testClasspath() {
-      for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      for (String e : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
         if (!e.isBlank()) {
           classpath.add(e);
         }

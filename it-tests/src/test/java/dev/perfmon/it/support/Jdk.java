@@ -41,7 +41,7 @@ public record Jdk(String name, Path home) {
       spec = System.getProperty("java.home");
     }
     List<Jdk> out = new ArrayList<>();
-    for (String part : spec.split(",")) {
+    for (String part : spec.split(",", -1)) {
       String p = part.trim();
       if (p.isEmpty()) {
         continue;

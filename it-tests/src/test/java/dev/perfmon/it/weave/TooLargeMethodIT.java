@@ -96,7 +96,7 @@ class TooLargeMethodIT {
 
   private static List<String> lines(String text, String needle) {
     List<String> out = new ArrayList<>();
-    for (String l : text.split("\n")) {
+    for (String l : text.lines().toList()) {
       if (l.contains(needle)) {
         out.add(l);
       }

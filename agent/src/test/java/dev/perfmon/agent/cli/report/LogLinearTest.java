@@ -51,7 +51,7 @@ class LogLinearTest {
       int prev = 0;
       for (int i = 0; i < counts.length; i++) {
         if (counts[i] > 0) {
-          sparse[k++] = i - prev;
+          sparse[k++] = (long) i - prev;
           sparse[k++] = counts[i];
           prev = i;
         }
@@ -61,8 +61,8 @@ class LogLinearTest {
     Arrays.sort(all);
     assertThat(merged.total()).isEqualTo(n);
     for (double q : new double[] {0.5, 0.9, 0.95, 0.99, 0.999}) {
-      long exact = all[(int) Math.ceil(q * n) - 1];
-      double v = merged.valueAt(q, all[0], all[n - 1]);
+      double exact = (double) all[(int) Math.ceil(q * n) - 1];
+      double v = merged.valueAt(q, (double) all[0], (double) all[n - 1]);
       assertThat(Math.abs(v - exact) / exact).as("q=%s", q).isLessThanOrEqualTo(1.0 / 128);
     }
   }

@@ -114,7 +114,7 @@ class ReportCommandTest {
 
     Run table = run(file.getParent().toString(), "--width", "150");
     assertThat(table.code).isZero();
-    String[] lines = table.out.split("\n");
+    String[] lines = table.out.lines().toArray(String[]::new);
     assertThat(lines[1]).startsWith("operation").contains("p95 ms");
     // sorted by total time: db.b (200 x 10 ms) before a (2000 x 0.5 ms)
     assertThat(lines[2]).startsWith("db.b ").contains(" 200 ").contains(" 10.00 ");

@@ -56,7 +56,7 @@ public final class LeakServlet extends HttpServlet {
       // thread started here would inherit this class loader as its context class loader.
       ScheduledExecutorService completer =
           (ScheduledExecutorService) getServletContext().getAttribute(COMPLETER);
-      completer.schedule(async::complete, 20, TimeUnit.MILLISECONDS);
+      java.util.concurrent.Future<?> unused = completer.schedule(async::complete, 20, TimeUnit.MILLISECONDS);
       return;
     }
     try {
