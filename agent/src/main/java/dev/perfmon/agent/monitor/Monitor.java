@@ -129,6 +129,8 @@ public final class Monitor {
   /** Set when {@link #close()} starts: the snapshot being written is the final one. */
   private volatile boolean closing;
   private double lastSnapshotMillis;
+  /** The operations' JSON names, encoded once (snapshot thread, under this monitor's lock). */
+  private final SnapshotJson.Names jsonNames = new SnapshotJson.Names();
   /** Length of the previous snapshot line: the next one's buffer starts a little larger. */
   private int lastLineBytes;
   /** Calibrated cost of one timed call, ns; negative until calibrated. The lowest of a few runs. */
@@ -416,7 +418,7 @@ public final class Monitor {
         log.warn("snapshot contributor failed: {}", t.toString());
       }
     }
-    byte[] line = SnapshotJson.snapshot(s, extras, lastLineBytes + lastLineBytes / 8 + 1024);
+    byte[] line = SnapshotJson.snapshot(s, extras, lastLineBytes + lastLineBytes / 8 + 1024, jsonNames);
     lastLineBytes = line.length;
     writeLine(line);
     for (TickListener l : tickListeners) {
