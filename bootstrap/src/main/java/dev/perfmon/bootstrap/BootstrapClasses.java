@@ -77,7 +77,7 @@ public final class BootstrapClasses {
     r.record(2_000, true);
     r.sampleCall();
     r.recordSkippedError();
-    OperationRecorder.Stripe shared = new OperationRecorder.Stripe(null);
+    OperationRecorder.Stripe shared = new OperationRecorder.Stripe(r, null);
     shared.recordShared(3_000, true); // the contended path, with its compare-and-set loops
     shared.skippedShared();
     shared.skippedErrorShared();

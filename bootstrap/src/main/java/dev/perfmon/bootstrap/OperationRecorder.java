@@ -20,12 +20,13 @@ import java.lang.invoke.VarHandle;
  * Either way every call is counted exactly once.
  *
  * <p>A call allocates nothing, except a thread's first call on the operation (one stripe, about
- * 450 bytes) and the first call of a stripe that lands in a histogram page (one power of two of
- * durations), which allocates that 536-byte page (64 bucket counts and the page's call total)
- * once. A stripe holds at most {@link Buckets#PAGES} pages; there are at most {@code lanes + 2}
- * stripes (the lanes, the shared one and the reader's {@code retired} totals). Memory per operation is therefore bounded by {@code (lanes
- * + 2) * (450 + Buckets.PAGES * 536)} bytes (about 77 KB with 2 lanes, 346 KB with 16) and in
- * practice a few pages per stripe that was used: see {@link #footprintBytes()}.
+ * 456 bytes) and the first call of a stripe that lands in a histogram page (one power of two of
+ * durations), which allocates that 528-byte page (64 bucket counts) once, and with a stripe's first
+ * page the stripe's page totals (one call total per page, 296 bytes). A stripe holds at most
+ * {@link Buckets#PAGES} pages; there are at most {@code lanes + 2} stripes (the lanes, the shared
+ * one and the reader's {@code retired} totals). Memory per operation is therefore bounded by
+ * {@code (lanes + 2) * (456 + 296 + Buckets.PAGES * 528)} bytes (about 77 KB with 2 lanes, 346 KB
+ * with 16) and in practice a few pages per stripe that was used: see {@link #footprintBytes()}.
  *
  * <h2>Reading</h2>
  *
@@ -86,15 +87,24 @@ public final class OperationRecorder {
   private static final VarHandle PAGES = MethodHandles.arrayElementVarHandle(long[][].class);
   private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
   private static final VarHandle LANES = MethodHandles.arrayElementVarHandle(Stripe[].class);
+  private static final VarHandle FOOTPRINT;
 
-  /**
-   * Length of a histogram page array: its {@link Buckets#SUB_BUCKETS} bucket counts, then the
-   * page's call total (the sum of its buckets, kept by the writer) at index {@link #PAGE_TOTAL}.
-   */
-  static final int PAGE_LENGTH = Buckets.SUB_BUCKETS + 1;
+  static {
+    try {
+      FOOTPRINT = MethodHandles.lookup().findVarHandle(OperationRecorder.class, "footprint", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
-  /** Index of a page's call total. */
-  static final int PAGE_TOTAL = Buckets.SUB_BUCKETS;
+  /** Bytes of one histogram page array (header and {@link Buckets#SUB_BUCKETS} counts). */
+  static final long PAGE_BYTES = 16 + 8L * Buckets.SUB_BUCKETS;
+
+  /** Bytes of one stripe without pages (object, padding and its page table). */
+  static final long STRIPE_BYTES = 160 + 16 + 8L * Buckets.PAGES;
+
+  /** Bytes of a stripe's page totals, allocated with its first page. */
+  static final long TOTALS_BYTES = 16 + 8L * Buckets.PAGES;
 
   /** Lanes per operation: the next power of two at or above the processor count, at most 16. */
   static final int LANE_COUNT = lanesFor(Runtime.getRuntime().availableProcessors());
@@ -108,12 +118,20 @@ public final class OperationRecorder {
   private final int id;
   private final String name;
   private final Stripe[] lanes = new Stripe[LANE_COUNT];
-  private final Stripe shared = new Stripe(null);
+  private final Stripe shared = new Stripe(this, null);
   /** Reader-owned totals of lanes whose owner thread terminated. */
-  private final Stripe retired = new Stripe(null);
+  private final Stripe retired = new Stripe(this, null);
 
   /** Calls at or above this duration are reported to {@link SlowCalls}. */
   private volatile long slowNanos = Long.MAX_VALUE;
+
+  /**
+   * Bytes of the stripes and pages this recorder holds ({@link #footprintBytes}): added to when a
+   * lane's stripe, a page or a stripe's page totals are created (atomically: writers create
+   * them), taken from when the reader folds a lane. Never touched by a call that creates nothing.
+   */
+  @SuppressWarnings("unused") // through FOOTPRINT
+  private volatile long footprint = 64 + 16L * LANE_COUNT + 2 * STRIPE_BYTES;
 
   public OperationRecorder(int id, String name) {
     this.id = id;
@@ -258,8 +276,9 @@ public final class OperationRecorder {
       int lane = (home + k) & (LANE_COUNT - 1);
       Stripe s = (Stripe) LANES.getAcquire(lanes, lane);
       if (s == null) {
-        Stripe mine = new Stripe(t);
+        Stripe mine = new Stripe(this, t);
         if (LANES.compareAndSet(lanes, lane, (Stripe) null, mine)) {
+          addFootprint(STRIPE_BYTES);
           return mine;
         }
         s = (Stripe) LANES.getAcquire(lanes, lane);
@@ -307,8 +326,9 @@ public final class OperationRecorder {
    * The first half of a two-step read that visits only the histogram pages with new calls: adds
    * this recorder's {@code totals} = {errors, sum, min, max} and, for each page {@code p}, the
    * number of calls recorded in it so far to {@code pageTotals[p]} (length {@link Buckets#PAGES}).
-   * Returns, like {@link #readPagesInto}, the mask of the pages that exist in the low {@link
-   * Buckets#PAGES} bits and the number of lanes folded above them. The reader then calls {@link
+   * Returns the mask of the pages with calls in the low {@link Buckets#PAGES} bits and the number
+   * of lanes folded above them. The totals of a stripe's pages are kept in one array, so this
+   * reads a cache line or two per stripe and touches no page. The reader then calls {@link
    * #readPage} for the pages whose total changed since its previous read: counts only grow, so a
    * page whose total is unchanged holds exactly the buckets read last time.
    *
@@ -355,6 +375,7 @@ public final class OperationRecorder {
     if (owner != null && !owner.isAlive()) {
       s.addTo(retired);
       LANES.setRelease(lanes, i, (Stripe) null);
+      addFootprint(-s.footprintBytes());
       foldedNow = 1;
       return null;
     }
@@ -405,16 +426,17 @@ public final class OperationRecorder {
     return n;
   }
 
-  /** Bytes of histogram pages and stripes this recorder currently holds (an estimate). */
+  /**
+   * Bytes of histogram pages and stripes this recorder currently holds (an estimate): one load,
+   * kept up to date as stripes and pages are created and lanes folded.
+   */
   public long footprintBytes() {
-    long bytes = 64 + 16L * LANE_COUNT;
-    for (int i = 0; i < LANE_COUNT; i++) {
-      Stripe s = (Stripe) LANES.getAcquire(lanes, i);
-      if (s != null) {
-        bytes += s.footprintBytes();
-      }
-    }
-    return bytes + shared.footprintBytes() + retired.footprintBytes();
+    return (long) FOOTPRINT.getOpaque(this);
+  }
+
+  /** Adds {@code bytes} to {@link #footprintBytes} (a stripe or a page was created, or freed). */
+  void addFootprint(long bytes) {
+    FOOTPRINT.getAndAdd(this, bytes);
   }
 
   @Override
@@ -431,6 +453,7 @@ public final class OperationRecorder {
     private static final VarHandle SKIPPED;
     private static final VarHandle SKIPPED_ERRORS;
     private static final VarHandle PAGE_MASK;
+    private static final VarHandle TOTALS;
 
     static {
       try {
@@ -442,6 +465,7 @@ public final class OperationRecorder {
         SKIPPED = l.findVarHandle(Stripe.class, "skipped", long.class);
         SKIPPED_ERRORS = l.findVarHandle(Stripe.class, "skippedErrors", long.class);
         PAGE_MASK = l.findVarHandle(Stripe.class, "pageMask", long.class);
+        TOTALS = l.findVarHandle(Stripe.class, "totals", long[].class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -449,7 +473,16 @@ public final class OperationRecorder {
 
     long p01, p02, p03, p04, p05, p06, p07;
     final Thread owner;
+    /** The recorder this stripe belongs to (its footprint grows with the stripe's pages). */
+    final OperationRecorder recorder;
     final long[][] pages = new long[Buckets.PAGES][];
+    /**
+     * The call total of each page ({@code totals[p]} = the sum of page p's buckets, kept by the
+     * writer), in one array rather than one per page: the reader reads the totals of all the pages
+     * an operation uses from a cache line or two, and visits the pages whose total changed only.
+     * Null until the stripe's first page is created (published before the page and its mask bit).
+     */
+    long[] totals;
     long sum;
     long errors;
     long min = Long.MAX_VALUE;
@@ -466,7 +499,8 @@ public final class OperationRecorder {
     int rng;
     long p11, p12, p13, p14, p15, p16, p17;
 
-    Stripe(Thread owner) {
+    Stripe(OperationRecorder recorder, Thread owner) {
+      this.recorder = recorder;
       this.owner = owner;
       this.rng = (System.identityHashCode(this) * 0x9E3779B9) | 1;
     }
@@ -491,14 +525,13 @@ public final class OperationRecorder {
       int p = index >>> Buckets.SUB_BITS;
       long[] page = pages[p];
       if (page == null) {
-        page = new long[PAGE_LENGTH];
-        PAGE_MASK.setRelease(this, pageMask | (1L << p));
-        PAGES.setRelease(pages, p, page);
+        page = newPage(p);
       }
+      long[] t = totals; // created before the first page, by this thread
       int i = index & (Buckets.SUB_BUCKETS - 1);
       // The page's call total first, then (release: after the total) its bucket: a reader that
       // sees a bucket increment sees its total's, so an unchanged total means unchanged buckets.
-      COUNTS.setOpaque(page, PAGE_TOTAL, page[PAGE_TOTAL] + 1);
+      COUNTS.setOpaque(t, p, t[p] + 1);
       COUNTS.setRelease(page, i, page[i] + 1);
       SUM.setOpaque(this, sum + nanos);
       if (nanos < min) {
@@ -511,6 +544,22 @@ public final class OperationRecorder {
         // Release: a reader that sees this error also sees the bucket increment above.
         ERRORS.setRelease(this, errors + 1);
       }
+    }
+
+    /**
+     * Creates page {@code p} of a single-writer stripe (an owned lane, or the reader's retired
+     * totals), and the page totals with the first page. Off the recording path's inlined code.
+     */
+    private long[] newPage(int p) {
+      if (totals == null) {
+        TOTALS.setRelease(this, new long[Buckets.PAGES]);
+        recorder.addFootprint(TOTALS_BYTES);
+      }
+      long[] page = new long[Buckets.SUB_BUCKETS];
+      PAGE_MASK.setRelease(this, pageMask | (1L << p));
+      PAGES.setRelease(pages, p, page);
+      recorder.addFootprint(PAGE_BYTES);
+      return page;
     }
 
     void skippedErrorOwned() {
@@ -538,12 +587,11 @@ public final class OperationRecorder {
       int p = index >>> Buckets.SUB_BITS;
       long[] page = (long[]) PAGES.getAcquire(pages, p);
       if (page == null) {
-        PAGE_MASK.getAndBitwiseOr(this, 1L << p);
-        long[] fresh = new long[PAGE_LENGTH];
-        long[] witness = (long[]) PAGES.compareAndExchange(pages, p, (long[]) null, fresh);
-        page = witness == null ? fresh : witness;
+        page = newSharedPage(p);
       }
-      COUNTS.getAndAdd(page, PAGE_TOTAL, 1L); // the total before the bucket, as in recordOwned
+      // Not null: created before any page, and this thread has seen a page.
+      long[] t = (long[]) TOTALS.getAcquire(this);
+      COUNTS.getAndAdd(t, p, 1L); // the total before the bucket, as in recordOwned
       COUNTS.getAndAdd(page, index & (Buckets.SUB_BUCKETS - 1), 1L);
       SUM.getAndAdd(this, nanos);
       long m;
@@ -556,6 +604,22 @@ public final class OperationRecorder {
       if (error) {
         ERRORS.getAndAdd(this, 1L);
       }
+    }
+
+    /** Creates page {@code p} of the shared stripe, and its page totals, unless a racing thread did. */
+    private long[] newSharedPage(int p) {
+      if (TOTALS.getAcquire(this) == null
+          && TOTALS.compareAndExchange(this, (long[]) null, new long[Buckets.PAGES]) == null) {
+        recorder.addFootprint(TOTALS_BYTES);
+      }
+      PAGE_MASK.getAndBitwiseOr(this, 1L << p);
+      long[] fresh = new long[Buckets.SUB_BUCKETS];
+      long[] witness = (long[]) PAGES.compareAndExchange(pages, p, (long[]) null, fresh);
+      if (witness != null) {
+        return witness;
+      }
+      recorder.addFootprint(PAGE_BYTES);
+      return fresh;
     }
 
     /**
@@ -571,17 +635,26 @@ public final class OperationRecorder {
       totals[1] += (long) SUM.getOpaque(this);
       long mn = (long) MIN.getOpaque(this);
       long mx = (long) MAX.getOpaque(this);
-      for (long present = (long) PAGE_MASK.getAcquire(this); present != 0; present &= present - 1) {
+      long present = (long) PAGE_MASK.getAcquire(this);
+      // Not null when a page bit is set: created before the first page and its bit.
+      long[] t = present == 0 ? null : (long[]) TOTALS.getAcquire(this);
+      for (; present != 0; present &= present - 1) {
         int p = Long.numberOfTrailingZeros(present);
+        if (pageTotals != null) {
+          // Acquire: the buckets read after this (readPage) are at least as new as this total.
+          // A page whose bit is set but that is not published yet has a total of 0.
+          long n = (long) COUNTS.getAcquire(t, p);
+          pageTotals[p] += n;
+          if (counts == null) {
+            mask |= n == 0 ? 0 : 1L << p;
+            continue;
+          }
+        }
         long[] page = (long[]) PAGES.getAcquire(pages, p);
         if (page == null) {
           continue;
         }
         mask |= 1L << p;
-        if (pageTotals != null) {
-          // Acquire: the buckets read after this (readPage) are at least as new as this total.
-          pageTotals[p] += (long) COUNTS.getAcquire(page, PAGE_TOTAL);
-        }
         if (counts != null) {
           int base = p << Buckets.SUB_BITS;
           for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
@@ -625,11 +698,11 @@ public final class OperationRecorder {
         }
         long[] dst = (long[]) PAGES.getAcquire(target.pages, p);
         if (dst == null) {
-          dst = new long[PAGE_LENGTH];
-          PAGE_MASK.setRelease(target, target.pageMask | (1L << p));
-          PAGES.setRelease(target.pages, p, dst);
+          dst = target.newPage(p);
         }
-        for (int i = 0; i < PAGE_LENGTH; i++) {
+        long[] into = target.totals;
+        COUNTS.setOpaque(into, p, into[p] + totals[p]);
+        for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
           COUNTS.setOpaque(dst, i, dst[i] + page[i]);
         }
       }
@@ -645,9 +718,10 @@ public final class OperationRecorder {
       }
     }
 
+    /** Bytes of this stripe and its pages, as {@link OperationRecorder#footprintBytes} counts them. */
     long footprintBytes() {
       long pagesUsed = Long.bitCount((long) PAGE_MASK.getAcquire(this));
-      return 160 + 16L + 8L * Buckets.PAGES + pagesUsed * (16 + 8L * PAGE_LENGTH);
+      return STRIPE_BYTES + (TOTALS.getAcquire(this) == null ? 0 : TOTALS_BYTES) + pagesUsed * PAGE_BYTES;
     }
   }
 }

@@ -140,6 +140,33 @@ class OperationRecorderTest {
   }
 
   @Test
+  void footprintGrowsWithStripesAndPagesAndShrinksWhenALaneIsFolded() throws Exception {
+    OperationRecorder r = new OperationRecorder(1, "op");
+    long stripe = OperationRecorder.STRIPE_BYTES;
+    long page = OperationRecorder.PAGE_BYTES;
+    long totals = OperationRecorder.TOTALS_BYTES;
+    long empty = 64 + 16L * OperationRecorder.LANE_COUNT + 2 * stripe;
+    assertThat(r.footprintBytes()).isEqualTo(empty);
+    Thread t =
+        new Thread(
+            () -> {
+              r.record(10, false); // page 0
+              r.record(11, false);
+              r.record(5_000_000, false); // another page
+            });
+    t.start();
+    t.join();
+    assertThat(r.footprintBytes()).isEqualTo(empty + stripe + totals + 2 * page);
+    read(r); // folds the dead thread's lane: its pages are added to the reader's retired stripe
+    assertThat(r.footprintBytes()).isEqualTo(empty + totals + 2 * page);
+    assertThat(read(r)[0]).isEqualTo(3);
+    Thread u = new Thread(() -> r.record(12, false));
+    u.start();
+    u.join();
+    assertThat(r.footprintBytes()).isEqualTo(empty + 2 * totals + 3 * page + stripe);
+  }
+
+  @Test
   void lanesOfTerminatedThreadsAreFoldedWithoutLosingCounts() throws Exception {
     OperationRecorder r = new OperationRecorder(1, "op");
     for (int round = 0; round < 5; round++) {

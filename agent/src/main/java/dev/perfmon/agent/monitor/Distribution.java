@@ -173,9 +173,24 @@ public record Distribution(
       long min,
       long max,
       double[] extra) {
-    Positions positions = new Positions(extra);
+    return ofPages(new Positions(extra), pages, pageTotals, pageMask, errors, sum, min, max);
+  }
+
+  /**
+   * As {@link #ofPages(long[][], long[], long, long, long, long, long, double[])}, for the extra
+   * percentiles of {@code positions}, which it overwrites (a reused work object).
+   */
+  static Distribution ofPages(
+      Positions positions,
+      long[][] pages,
+      long[] pageTotals,
+      long pageMask,
+      long errors,
+      long sum,
+      long min,
+      long max) {
     if (!positions.locate(pages, pageTotals, pageMask)) {
-      return empty(extra);
+      return empty(positions.extra);
     }
     return ofPositions(positions, errors, sum, min, max);
   }
@@ -199,15 +214,18 @@ public record Distribution(
     if (mx < mn) {
       mx = mn;
     }
-    int n = positions.bucket.length;
-    double[] values = new double[n];
-    for (int k = 0; k < n; k++) {
-      values[k] = Math.max((double) mn, Math.min((double) mx, Buckets.midpoint(positions.bucket[k])));
-    }
+    int[] bucket = positions.bucket;
     double[] extra = positions.extra;
-    double[] p = java.util.Arrays.copyOf(values, PERCENTILES.length);
-    double[] e =
-        extra.length == 0 ? NONE : java.util.Arrays.copyOfRange(values, PERCENTILES.length, n);
+    double[] p = new double[PERCENTILES.length];
+    double[] e = extra.length == 0 ? NONE : new double[extra.length];
+    for (int k = 0; k < bucket.length; k++) {
+      double v = Math.max((double) mn, Math.min((double) mx, Buckets.midpoint(bucket[k])));
+      if (k < p.length) {
+        p[k] = v;
+      } else {
+        e[k - p.length] = v;
+      }
+    }
     return new Distribution(total, Math.min(errors, total), sum, mn, mx, p, extra, e, total);
   }
 

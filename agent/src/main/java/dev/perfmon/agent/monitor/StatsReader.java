@@ -9,8 +9,9 @@ import java.util.Arrays;
  * the interval since the previous read by difference.
  *
  * <p>A read visits only what changed. The recorder keeps, beside the 64 bucket counts of each
- * histogram page (one power of two of durations), the page's call total; the reader first reads
- * those totals ({@link OperationRecorder#readPageTotals}, one value per page and stripe), and reads
+ * histogram page (one power of two of durations), the page's call total, all of a stripe's totals
+ * in one array; the reader first reads those totals ({@link OperationRecorder#readPageTotals}, a
+ * cache line or two per stripe, no page touched), and reads
  * the buckets of a page ({@link OperationRecorder#readPage}) only when its total differs from the
  * previous read's. The reader's own copy of every page's cumulative buckets is kept current that
  * way, and the cumulative percentiles are computed from that copy; so an operation with calls in
@@ -85,6 +86,8 @@ final class StatsReader {
     final long[] totals = new long[4];
     final long[] pageTotals = new long[Buckets.PAGES];
     final long[] pageDeltas = new long[Buckets.PAGES];
+    /** Where the interval's percentiles fall (a work object reused by every operation's read). */
+    Positions interval;
   }
 
   /** Reads the recorder with fresh buffers (tests). */
@@ -257,16 +260,19 @@ final class StatsReader {
         positions.locate(pages, b.pageTotals, mask);
       }
       cumulative = Distribution.ofPositions(positions, errors, sum, totals[2], totals[3]);
+      if (b.interval == null || b.interval.extra != extra) {
+        b.interval = new Positions(extra);
+      }
       interval =
           Distribution.ofPages(
+              b.interval,
               b.delta,
               b.pageDeltas,
               intervalMask,
               intervalErrors,
               sum - prevSum,
               cumulative.minNanos(),
-              cumulative.maxNanos(),
-              extra);
+              cumulative.maxNanos());
       prevCumulative = cumulative;
       prevExtra = extra;
     }

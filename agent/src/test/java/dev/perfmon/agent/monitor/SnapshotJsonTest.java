@@ -111,7 +111,6 @@ class SnapshotJsonTest {
   @Test
   void scaledNumbersAreWrittenAsTheirPlainDecimalText() throws IOException {
     java.util.SplittableRandom random = new java.util.SplittableRandom(3);
-    char[] buf = new char[24];
     for (int trial = 0; trial < 20_000; trial++) {
       long units =
           switch (trial % 4) {
@@ -124,13 +123,97 @@ class SnapshotJsonTest {
         units = new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE, 80}[trial];
       }
       int decimals = random.nextInt(7);
-      java.io.StringWriter w = new java.io.StringWriter();
-      try (com.fasterxml.jackson.core.JsonGenerator g = new JsonFactory().createGenerator(w)) {
-        SnapshotJson.writeScaled(g, units, decimals, buf);
-      }
+      JsonBytes out = new JsonBytes(0);
+      out.scaled(units, decimals);
+      byte[] line = out.toLine();
+      String written = new String(line, 0, line.length - 1, StandardCharsets.US_ASCII);
       java.math.BigDecimal d = java.math.BigDecimal.valueOf(units).movePointLeft(decimals).stripTrailingZeros();
       String expected = (d.scale() < 0 ? d.setScale(0) : d).toPlainString();
-      assertThat(w.toString()).as("%d / 10^%d", units, decimals).isEqualTo(expected);
+      assertThat(written).as("%d / 10^%d", units, decimals).isEqualTo(expected);
+    }
+  }
+
+  /**
+   * The operations are written without the generator: their bytes must be exactly those the
+   * generator writes (names with quotes, escapes, non-ASCII and surrogate pairs, counters,
+   * metadata, sampled counts, histograms, durations from 0 to hours).
+   */
+  @Test
+  void operationsAreTheBytesTheGeneratorWrites() throws IOException {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+    String[] names = {
+      "plain#op", "svc \"quoted\"\nname", "back\\slash\ttab", "caf\u00e9 \u4e2d\u6587", "emoji \ud83d\ude80",
+      "ctrl\u0001\u001f", "</script>", "", "servlet.GET /api/{id}"
+    };
+    List<Snapshot.Operation> ops = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      long[] durations = new long[1 + random.nextInt(20)];
+      for (int k = 0; k < durations.length; k++) {
+        durations[k] = random.nextInt(4) == 0 ? random.nextLong(100) : random.nextLong(3_600_000_000_000L);
+      }
+      Distribution d = dist(durations);
+      if (i % 5 == 0) {
+        d = d.withSkipped(random.nextInt(1000) + 1, random.nextInt(3));
+      }
+      Map<String, Long> extra = i % 3 == 0 ? Map.of() : new LinkedHashMap<>(Map.of("status2xx", random.nextLong(), "st\u00e4tus", -5L));
+      Map<String, String> metadata = i % 4 == 0 ? Map.of("kind", "jdbc", "db \"x\"", "h2\n\u00e9") : Map.of();
+      long[] histogram = i % 2 == 0 ? null : new long[] {3, random.nextLong(1_000_000), 1, 7};
+      ops.add(new Snapshot.Operation(names[i % names.length] + i, d, Distribution.empty(new double[0]), extra, extra, metadata, histogram));
+    }
+    Snapshot s =
+        new Snapshot(Instant.EPOCH, 1, 1, 1, false, ops, null,
+            new Snapshot.Self(0, 1, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0, java.util.Map.of()));
+    String line = new String(SnapshotJson.snapshot(s), StandardCharsets.UTF_8);
+    String written = line.substring(line.indexOf("\"operations\":") + 13, line.indexOf(",\"agent\":"));
+
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    try (com.fasterxml.jackson.core.JsonGenerator g = new JsonFactory().createGenerator(expected)) {
+      g.writeStartObject();
+      for (Snapshot.Operation op : ops) {
+        g.writeObjectFieldStart(op.name());
+        writeWithGenerator(g, op.cumulative(), op.extra());
+        g.writeObjectFieldStart("interval");
+        writeWithGenerator(g, op.interval(), op.intervalExtra());
+        if (op.histogram() != null) {
+          g.writeFieldName("histogram");
+          g.writeArray(op.histogram(), 0, op.histogram().length);
+        }
+        g.writeEndObject();
+        if (!op.metadata().isEmpty()) {
+          g.writeObjectFieldStart("metadata");
+          for (Map.Entry<String, String> e : op.metadata().entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+          }
+          g.writeEndObject();
+        }
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    }
+    assertThat(written).isEqualTo(expected.toString(StandardCharsets.UTF_8));
+  }
+
+  /** A distribution's fields as the generator writes them (BigDecimal milliseconds). */
+  private static void writeWithGenerator(
+      com.fasterxml.jackson.core.JsonGenerator g, Distribution d, Map<String, Long> extra) throws IOException {
+    g.writeNumberField("count", d.count());
+    g.writeNumberField("successCount", d.successes());
+    g.writeNumberField("errorCount", d.errors());
+    if (d.sampled() != d.count()) {
+      g.writeNumberField("sampledCount", d.sampled());
+    }
+    g.writeFieldName("avgDuration");
+    g.writeNumber(SnapshotJson.millis(d.avgNanos()).toPlainString());
+    g.writeFieldName("minDuration");
+    g.writeNumber(SnapshotJson.millis(d.minNanos()).toPlainString());
+    g.writeFieldName("maxDuration");
+    g.writeNumber(SnapshotJson.millis(d.maxNanos()).toPlainString());
+    for (int i = 0; i < d.percentiles().length; i++) {
+      g.writeFieldName(Distribution.PERCENTILE_NAMES.get(i));
+      g.writeNumber(SnapshotJson.millis(d.percentiles()[i]).toPlainString());
+    }
+    for (Map.Entry<String, Long> e : extra.entrySet()) {
+      g.writeNumberField(e.getKey(), e.getValue());
     }
   }
 

@@ -1,0 +1,161 @@
+package dev.perfmon.agent.monitor;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer that a JSON line is written into: by a Jackson generator (it is the
+ * generator's output stream) and, for the bulk of a snapshot (its operations), directly by {@link
+ * SnapshotJson} with pre-encoded field names and digits formatted in place, which costs a fraction
+ * of the generator's per-value checks and allocates nothing per value.
+ *
+ * <p>Strings are encoded by Jackson's generator, once per name, so the bytes are those the
+ * generator would write. Not thread-safe.
+ */
+final class JsonBytes extends OutputStream {
+  private byte[] buf;
+  private int len;
+
+  JsonBytes(int size) {
+    buf = new byte[Math.max(256, size)];
+  }
+
+  /** The bytes written so far and a final newline, in a new array. */
+  byte[] toLine() {
+    byte[] line = Arrays.copyOf(buf, len + 1);
+    line[len] = '\n';
+    return line;
+  }
+
+  private void ensure(int more) {
+    if (len + more > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+    }
+  }
+
+  @Override
+  public void write(int b) {
+    ensure(1);
+    buf[len++] = (byte) b;
+  }
+
+  @Override
+  public void write(byte[] b, int off, int n) {
+    ensure(n);
+    System.arraycopy(b, off, buf, len, n);
+    len += n;
+  }
+
+  /** Appends {@code b} as it is. */
+  void raw(byte[] b) {
+    write(b, 0, b.length);
+  }
+
+  /** Appends one ASCII character. */
+  void raw(char c) {
+    write(c);
+  }
+
+  /**
+   * {@code s} as a JSON string, quoted and escaped by Jackson's generator itself (so that a name
+   * written here is byte for byte what the generator writes, surrogate pairs included).
+   */
+  static byte[] quoted(String s) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length() + 16);
+    try (JsonGenerator g = STRINGS.createGenerator(out, JsonEncoding.UTF8)) {
+      g.writeString(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static final JsonFactory STRINGS = new JsonFactory();
+
+  /** {@code ,"name":} (or without the comma) as bytes, for a field name written many times. */
+  static byte[] fieldName(String name, boolean comma) {
+    byte[] q = quoted(name);
+    int at = comma ? 1 : 0;
+    byte[] f = new byte[q.length + 1 + at];
+    if (comma) {
+      f[0] = ',';
+    }
+    System.arraycopy(q, 0, f, at, q.length);
+    f[f.length - 1] = ':';
+    return f;
+  }
+
+  /** Appends {@code v} in decimal, as {@code Long.toString} writes it. */
+  void number(long v) {
+    scaled(v, 0);
+  }
+
+  /**
+   * Appends {@code units / 10^decimals} (decimals 0..6) as a plain decimal without trailing zeros:
+   * the text {@code BigDecimal.valueOf(units).movePointLeft(decimals)} gives with trailing zeros
+   * stripped and never an exponent.
+   */
+  void scaled(long units, int decimals) {
+    if (units == Long.MIN_VALUE) {
+      // Its magnitude does not fit a long (and no duration is ever near it).
+      java.math.BigDecimal d = java.math.BigDecimal.valueOf(units).movePointLeft(decimals);
+      String s = d.stripTrailingZeros().toPlainString();
+      ensure(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        buf[len++] = (byte) s.charAt(i);
+      }
+      return;
+    }
+    ensure(21);
+    long v = units;
+    if (v < 0) {
+      buf[len++] = '-';
+      v = -v;
+    }
+    int d = decimals;
+    while (d > 0 && v % 10 == 0) {
+      v /= 10;
+      d--;
+    }
+    if (d == 0) {
+      digits(v);
+      return;
+    }
+    long pow = POW10[d];
+    digits(v / pow);
+    buf[len++] = '.';
+    long frac = v % pow;
+    for (int k = d - 1; k >= 0; k--) {
+      buf[len + k] = (byte) ('0' + frac % 10);
+      frac /= 10;
+    }
+    len += d;
+  }
+
+  private static final long[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
+
+  /** Appends the decimal digits of {@code v} (at least 0). */
+  private void digits(long v) {
+    int n = 1;
+    for (long p = 10; n < 19 && v >= p; p *= 10) {
+      n++;
+    }
+    int end = len + n;
+    int pos = end;
+    do {
+      buf[--pos] = (byte) ('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    len = end;
+  }
+
+  /** Appends {@code nanos} as milliseconds rounded to the nanosecond (see {@link #scaled}). */
+  void millis(double nanos) {
+    scaled(Math.round(nanos), 6);
+  }
+}

@@ -1,0 +1,369 @@
+package dev.perfmon.agent.monitor;
+
+import dev.perfmon.bootstrap.AgentErrors;
+import dev.perfmon.bootstrap.Faults;
+import dev.perfmon.bootstrap.OperationRecorder;
+import dev.perfmon.instrumentation.api.OperationRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.ObjLongConsumer;
+
+/**
+ * What a snapshot holds, read from the recorders: every operation's cumulative and interval
+ * figures (one {@link StatsReader} per operation, kept from snapshot to snapshot), the counters
+ * the instrumentation modules keep per operation and their change, the JVM's memory readings, and
+ * the agent's own section (its cost per call, calibrated on the snapshot thread, its footprint,
+ * its suppressed failures). Also the same figures read on request without moving the interval
+ * ({@link #peek}).
+ *
+ * <p>Not thread-safe: called under the {@link Monitor}'s lock (one reader of the recorders at a
+ * time).
+ */
+final class SnapshotTaker {
+  /** Where a failure that does not stop the snapshot is reported (once at WARN). */
+  interface Failures {
+    void warnOnce(String part, String what, Throwable t);
+  }
+
+  /** Collects one operation's counters (snapshot thread only); the map is created on first use. */
+  private static final class CounterSink implements ObjLongConsumer<String> {
+    Map<String, Long> map;
+
+    @Override
+    public void accept(String key, long value) {
+      if (map == null) {
+        map = new LinkedHashMap<>();
+      }
+      map.merge(key, value, Long::sum);
+    }
+  }
+
+  private final OperationRegistry registry;
+  private final List<Monitor.CounterSource> counterSources;
+  private final boolean memoryEnabled;
+  private final Failures failures;
+  /** The monotonic clock (System.nanoTime, or a test's). */
+  private final LongSupplier clock;
+  private long startNanos;
+  private long lastTickNanos;
+  /** This JVM's process id, read on the snapshot thread (ProcessHandle costs start-up time). */
+  private long pid = -1;
+  /** Per operation id (dense from 0): its reader, created at its first snapshot. */
+  private StatsReader[] readers = new StatsReader[64];
+  private final Map<Integer, Map<String, Long>> prevCounters = new HashMap<>();
+  private final StatsReader.Buffers buffers = new StatsReader.Buffers();
+  private final CounterSink counterSink = new CounterSink();
+  private MemorySampler memory;
+  private boolean partial;
+  private double lastSnapshotMillis;
+  /**
+   * Calibrated cost of one timed call, ns; negative until calibrated. The lowest of a few runs.
+   * Volatile: {@link #calibrate} runs on the snapshot thread without the monitor's lock.
+   */
+  private volatile double costNanos = -1;
+  /** Calibrations run so far (snapshot thread only). */
+  private int calibrations;
+  private double[] extraPercentiles = new double[0];
+  private boolean resetEachInterval;
+  private boolean histograms;
+
+  SnapshotTaker(
+      OperationRegistry registry,
+      List<Monitor.CounterSource> counterSources,
+      boolean memoryEnabled,
+      boolean partialFirst,
+      LongSupplier clock,
+      Failures failures) {
+    this.registry = registry;
+    this.counterSources = List.copyOf(counterSources);
+    this.memoryEnabled = memoryEnabled;
+    this.partial = partialFirst;
+    this.clock = clock;
+    this.failures = failures;
+    this.startNanos = clock.getAsLong();
+    this.lastTickNanos = startNanos;
+  }
+
+  /**
+   * Continues where {@code previous} left off: its readers (the next interval starts at its last
+   * snapshot), counters, start time and memory sampler.
+   */
+  void continueFrom(SnapshotTaker previous) {
+    readers = previous.readers.clone();
+    prevCounters.putAll(previous.prevCounters);
+    startNanos = previous.startNanos;
+    lastTickNanos = previous.lastTickNanos;
+    memory = previous.memory;
+  }
+
+  /** See {@link Monitor#setHistograms}. */
+  void setHistograms(boolean on) {
+    histograms = on;
+  }
+
+  /** See {@link Monitor#requestPercentile}. */
+  void requestPercentile(double p) {
+    if (Distribution.isStandard(p)) {
+      return;
+    }
+    for (double q : extraPercentiles) {
+      if (q == p) {
+        return;
+      }
+    }
+    double[] e = Arrays.copyOf(extraPercentiles, extraPercentiles.length + 1);
+    e[e.length - 1] = p;
+    extraPercentiles = e;
+  }
+
+  void setResetEachInterval(boolean on) {
+    resetEachInterval = on;
+  }
+
+  boolean resetEachInterval() {
+    return resetEachInterval;
+  }
+
+  /**
+   * Measures the cost of one timed call on this machine ({@link SelfCost}), on the snapshot
+   * thread at the first three scheduled snapshots, keeping the lowest figure (a disturbed run only
+   * reads high). Called on the snapshot thread without the monitor's lock, so that a reader on
+   * request does not wait for the measurement.
+   */
+  void calibrate() {
+    if (calibrations >= 3) {
+      return;
+    }
+    calibrations++;
+    double c = SelfCost.nanosPerCall();
+    if (c > 0 && (costNanos < 0 || c < costNanos)) {
+      costNanos = c;
+    }
+  }
+
+  /**
+   * Takes a snapshot: reads every operation (the interval figures advance to now), the memory
+   * readings and the agent's own figures.
+   *
+   * @param lateNanos how late the scheduled snapshot started (0: on time, or not scheduled)
+   * @param skippedIntervals due times passed without a snapshot
+   * @param lostLines the outputs' lost lines so far
+   */
+  Snapshot take(long lateNanos, long skippedIntervals, long lostLines) {
+    Faults.check(Faults.SNAPSHOT);
+    long t0 = clock.getAsLong();
+    List<Snapshot.Operation> ops = new ArrayList<>();
+    long footprint = 0;
+    long calls = 0;
+    List<OperationRecorder> recorders = registry.recorders(); // a copy, taken once
+    for (OperationRecorder r : recorders) {
+      int id = r.id();
+      if (id >= readers.length) {
+        readers = Arrays.copyOf(readers, Math.max(id + 1, readers.length * 2));
+      }
+      StatsReader reader = readers[id];
+      if (reader == null || reader.recorder() != r) {
+        reader = new StatsReader(r);
+        readers[id] = reader;
+      }
+      StatsReader.Reading reading = reader.read(buffers, extraPercentiles, histograms);
+      footprint += r.footprintBytes();
+      calls += reading.interval().count();
+      if (reading.cumulative().count() == 0
+          || (resetEachInterval && reading.interval().count() == 0)) {
+        continue;
+      }
+      ops.add(operation(r, reading, resetEachInterval, true));
+    }
+    MemorySampler.Reading mem = readMemory();
+    long now = clock.getAsLong();
+    long intervalNanos = now - lastTickNanos;
+    long intervalMs = intervalNanos / 1_000_000;
+    lastTickNanos = now;
+    if (pid < 0) {
+      pid = ProcessHandle.current().pid();
+    }
+    Snapshot s =
+        new Snapshot(
+            Instant.now(),
+            pid,
+            (now - startNanos) / 1_000_000,
+            intervalMs,
+            partial,
+            ops,
+            mem,
+            self(recorders.size(), footprint, calls, intervalNanos, mem, lateNanos / 1e6, skippedIntervals, lostLines));
+    partial = false;
+    lastSnapshotMillis = (clock.getAsLong() - t0) / 1e6;
+    return s;
+  }
+
+  /** The memory section, or null when memory readings are off or failed. */
+  private MemorySampler.Reading readMemory() {
+    if (!memoryEnabled) {
+      return null;
+    }
+    if (memory == null) {
+      memory = new MemorySampler();
+    }
+    try {
+      return memory.read();
+    } catch (RuntimeException | LinkageError e) {
+      // The operations' figures still go out, without the memory section.
+      failures.warnOnce("memory", "JVM memory readings failed; snapshots go on without them", e);
+      return null;
+    }
+  }
+
+  /**
+   * The figures as of now, for readers on request ({@link LiveStats}): the operations that {@code
+   * include} accepts, with cumulative figures and those since the previous snapshot, computed
+   * without changing what the next snapshot reports. Called under the monitor's lock (as a
+   * snapshot is); application threads never wait for it. With {@code bounds} the figures are
+   * cumulative even under {@code reset=interval} (Prometheus counters only grow). The agent
+   * section's {@code callsRecorded} covers the listed operations.
+   *
+   * @param bounds histogram bucket bounds (ns, ascending), or null
+   * @param histograms receives, when {@code bounds} is given, each listed operation's cumulative
+   *     bucket counts ({@code bounds.length + 1} values, the last one all timed calls)
+   * @param mem the memory section, or null
+   * @param lostLines the outputs' lost lines so far
+   */
+  Snapshot peek(
+      java.util.function.Predicate<String> include,
+      long[] bounds,
+      Map<String, long[]> histograms,
+      MemorySampler.Reading mem,
+      long lostLines) {
+    long now = clock.getAsLong();
+    // Histogram readings (Prometheus) are always cumulative, whatever reset says.
+    boolean reset = resetEachInterval && bounds == null;
+    List<Snapshot.Operation> ops = new ArrayList<>();
+    long footprint = 0;
+    long calls = 0;
+    List<OperationRecorder> recorders = registry.recorders();
+    for (OperationRecorder r : recorders) {
+      footprint += r.footprintBytes();
+      if (!include.test(r.name())) {
+        continue;
+      }
+      int id = r.id();
+      StatsReader reader = id < readers.length ? readers[id] : null;
+      if (reader == null || reader.recorder() != r) {
+        reader = new StatsReader(r); // not kept: the next snapshot reads it from the start
+      }
+      long[] le = bounds == null ? null : new long[bounds.length + 1];
+      StatsReader.Reading reading = reader.peek(buffers, extraPercentiles, bounds, le);
+      calls += reading.interval().count();
+      if (reading.cumulative().count() == 0
+          || (reset && reading.interval().count() == 0)) {
+        continue;
+      }
+      ops.add(operation(r, reading, reset, false));
+      if (le != null) {
+        histograms.put(r.name(), le);
+      }
+    }
+    long intervalNanos = now - lastTickNanos;
+    return new Snapshot(
+        Instant.now(),
+        pid >= 0 ? pid : ProcessHandle.current().pid(),
+        (now - startNanos) / 1_000_000,
+        intervalNanos / 1_000_000,
+        false,
+        ops,
+        mem,
+        self(recorders.size(), footprint, calls, intervalNanos, mem, 0, 0, lostLines));
+  }
+
+  /**
+   * One operation of a snapshot: its figures (the interval's as the main ones when {@code reset})
+   * with the counters the sources keep for it (e.g. servlet status classes) and their change since
+   * the previous snapshot, which becomes the new baseline when {@code advance}.
+   */
+  private Snapshot.Operation operation(
+      OperationRecorder r, StatsReader.Reading reading, boolean reset, boolean advance) {
+    int id = r.id();
+    counterSink.map = null;
+    for (Monitor.CounterSource c : counterSources) {
+      c.read(id, counterSink);
+    }
+    Map<String, Long> extra = counterSink.map == null ? Map.of() : counterSink.map;
+    Map<String, Long> intervalExtra = Map.of();
+    if (!extra.isEmpty()) {
+      Map<String, Long> prev = prevCounters.getOrDefault(id, Map.of());
+      intervalExtra = new LinkedHashMap<>();
+      for (Map.Entry<String, Long> e : extra.entrySet()) {
+        intervalExtra.put(e.getKey(), e.getValue() - prev.getOrDefault(e.getKey(), 0L));
+      }
+      if (advance) {
+        prevCounters.put(id, extra);
+      }
+    }
+    return new Snapshot.Operation(
+        r.name(),
+        reset ? reading.interval() : reading.cumulative(),
+        reading.interval(),
+        reset ? intervalExtra : extra,
+        intervalExtra,
+        registry.metadata(id),
+        reading.histogram());
+  }
+
+  /**
+   * The agent's own section of a snapshot: {@code calls} timed calls in {@code intervalNanos},
+   * their estimated cost and its share of the threads' time ({@code -1} when not known).
+   */
+  private Snapshot.Self self(
+      int operations,
+      long footprint,
+      long calls,
+      long intervalNanos,
+      MemorySampler.Reading mem,
+      double lateMs,
+      long skipped,
+      long lostLines) {
+    double overheadNanos = costNanos < 0 ? -1 : calls * costNanos;
+    int threads = mem != null ? Math.max(1, mem.threads()) : Thread.activeCount();
+    double share =
+        overheadNanos < 0 || intervalNanos <= 0
+            ? -1
+            : overheadNanos / ((double) intervalNanos * Math.max(1, threads));
+    Map<String, Long> suppressed = suppressedByModule();
+    long suppressedTotal = 0;
+    for (long n : suppressed.values()) {
+      suppressedTotal += n;
+    }
+    return new Snapshot.Self(
+        operations,
+        registry.cap(),
+        registry.overflowed(),
+        suppressedTotal,
+        lastSnapshotMillis,
+        footprint,
+        calls,
+        costNanos,
+        overheadNanos < 0 ? -1 : overheadNanos / 1e6,
+        share,
+        lostLines,
+        lateMs,
+        skipped,
+        suppressed);
+  }
+
+  /** {@code agent.suppressedByModule}: every module's suppressed failures so far. */
+  static Map<String, Long> suppressedByModule() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    for (int m = 0; m < AgentErrors.MODULES; m++) {
+      out.put(AgentErrors.moduleName(m), AgentErrors.suppressedCount(m));
+    }
+    return out;
+  }
+
+}

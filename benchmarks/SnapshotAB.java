@@ -1,0 +1,69 @@
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+/**
+ * Compares whole snapshots of two (or more) agent builds in one JVM: each build's {@code
+ * SnapshotWorkload} is loaded with its own bootstrap classes in a class loader of its own, and the
+ * builds take turns, one snapshot each, so that they see the same load on a shared machine. Prints
+ * each build's cold snapshot and the CPU time of its warm snapshots (min, quartiles, median).
+ *
+ *   java benchmarks/SnapshotAB.java OPERATIONS CALLS_PER_INTERVAL WARMUP MEASURED \
+ *       BOOTSTRAP_CLASSES_A AGENT_JAR_A BOOTSTRAP_CLASSES_B AGENT_JAR_B ...
+ *
+ * where BOOTSTRAP_CLASSES is a build's bootstrap/target/classes (a copy) and AGENT_JAR its
+ * agent/target/perfmon-agent.jar (a copy). CALLS_PER_INTERVAL 0 measures idle operations.
+ */
+public final class SnapshotAB {
+  @SuppressWarnings("unchecked")
+  public static void main(String[] a) throws Exception {
+    int ops = Integer.parseInt(a[0]);
+    int calls = Integer.parseInt(a[1]);
+    int warm = Integer.parseInt(a[2]);
+    int n = Integer.parseInt(a[3]);
+    int k = (a.length - 4) / 2;
+    Supplier<byte[]>[] snapshot = new Supplier[k];
+    Runnable[] interval = new Runnable[k];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    for (int v = 0; v < k; v++) {
+      ClassLoader boot =
+          new URLClassLoader(new URL[] {Path.of(a[4 + 2 * v]).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+      ClassLoader agent = new URLClassLoader(new URL[] {Path.of(a[5 + 2 * v]).toUri().toURL()}, boot);
+      Object w =
+          agent.loadClass("dev.perfmon.agent.SnapshotWorkload")
+              .getConstructor(int.class, int.class, long.class)
+              .newInstance(ops, calls, 7L);
+      snapshot[v] = (Supplier<byte[]>) w;
+      interval[v] = (Runnable) w;
+      long c0 = threads.getCurrentThreadCpuTime();
+      snapshot[v].get();
+      System.out.printf("%s: cold snapshot %.1f ms CPU%n", a[5 + 2 * v], (threads.getCurrentThreadCpuTime() - c0) / 1e6);
+    }
+    for (int i = 0; i < warm; i++) {
+      for (int v = 0; v < k; v++) {
+        interval[v].run();
+        snapshot[v].get();
+      }
+    }
+    long[][] cpu = new long[k][n];
+    for (int i = 0; i < n; i++) {
+      for (int v = 0; v < k; v++) {
+        interval[v].run();
+        long c0 = threads.getCurrentThreadCpuTime();
+        snapshot[v].get();
+        cpu[v][i] = threads.getCurrentThreadCpuTime() - c0;
+      }
+    }
+    for (int v = 0; v < k; v++) {
+      long[] c = cpu[v];
+      Arrays.sort(c);
+      System.out.printf("%s: warm ms CPU: min %.2f p25 %.2f median %.2f p75 %.2f%n",
+          a[5 + 2 * v], c[0] / 1e6, c[n / 4] / 1e6, c[n / 2] / 1e6, c[3 * n / 4] / 1e6);
+    }
+    System.exit(0);
+  }
+}
