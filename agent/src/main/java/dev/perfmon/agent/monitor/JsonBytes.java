@@ -75,7 +75,8 @@ final class JsonBytes extends OutputStream {
     return out.toByteArray();
   }
 
-  private static final JsonFactory STRINGS = new JsonFactory();
+  // The agent's factory: its buffer pool is its own, not a thread-local one (see SnapshotJson.FACTORY).
+  private static final JsonFactory STRINGS = SnapshotJson.FACTORY;
 
   /** {@code ,"name":} (or without the comma) as bytes, for a field name written many times. */
   static byte[] fieldName(String name, boolean comma) {
