@@ -1,5 +1,6 @@
 package dev.perfmon.agent.cli;
 
+import dev.perfmon.agent.SuppressForbidden;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -14,6 +15,7 @@ import java.util.Map;
  * streaming parser (the agent ships jackson-core only, no databind).
  */
 final class JsonTree {
+  @SuppressForbidden // the command-line tool's own JVM: its threads' thread-locals hold nothing of a host
   private static final JsonFactory FACTORY = new JsonFactory();
 
   private JsonTree() {}

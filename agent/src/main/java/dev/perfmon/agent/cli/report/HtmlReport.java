@@ -1,5 +1,6 @@
 package dev.perfmon.agent.cli.report;
 
+import dev.perfmon.agent.SuppressForbidden;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
@@ -33,6 +34,7 @@ final class HtmlReport {
   /** Operations that get charts (the rest are in the table). */
   static final int CHARTED = 8;
 
+  @SuppressForbidden // the command-line tool's own JVM: its threads' thread-locals hold nothing of a host
   private static final JsonFactory JSON = new JsonFactory();
 
   private HtmlReport() {}

@@ -1,5 +1,6 @@
 package dev.perfmon.agent.cli.report;
 
+import dev.perfmon.agent.SuppressForbidden;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -18,6 +19,7 @@ import java.util.Map;
  * docs/report.md.
  */
 final class ReportJson {
+  @SuppressForbidden // the command-line tool's own JVM: its threads' thread-locals hold nothing of a host
   private static final JsonFactory JSON = new JsonFactory();
 
   private ReportJson() {}
