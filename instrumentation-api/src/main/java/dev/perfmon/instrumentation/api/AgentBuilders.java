@@ -238,7 +238,7 @@ public final class AgentBuilders {
       AgentBuilder.Identified.Extendable ext = null;
       for (AgentBuilder.Transformer t : transformers) {
         ext = ext == null
-            ? result.type(ti.typeMatcher(), module.classLoaderMatcher()).transform(t)
+            ? result.type(matcher(ti.typeMatcher(), module.classLoaderMatcher(), ti.classFileTest())).transform(t)
             : ext.transform(t);
       }
       if (ext != null) {
@@ -246,6 +246,96 @@ public final class AgentBuilders {
       }
     }
     return result;
+  }
+
+  /**
+   * The raw matcher of a transformation: {@code loaders} and {@code types} as Byte Buddy's {@code
+   * type(types, loaders)} has them, and {@code test}, asked by the agent's transformer on the class
+   * file before Byte Buddy describes the class (see {@link #prefilter}).
+   */
+  public static AgentBuilder.RawMatcher matcher(
+      ElementMatcher<? super TypeDescription> types, ElementMatcher<? super ClassLoader> loaders, ClassFileTest test) {
+    return new Prefiltered(new AgentBuilder.RawMatcher.ForElementMatchers(types, loaders), loaders, test);
+  }
+
+  /** A raw matcher with the class-file test that is true for every class it matches. */
+  static final class Prefiltered implements AgentBuilder.RawMatcher {
+    private final AgentBuilder.RawMatcher matcher;
+    private final ElementMatcher<? super ClassLoader> loaders;
+    private final ClassFileTest test;
+
+    Prefiltered(AgentBuilder.RawMatcher matcher, ElementMatcher<? super ClassLoader> loaders, ClassFileTest test) {
+      this.matcher = matcher;
+      this.loaders = loaders;
+      this.test = test;
+    }
+
+    @Override
+    public boolean matches(
+        TypeDescription typeDescription,
+        ClassLoader classLoader,
+        net.bytebuddy.utility.JavaModule module,
+        Class<?> classBeingRedefined,
+        java.security.ProtectionDomain protectionDomain) {
+      return matcher.matches(typeDescription, classLoader, module, classBeingRedefined, protectionDomain);
+    }
+
+    boolean mayMatch(ClassHeader header, ClassLoader loader) {
+      return loaders.matches(loader) && test.mayMatch(header, loader);
+    }
+  }
+
+  /**
+   * The class-file pre-test of a transformer with these transformations' raw matchers: false for a
+   * class that none of them can match, decided on the class file's header (access flags, names,
+   * super types) before Byte Buddy describes the class, which parses the whole class file. Null
+   * when a transformation has no such test ({@link #matcher}): then every class goes to Byte Buddy.
+   */
+  public static Prefilter prefilter(List<? extends AgentBuilder.RawMatcher> matchers) {
+    List<Prefiltered> tests = new ArrayList<>();
+    for (AgentBuilder.RawMatcher m : matchers) {
+      if (!(m instanceof Prefiltered p)) {
+        return null;
+      }
+      tests.add(p);
+    }
+    return new Prefilter(tests.toArray(new Prefiltered[0]));
+  }
+
+  /** See {@link #prefilter}. */
+  public static final class Prefilter {
+    private final Prefiltered[] tests;
+
+    /** Classes decided on their header: passed to Byte Buddy, and left alone (diagnostics, tests). */
+    public final java.util.concurrent.atomic.LongAdder passed = new java.util.concurrent.atomic.LongAdder();
+
+    public final java.util.concurrent.atomic.LongAdder rejected = new java.util.concurrent.atomic.LongAdder();
+
+    Prefilter(Prefiltered[] tests) {
+      this.tests = tests;
+    }
+
+    /**
+     * False when no transformation can match the class in {@code classFile}; true when one may, or
+     * when the bytes cannot be read as a class file (Byte Buddy decides). Call it inside the
+     * matching scope of the class's loader ({@link SuperTypeMask#enter}).
+     */
+    public boolean mayMatch(ClassLoader loader, byte[] classFile) {
+      ClassHeader header;
+      try {
+        header = ClassHeader.of(classFile);
+      } catch (RuntimeException malformed) {
+        return true;
+      }
+      for (Prefiltered p : tests) {
+        if (p.mayMatch(header, loader)) {
+          passed.increment();
+          return true;
+        }
+      }
+      rejected.increment();
+      return false;
+    }
   }
 
   /**
