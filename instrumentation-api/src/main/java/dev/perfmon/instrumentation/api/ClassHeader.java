@@ -75,7 +75,18 @@ public final class ClassHeader {
    * a class file. Does not close {@code in}.
    */
   static ClassHeader read(InputStream in) throws IOException {
-    byte[] buf = new byte[4096];
+    return read(in, new byte[][] {new byte[4096]});
+  }
+
+  /** Buffers larger than this are not kept in a scratch holder. */
+  private static final int MAX_SCRATCH = 64 * 1024;
+
+  /**
+   * As {@link #read(InputStream)}, reading into {@code scratch[0]} (replaced by a larger buffer
+   * when the header needs one): the header is valid until the holder is used again.
+   */
+  static ClassHeader read(InputStream in, byte[][] scratch) throws IOException {
+    byte[] buf = scratch[0];
     int len = 0;
     while (true) {
       int n = in.readNBytes(buf, len, buf.length - len);
@@ -88,6 +99,9 @@ public final class ClassHeader {
           return null;
         }
         buf = Arrays.copyOf(buf, buf.length * 2);
+        if (buf.length <= MAX_SCRATCH) {
+          scratch[0] = buf;
+        }
       } catch (IllegalArgumentException e) {
         return null;
       }
@@ -162,6 +176,19 @@ public final class ClassHeader {
   /** The binary name of the {@code i}th directly implemented interface. */
   public String interfaceName(int i) {
     return classNameAt(u2(interfaces + 2 + 2 * i));
+  }
+
+  /** The binary names of the directly implemented interfaces, then of the super class if any. */
+  public String[] superTypeNames() {
+    int n = interfaceCount();
+    String[] names = new String[n + (superIndex == 0 ? 0 : 1)];
+    for (int i = 0; i < n; i++) {
+      names[i] = interfaceName(i);
+    }
+    if (superIndex != 0) {
+      names[n] = superName();
+    }
+    return names;
   }
 
   /** True when the constant pool holds the UTF-8 constant {@code utf8} (see {@link #utf8}). */

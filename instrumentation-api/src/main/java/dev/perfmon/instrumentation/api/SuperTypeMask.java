@@ -36,14 +36,16 @@ import net.bytebuddy.matcher.ElementMatcher;
  * (a matcher called directly) nothing is kept and the walk reads Byte Buddy descriptions.
  *
  * <p>Thread-safe; the per-loader tables hold 64-bit hashes of names and masks only (no names, no
- * descriptions, no loader), at most {@value #MAX_SLOTS} entries each (about 200 KB when full), and
- * go with their loader.
+ * descriptions, no loader), at most {@value #MAX_SLOTS} slots each (12 bytes a slot: 384 KB when
+ * full, which an application of 17,000 classes does not reach), and go with their loader. Besides
+ * super types, the mask of every class loaded is kept: a class loaded before its subclasses (an
+ * interface loaded on its own, say) is then not read again for each of them.
  */
 public final class SuperTypeMask {
   private static final int MAX_DEPTH = 32;
 
   /** Largest mask table per class loader (entries, a power of two). */
-  static final int MAX_SLOTS = 16384;
+  static final int MAX_SLOTS = 32768;
 
   /** Internal flag: the walk missed part of the hierarchy (unresolvable or too deep), not cached. */
   private static final int INCOMPLETE = 1 << 31;
@@ -164,6 +166,16 @@ public final class SuperTypeMask {
     return walker.loaders();
   }
 
+  /** Super types' class files read by this mask's walker (diagnostics and tests). */
+  public long classFilesRead() {
+    return walker.reads.sum();
+  }
+
+  /** Bytes held by the mask tables of all walkers: the shared one's (diagnostics). */
+  public static long sharedTableBytes() {
+    return SHARED.tableBytes();
+  }
+
   /** Classes (not interfaces) whose mask has every bit of {@code bits}. */
   public ElementMatcher.Junction<TypeDescription> implementingAll(int bits) {
     return new Matcher(bits, true);
@@ -267,6 +279,7 @@ public final class SuperTypeMask {
     final LongAdder tableHits = new LongAdder();
     final LongAdder walks = new LongAdder();
     final LongAdder memoHits = new LongAdder();
+    final LongAdder reads = new LongAdder();
     private final ThreadLocal<Memo> memo = ThreadLocal.withInitial(Memo::new);
 
     /** Adds a mask's known types; returns the shift of its bits. */
@@ -297,6 +310,17 @@ public final class SuperTypeMask {
       known = Map.copyOf(all);
       tables = new Tables();
       return shift;
+    }
+
+    long tableBytes() {
+      Tables t = tables;
+      long bytes = t.boot.bytes();
+      synchronized (t.byLoader) {
+        for (Table table : t.byLoader.values()) {
+          bytes += table.bytes();
+        }
+      }
+      return bytes;
     }
 
     int loaders() {
@@ -335,13 +359,25 @@ public final class SuperTypeMask {
         memoHits.increment();
         return s.mask;
       }
-      walks.increment();
       Table table = s.loader == NONE ? null : table(s.loader, memo.get());
-      int mask = walk(header, 0, table, loader) & ~INCOMPLETE;
+      String name = header.className();
+      long key = table == null ? 0 : Table.key(name);
+      int mask = table == null ? -1 : table.find(key);
+      if (mask != -1) {
+        tableHits.increment(); // walked before, as a super type of a class loaded earlier
+      } else {
+        walks.increment();
+        mask = walk(header, 0, table, loader);
+        if (table != null && (mask & INCOMPLETE) == 0) {
+          // Kept too: a class loaded before its subclasses is not read again for them.
+          table.put(key, mask);
+        }
+        mask &= ~INCOMPLETE;
+      }
       if (s != NO_SCOPE && this == SHARED) {
         s.header = header;
         s.walker = this;
-        s.className = header.className();
+        s.className = name;
         s.isInterface = header.isInterface();
         s.mask = mask;
       }
@@ -365,17 +401,16 @@ public final class SuperTypeMask {
       if (depth > MAX_DEPTH) {
         return INCOMPLETE;
       }
-      int m = 0;
+      String[] names;
       try {
-        for (int i = 0, n = header.interfaceCount(); i < n; i++) {
-          m |= of(header.interfaceName(i), depth, table, loader);
-        }
-        String sup = header.superName();
-        if (sup != null) {
-          m |= of(sup, depth, table, loader);
-        }
+        // The names first: reading a super type's header reuses the buffer this one may be in.
+        names = header.superTypeNames();
       } catch (RuntimeException e) {
-        m |= INCOMPLETE; // a malformed header: treat as none
+        return INCOMPLETE; // a malformed header: treat as none
+      }
+      int m = 0;
+      for (String name : names) {
+        m |= of(name, depth, table, loader);
       }
       return m;
     }
@@ -408,10 +443,14 @@ public final class SuperTypeMask {
       return m;
     }
 
-    private static ClassHeader read(String name, ClassLoader loader) {
+    /** A per-thread buffer for super types' headers (valid until the thread's next read). */
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[8192]});
+
+    private ClassHeader read(String name, ClassLoader loader) {
+      reads.increment();
       ClassLoader l = loader != null ? loader : ClassLoader.getPlatformClassLoader();
       try (InputStream in = l.getResourceAsStream(name.replace('.', '/') + ".class")) {
-        return in == null ? null : ClassHeader.read(in);
+        return in == null ? null : ClassHeader.read(in, SCRATCH.get());
       } catch (IOException | RuntimeException e) {
         return null;
       }
@@ -487,7 +526,7 @@ public final class SuperTypeMask {
   /**
    * Complete masks of super types, for one class loader, keyed by a 64-bit hash of the type's
    * name (no names kept): an open-addressed table that grows to {@value #MAX_SLOTS} entries and
-   * is emptied when it is full beyond three quarters at that size. Guarded by its own lock (held
+   * then takes no more entries once three quarters full. Guarded by its own lock (held
    * for a look-up or an insertion only, never while a class file is read).
    */
   static final class Table {
@@ -522,12 +561,10 @@ public final class SuperTypeMask {
 
     synchronized void put(long key, int mask) {
       if ((size + 1) * 4 > keys.length * 3) {
-        if (keys.length < MAX_SLOTS) {
-          grow();
-        } else {
-          java.util.Arrays.fill(keys, 0L);
-          size = 0;
+        if (keys.length == MAX_SLOTS) {
+          return; // full: what is in stays, the rest is read again when needed
         }
+        grow();
       }
       insert(key, mask);
     }
@@ -559,6 +596,11 @@ public final class SuperTypeMask {
           insert(oldKeys[i], oldMasks[i]);
         }
       }
+    }
+
+    /** Bytes of the table's arrays. */
+    synchronized long bytes() {
+      return keys.length * 12L + 32;
     }
 
     /** Entries (for tests). */
