@@ -348,11 +348,80 @@ public final class AgentBuilders {
     ti.transform(
         (methods, adviceClassName) ->
             out.add(
-                new AgentBuilder.Transformer.ForAdvice(mapping)
-                    .include(adviceLoader)
-                    .withExceptionHandler(AdviceSupport.exceptionHandler(module))
-                    .advice(abstractFree(methods), adviceClassName)));
+                new CachedAdvice(
+                    mapping, AdviceSupport.exceptionHandler(module), adviceLoader, adviceClassName, abstractFree(methods))));
     return out;
+  }
+
+  /**
+   * Weaves one advice class, read and parsed once per class loader of the woven classes: Byte
+   * Buddy's {@code Transformer.ForAdvice} reads and parses the advice class again for every class
+   * it transforms. The advice's types are resolved as {@code ForAdvice} resolves them: the agent's
+   * loader first (the advice class), then the woven class's loader (the library types it names).
+   * The loader is held weakly, and so is the advice, by its loader.
+   */
+  static final class CachedAdvice implements AgentBuilder.Transformer {
+    private final Advice.WithCustomMapping mapping;
+    private final Advice.ExceptionHandler exceptionHandler;
+    private final ClassLoader adviceLoader;
+    private final String adviceClassName;
+    private final ElementMatcher<? super MethodDescription> methods;
+    private final java.util.Map<ClassLoader, Advice> byLoader = new java.util.WeakHashMap<>();
+    private Advice forBootLoader;
+
+    /** Advice classes parsed (for tests). */
+    final java.util.concurrent.atomic.LongAdder parsed = new java.util.concurrent.atomic.LongAdder();
+
+    CachedAdvice(
+        Advice.WithCustomMapping mapping,
+        Advice.ExceptionHandler exceptionHandler,
+        ClassLoader adviceLoader,
+        String adviceClassName,
+        ElementMatcher<? super MethodDescription> methods) {
+      this.mapping = mapping;
+      this.exceptionHandler = exceptionHandler;
+      this.adviceLoader = adviceLoader;
+      this.adviceClassName = adviceClassName;
+      this.methods = methods;
+    }
+
+    @Override
+    public net.bytebuddy.dynamic.DynamicType.Builder<?> transform(
+        net.bytebuddy.dynamic.DynamicType.Builder<?> builder,
+        TypeDescription typeDescription,
+        ClassLoader classLoader,
+        net.bytebuddy.utility.JavaModule module,
+        java.security.ProtectionDomain protectionDomain) {
+      return builder.visit(advice(classLoader).on(methods));
+    }
+
+    private Advice advice(ClassLoader loader) {
+      synchronized (byLoader) {
+        Advice a = loader == null ? forBootLoader : byLoader.get(loader);
+        if (a != null) {
+          return a;
+        }
+      }
+      // Parsed outside the lock: two threads may parse it once each, the last one is kept.
+      net.bytebuddy.dynamic.ClassFileLocator locator =
+          new net.bytebuddy.dynamic.ClassFileLocator.Compound(
+              net.bytebuddy.dynamic.ClassFileLocator.ForClassLoader.of(adviceLoader),
+              loader == null
+                  ? net.bytebuddy.dynamic.ClassFileLocator.ForClassLoader.ofBootLoader()
+                  : net.bytebuddy.dynamic.ClassFileLocator.ForClassLoader.WeaklyReferenced.of(loader));
+      net.bytebuddy.pool.TypePool pool = net.bytebuddy.pool.TypePool.Default.of(locator);
+      Advice a =
+          mapping.to(pool.describe(adviceClassName).resolve(), locator).withExceptionHandler(exceptionHandler);
+      parsed.increment();
+      synchronized (byLoader) {
+        if (loader == null) {
+          forBootLoader = a;
+        } else {
+          byLoader.put(loader, a);
+        }
+      }
+      return a;
+    }
   }
 
   /**
