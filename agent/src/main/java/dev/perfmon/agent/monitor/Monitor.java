@@ -662,7 +662,17 @@ public final class Monitor {
         lostLines(),
         lateMs,
         skipped,
-        suppressed);
+        suppressed,
+        matchingBytes());
+  }
+
+  /** {@code AgentBuilders.matchingStateBytes()}, or -1 when it cannot be read. */
+  private static long matchingBytes() {
+    try {
+      return dev.perfmon.instrumentation.api.AgentBuilders.matchingStateBytes();
+    } catch (RuntimeException | LinkageError e) {
+      return -1;
+    }
   }
 
   /** True from the start of {@link #close()}: tick listeners see the final snapshot. */

@@ -55,6 +55,18 @@ public final class AgentBuilders {
         .ignore(ignored());
   }
 
+  /** Estimated heap of one cached type description (parsed signatures, no code). */
+  static final long DESCRIPTION_BYTES = 2_500;
+
+  /**
+   * The heap the agent keeps for matching and transforming classes: the super-type mask tables
+   * (exact) and the cached type descriptions (their number times {@value #DESCRIPTION_BYTES}
+   * bytes, an estimate). Cheap: for the snapshot's {@code agent.retainedBytes}.
+   */
+  public static long matchingStateBytes() {
+    return SuperTypeMask.sharedTableBytes() + BoundedTypePoolCache.descriptionsHeld() * DESCRIPTION_BYTES;
+  }
+
   /** The agent's own packages (the demo and other dev.perfmon code are not among them). */
   private static final String[] AGENT_PACKAGES = {
     "dev.perfmon.agent.",

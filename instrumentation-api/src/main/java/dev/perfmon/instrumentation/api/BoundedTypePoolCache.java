@@ -1,5 +1,7 @@
 package dev.perfmon.instrumentation.api;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -48,8 +50,32 @@ public final class BoundedTypePoolCache extends AgentBuilder.PoolStrategy.WithTy
   private final Map<ClassLoader, Table> byLoader = new WeakHashMap<>();
   private final Table bootstrap = new Table();
 
+  /** Every cache in use (weakly), for {@link #descriptionsHeld()}. */
+  private static final Map<BoundedTypePoolCache, Boolean> ALL = new WeakHashMap<>();
+
   public BoundedTypePoolCache() {
     super(TypePool.Default.ReaderMode.FAST);
+    synchronized (ALL) {
+      ALL.put(this, Boolean.TRUE);
+    }
+  }
+
+  /** Type descriptions held by all caches in use (diagnostics: the agent's retained heap). */
+  public static long descriptionsHeld() {
+    List<BoundedTypePoolCache> caches;
+    synchronized (ALL) {
+      caches = new ArrayList<>(ALL.keySet());
+    }
+    long n = 0;
+    for (BoundedTypePoolCache c : caches) {
+      n += c.bootstrap.size();
+      synchronized (c.byLoader) {
+        for (Table t : c.byLoader.values()) {
+          n += t.size();
+        }
+      }
+    }
+    return n;
   }
 
   @Override
