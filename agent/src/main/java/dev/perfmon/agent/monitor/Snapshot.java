@@ -72,6 +72,9 @@ public record Snapshot(
    * @param suppressedByModule {@code suppressedErrors} per instrumentation module ({@code servlet},
    *     {@code jdbc}, {@code methods}, {@code api}, {@code other}), every module present; empty
    *     when not known
+   * @param matchingBytes the heap the agent keeps for matching and transforming classes (mask
+   *     tables, cached type descriptions; see {@code AgentBuilders.matchingStateBytes}), or -1 when
+   *     not known; with {@code footprintBytes} it is the snapshot's {@code retainedBytes}
    */
   public record Self(
       int operations,
@@ -87,10 +90,33 @@ public record Snapshot(
       long lostLines,
       double lateMillis,
       long skippedIntervals,
-      Map<String, Long> suppressedByModule) {
+      Map<String, Long> suppressedByModule,
+      long matchingBytes) {
 
     public Self {
       suppressedByModule = Map.copyOf(suppressedByModule);
+    }
+
+    /** Without the matching state (not known: no {@code retainedBytes} in the snapshot). */
+    public Self(
+        int operations,
+        int maxOperations,
+        boolean overflowed,
+        long suppressedErrors,
+        double snapshotMillis,
+        long footprintBytes,
+        long callsRecorded,
+        double costPerCallNanos,
+        double estimatedOverheadMillis,
+        double overheadSharePerThread,
+        long lostLines,
+        double lateMillis,
+        long skippedIntervals,
+        Map<String, Long> suppressedByModule) {
+      this(
+          operations, maxOperations, overflowed, suppressedErrors, snapshotMillis, footprintBytes,
+          callsRecorded, costPerCallNanos, estimatedOverheadMillis, overheadSharePerThread, lostLines,
+          lateMillis, skippedIntervals, suppressedByModule, -1);
     }
 
     /** Whether this snapshot was written late or after skipped intervals. */

@@ -231,6 +231,9 @@ public final class SnapshotJson {
     }
     g.writeNumberField("snapshotMs", round(a.snapshotMillis(), 3));
     g.writeNumberField("footprintBytes", a.footprintBytes());
+    if (a.matchingBytes() >= 0) {
+      g.writeNumberField("retainedBytes", a.footprintBytes() + a.matchingBytes());
+    }
     g.writeNumberField("callsRecorded", a.callsRecorded());
     if (a.costPerCallNanos() > 0) {
       g.writeNumberField("costPerCallNs", round(a.costPerCallNanos(), 1));

@@ -354,7 +354,17 @@ final class SnapshotTaker {
         lostLines,
         lateMs,
         skipped,
-        suppressed);
+        suppressed,
+        matchingBytes());
+  }
+
+  /** {@code AgentBuilders.matchingStateBytes()}, or -1 when it cannot be read. */
+  private static long matchingBytes() {
+    try {
+      return dev.perfmon.instrumentation.api.AgentBuilders.matchingStateBytes();
+    } catch (RuntimeException | LinkageError e) {
+      return -1;
+    }
   }
 
   /** {@code agent.suppressedByModule}: every module's suppressed failures so far. */

@@ -5,7 +5,11 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 
 import dev.perfmon.config.MethodPattern;
 import dev.perfmon.instrumentation.api.AdviceSupport;
+import dev.perfmon.instrumentation.api.AgentBuilders;
+import dev.perfmon.instrumentation.api.ClassFileTest;
+import dev.perfmon.instrumentation.api.ClassHeader;
 import dev.perfmon.instrumentation.api.Operations;
+import dev.perfmon.instrumentation.api.SuperTypeMask;
 import dev.perfmon.instrumentation.api.TooLargeMethods;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -16,6 +20,7 @@ import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.description.type.TypeList;
 import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.matcher.ElementMatchers;
 
 /**
  * Weaves {@link MethodAdvice} into the methods that the user listed in {@code methods} (patterns)
@@ -96,7 +101,10 @@ public final class MethodInstrumentation {
     if (isEmpty()) {
       return builder;
     }
-    return builder.with(new CoverageCommit()).type(typeMatcher()).transform(this::transform);
+    return builder
+        .with(new CoverageCommit())
+        .type(AgentBuilders.matcher(typeMatcher(), ElementMatchers.any(), classFileTest()))
+        .transform(this::transform);
   }
 
   private net.bytebuddy.dynamic.DynamicType.Builder<?> transform(
@@ -215,6 +223,67 @@ public final class MethodInstrumentation {
       }
       return false;
     };
+  }
+
+  /**
+   * {@link #typeMatcher()}'s test on the class file, so that Byte Buddy describes only the classes
+   * that can hold a listed method: the name patterns on the class's name, the subtype patterns by
+   * a walk of the class file headers of its super types, the annotation patterns and {@code
+   * annotations} by the annotation type's descriptor in the constant pool (an annotated class or
+   * method names it there).
+   */
+  ClassFileTest classFileTest() {
+    List<MethodPattern> byName = new java.util.ArrayList<>();
+    java.util.Map<String, Integer> bases = new java.util.HashMap<>();
+    boolean jdkBase = false;
+    List<byte[]> descriptors = new java.util.ArrayList<>();
+    for (MethodPattern p : patterns) {
+      if (p.isAnnotationPattern()) {
+        descriptors.add(descriptor(p.annotationName()));
+      } else if (p.isSubtypePattern()) {
+        if (bases.size() < 31) {
+          bases.putIfAbsent(p.baseTypeName(), 1 << bases.size());
+        } else {
+          return ClassFileTest.ANY; // more base types than mask bits: Byte Buddy decides
+        }
+        jdkBase |= MethodPattern.excludedClassName(p.baseTypeName()) || p.baseTypeName().startsWith("javax.");
+      } else {
+        byName.add(p);
+      }
+    }
+    for (String a : annotations) {
+      descriptors.add(descriptor(a));
+    }
+    // A JDK type can only have JDK super types: not walked into unless a base type is the JDK's.
+    SuperTypeMask subtypes =
+        bases.isEmpty()
+            ? null
+            : new SuperTypeMask(bases, jdkBase ? new String[0] : new String[] {"java.", "jdk."}, new String[0]);
+    return (header, loader) -> {
+      String name = header.className();
+      if (MethodPattern.excludedClassName(name) || header.isAnnotation()) {
+        return false;
+      }
+      for (MethodPattern p : byName) {
+        if (p.couldMatchClassName(name) && p.classMatches(name)) {
+          return true;
+        }
+      }
+      if (subtypes != null && (bases.containsKey(name) || subtypes.mask(header, loader) != 0)) {
+        return true;
+      }
+      for (byte[] d : descriptors) {
+        if (header.hasUtf8(d)) {
+          return true;
+        }
+      }
+      return false;
+    };
+  }
+
+  /** The class-file descriptor of a type, as the constant pool holds it ({@code Lcom/x/Timed;}). */
+  private static byte[] descriptor(String typeName) {
+    return ClassHeader.utf8("L" + typeName.replace('.', '/') + ";");
   }
 
   static boolean typeMatches(MethodPattern p, TypeDescription type) {

@@ -42,7 +42,7 @@ class SnapshotJsonTest {
             true,
             List.of(new Snapshot.Operation("svc \"quoted\"\nname", d, d, Map.of("status5xx", 2L), Map.of("status5xx", 1L), Map.of("kind", "method"))),
             new MemorySampler.Reading(123.4, 256, 4096, 61.2, 310.5, Map.of("G1 Young Generation", new long[] {12, 85}), 34, 0.12, 1L),
-            new Snapshot.Self(3, 2000, false, 0, 1.5, 4096, 1_000_000, 45.0, 45.0, 0.00075, 7, 0, 0, java.util.Map.of()));
+            new Snapshot.Self(3, 2000, false, 0, 1.5, 4096, 1_000_000, 45.0, 45.0, 0.00075, 7, 0, 0, java.util.Map.of(), 200_000));
     byte[] line = SnapshotJson.snapshot(s);
     String text = new String(line, StandardCharsets.UTF_8);
 
@@ -83,7 +83,9 @@ class SnapshotJsonTest {
         .containsEntry("agent.costPerCallNs", "45")
         .containsEntry("agent.estimatedOverheadMs", "45")
         .containsEntry("agent.overheadSharePerThread", "0.00075")
-        .containsEntry("agent.lostLines", "7");
+        .containsEntry("agent.lostLines", "7")
+        .containsEntry("agent.footprintBytes", "4096")
+        .containsEntry("agent.retainedBytes", "204096");
   }
 
   @Test
@@ -94,7 +96,9 @@ class SnapshotJsonTest {
             new Snapshot.Self(0, 1, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0, java.util.Map.of()));
     Map<String, String> fields = flatten(new String(SnapshotJson.snapshot(s), StandardCharsets.UTF_8));
     assertThat(fields)
-        .doesNotContainKeys("partial", "memory.rss", "memory.heapMax", "memory.processCpuLoad", "agent.costPerCallNs", "agent.lostLines")
+        .doesNotContainKeys(
+            "partial", "memory.rss", "memory.heapMax", "memory.processCpuLoad", "agent.costPerCallNs", "agent.lostLines",
+            "agent.retainedBytes")
         .containsEntry("agent.callsRecorded", "0");
   }
 

@@ -55,6 +55,18 @@ public final class AgentBuilders {
         .ignore(ignored());
   }
 
+  /** Estimated heap of one cached type description (parsed signatures, no code). */
+  static final long DESCRIPTION_BYTES = 2_500;
+
+  /**
+   * The heap the agent keeps for matching and transforming classes: the super-type mask tables
+   * (exact) and the cached type descriptions (their number times {@value #DESCRIPTION_BYTES}
+   * bytes, an estimate). Cheap: for the snapshot's {@code agent.retainedBytes}.
+   */
+  public static long matchingStateBytes() {
+    return SuperTypeMask.sharedTableBytes() + BoundedTypePoolCache.descriptionsHeld() * DESCRIPTION_BYTES;
+  }
+
   /** The agent's own packages (the demo and other dev.perfmon code are not among them). */
   private static final String[] AGENT_PACKAGES = {
     "dev.perfmon.agent.",
@@ -238,7 +250,7 @@ public final class AgentBuilders {
       AgentBuilder.Identified.Extendable ext = null;
       for (AgentBuilder.Transformer t : transformers) {
         ext = ext == null
-            ? result.type(ti.typeMatcher(), module.classLoaderMatcher()).transform(t)
+            ? result.type(matcher(ti.typeMatcher(), module.classLoaderMatcher(), ti.classFileTest())).transform(t)
             : ext.transform(t);
       }
       if (ext != null) {
@@ -246,6 +258,96 @@ public final class AgentBuilders {
       }
     }
     return result;
+  }
+
+  /**
+   * The raw matcher of a transformation: {@code loaders} and {@code types} as Byte Buddy's {@code
+   * type(types, loaders)} has them, and {@code test}, asked by the agent's transformer on the class
+   * file before Byte Buddy describes the class (see {@link #prefilter}).
+   */
+  public static AgentBuilder.RawMatcher matcher(
+      ElementMatcher<? super TypeDescription> types, ElementMatcher<? super ClassLoader> loaders, ClassFileTest test) {
+    return new Prefiltered(new AgentBuilder.RawMatcher.ForElementMatchers(types, loaders), loaders, test);
+  }
+
+  /** A raw matcher with the class-file test that is true for every class it matches. */
+  static final class Prefiltered implements AgentBuilder.RawMatcher {
+    private final AgentBuilder.RawMatcher matcher;
+    private final ElementMatcher<? super ClassLoader> loaders;
+    private final ClassFileTest test;
+
+    Prefiltered(AgentBuilder.RawMatcher matcher, ElementMatcher<? super ClassLoader> loaders, ClassFileTest test) {
+      this.matcher = matcher;
+      this.loaders = loaders;
+      this.test = test;
+    }
+
+    @Override
+    public boolean matches(
+        TypeDescription typeDescription,
+        ClassLoader classLoader,
+        net.bytebuddy.utility.JavaModule module,
+        Class<?> classBeingRedefined,
+        java.security.ProtectionDomain protectionDomain) {
+      return matcher.matches(typeDescription, classLoader, module, classBeingRedefined, protectionDomain);
+    }
+
+    boolean mayMatch(ClassHeader header, ClassLoader loader) {
+      return loaders.matches(loader) && test.mayMatch(header, loader);
+    }
+  }
+
+  /**
+   * The class-file pre-test of a transformer with these transformations' raw matchers: false for a
+   * class that none of them can match, decided on the class file's header (access flags, names,
+   * super types) before Byte Buddy describes the class, which parses the whole class file. Null
+   * when a transformation has no such test ({@link #matcher}): then every class goes to Byte Buddy.
+   */
+  public static Prefilter prefilter(List<? extends AgentBuilder.RawMatcher> matchers) {
+    List<Prefiltered> tests = new ArrayList<>();
+    for (AgentBuilder.RawMatcher m : matchers) {
+      if (!(m instanceof Prefiltered p)) {
+        return null;
+      }
+      tests.add(p);
+    }
+    return new Prefilter(tests.toArray(new Prefiltered[0]));
+  }
+
+  /** See {@link #prefilter}. */
+  public static final class Prefilter {
+    private final Prefiltered[] tests;
+
+    /** Classes decided on their header: passed to Byte Buddy, and left alone (diagnostics, tests). */
+    public final java.util.concurrent.atomic.LongAdder passed = new java.util.concurrent.atomic.LongAdder();
+
+    public final java.util.concurrent.atomic.LongAdder rejected = new java.util.concurrent.atomic.LongAdder();
+
+    Prefilter(Prefiltered[] tests) {
+      this.tests = tests;
+    }
+
+    /**
+     * False when no transformation can match the class in {@code classFile}; true when one may, or
+     * when the bytes cannot be read as a class file (Byte Buddy decides). Call it inside the
+     * matching scope of the class's loader ({@link SuperTypeMask#enter}).
+     */
+    public boolean mayMatch(ClassLoader loader, byte[] classFile) {
+      ClassHeader header;
+      try {
+        header = ClassHeader.of(classFile);
+      } catch (RuntimeException malformed) {
+        return true;
+      }
+      for (Prefiltered p : tests) {
+        if (p.mayMatch(header, loader)) {
+          passed.increment();
+          return true;
+        }
+      }
+      rejected.increment();
+      return false;
+    }
   }
 
   /**
@@ -258,11 +360,80 @@ public final class AgentBuilders {
     ti.transform(
         (methods, adviceClassName) ->
             out.add(
-                new AgentBuilder.Transformer.ForAdvice(mapping)
-                    .include(adviceLoader)
-                    .withExceptionHandler(AdviceSupport.exceptionHandler(module))
-                    .advice(abstractFree(methods), adviceClassName)));
+                new CachedAdvice(
+                    mapping, AdviceSupport.exceptionHandler(module), adviceLoader, adviceClassName, abstractFree(methods))));
     return out;
+  }
+
+  /**
+   * Weaves one advice class, read and parsed once per class loader of the woven classes: Byte
+   * Buddy's {@code Transformer.ForAdvice} reads and parses the advice class again for every class
+   * it transforms. The advice's types are resolved as {@code ForAdvice} resolves them: the agent's
+   * loader first (the advice class), then the woven class's loader (the library types it names).
+   * The loader is held weakly, and so is the advice, by its loader.
+   */
+  static final class CachedAdvice implements AgentBuilder.Transformer {
+    private final Advice.WithCustomMapping mapping;
+    private final Advice.ExceptionHandler exceptionHandler;
+    private final ClassLoader adviceLoader;
+    private final String adviceClassName;
+    private final ElementMatcher<? super MethodDescription> methods;
+    private final java.util.Map<ClassLoader, Advice> byLoader = new java.util.WeakHashMap<>();
+    private Advice forBootLoader;
+
+    /** Advice classes parsed (for tests). */
+    final java.util.concurrent.atomic.LongAdder parsed = new java.util.concurrent.atomic.LongAdder();
+
+    CachedAdvice(
+        Advice.WithCustomMapping mapping,
+        Advice.ExceptionHandler exceptionHandler,
+        ClassLoader adviceLoader,
+        String adviceClassName,
+        ElementMatcher<? super MethodDescription> methods) {
+      this.mapping = mapping;
+      this.exceptionHandler = exceptionHandler;
+      this.adviceLoader = adviceLoader;
+      this.adviceClassName = adviceClassName;
+      this.methods = methods;
+    }
+
+    @Override
+    public net.bytebuddy.dynamic.DynamicType.Builder<?> transform(
+        net.bytebuddy.dynamic.DynamicType.Builder<?> builder,
+        TypeDescription typeDescription,
+        ClassLoader classLoader,
+        net.bytebuddy.utility.JavaModule module,
+        java.security.ProtectionDomain protectionDomain) {
+      return builder.visit(advice(classLoader).on(methods));
+    }
+
+    private Advice advice(ClassLoader loader) {
+      synchronized (byLoader) {
+        Advice a = loader == null ? forBootLoader : byLoader.get(loader);
+        if (a != null) {
+          return a;
+        }
+      }
+      // Parsed outside the lock: two threads may parse it once each, the last one is kept.
+      net.bytebuddy.dynamic.ClassFileLocator locator =
+          new net.bytebuddy.dynamic.ClassFileLocator.Compound(
+              net.bytebuddy.dynamic.ClassFileLocator.ForClassLoader.of(adviceLoader),
+              loader == null
+                  ? net.bytebuddy.dynamic.ClassFileLocator.ForClassLoader.ofBootLoader()
+                  : net.bytebuddy.dynamic.ClassFileLocator.ForClassLoader.WeaklyReferenced.of(loader));
+      net.bytebuddy.pool.TypePool pool = net.bytebuddy.pool.TypePool.Default.of(locator);
+      Advice a =
+          mapping.to(pool.describe(adviceClassName).resolve(), locator).withExceptionHandler(exceptionHandler);
+      parsed.increment();
+      synchronized (byLoader) {
+        if (loader == null) {
+          forBootLoader = a;
+        } else {
+          byLoader.put(loader, a);
+        }
+      }
+      return a;
+    }
   }
 
   /**

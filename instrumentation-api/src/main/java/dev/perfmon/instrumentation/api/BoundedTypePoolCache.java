@@ -1,6 +1,7 @@
 package dev.perfmon.instrumentation.api;
 
-import java.lang.ref.SoftReference;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -16,38 +17,65 @@ import net.bytebuddy.pool.TypePool;
  * class file read through the fat jar's class loader. With this cache, {@code Object}, {@code
  * Serializable} and the framework's base types are parsed once per class loader.
  *
- * <p>Bounded: each class loader gets a direct-mapped table of {@value #SLOTS} entries (a type
- * replaces whichever type occupied its slot), so a loader's cache never holds more than that many
- * descriptions (parsed headers, fields and method signatures, no code: 2 to 3 KB each; the Spring
- * Boot test application's start-up leaves about 1,500, some 3 MB). The descriptions are softly
- * referenced, so the JVM reclaims them before it would run short of heap, and class loaders weakly,
- * so the cache of an undeployed web application goes with it. The class being transformed is never
- * taken from the cache (Byte Buddy describes it from the bytes being defined).
+ * <p>Bounded and small: each class loader gets a direct-mapped table of {@value #SLOTS} entries (a
+ * type replaces whichever type occupied its slot), strongly held, so a loader's cache never holds
+ * more than that many descriptions (parsed headers, fields and method signatures, no code: 2 to 3
+ * KB each, under 1 MB per loader when full), and class loaders weakly, so the cache of an
+ * undeployed web application goes with it. The class being transformed is never taken from the
+ * cache (Byte Buddy describes it from the bytes being defined).
+ *
+ * <p>Small, because since the agent's transformer decides on the class file's header ({@link
+ * ClassFileTest}) and walks super types on their headers ({@link SuperTypeMask}), Byte Buddy
+ * describes only the few classes it transforms and their super types are hardly ever looked up.
+ * It used to hold 4,096 softly referenced descriptions per loader, when every class loaded was
+ * described and its super types walked through the pool: on a Spring Boot application of 17,000
+ * classes that kept about 75 MB of descriptions that a full collection did not clear (soft
+ * references go only when the heap runs short), and G1 sized the heap to hold them.
  *
  * <p>No class loader is kept reachable. A cached description references the type pool that read
  * it, and that pool its class file locator: the agent's builder therefore locates class files
  * through a locator that holds the class loader weakly ({@code LocationStrategy.ForClassLoader.WEAK}
  * in {@code PerfmonAgentBuilder}). With Byte Buddy's default strong locator, every table (the value
- * of its own loader's weak key) kept that loader reachable through its softly held descriptions:
+ * of its own loader's weak key) kept that loader reachable through its descriptions:
  * undeployed web applications, their classes and their metaspace stayed until the heap filled
  * ({@code UnloadedLoaderTest}, and {@code RedeployLeakIT} with 20 Tomcat redeployments). Nothing
  * else in a description refers to a loader or a loaded class: they are parsed from class files.
  *
- * <p>Measured on that application (time until it serves requests, median of 5, 2 cores): without
- * the agent 2.0 s; with it, +1.19 s without this cache, +0.8 s with 1,024 entries per loader, +0.69
- * s with 4,096 and +0.66 s with 16,384.
- *
  * <p>Thread-safe: the table is read and written without locks; a lost race only costs a parse.
  */
 public final class BoundedTypePoolCache extends AgentBuilder.PoolStrategy.WithTypePoolCache {
-  /** Entries per class loader (a power of two); see the measurements above. */
-  static final int SLOTS = 4096;
+  /** Entries per class loader (a power of two). */
+  static final int SLOTS = 256;
 
   private final Map<ClassLoader, Table> byLoader = new WeakHashMap<>();
   private final Table bootstrap = new Table();
 
+  /** Every cache in use (weakly), for {@link #descriptionsHeld()}. */
+  private static final Map<BoundedTypePoolCache, Boolean> ALL = new WeakHashMap<>();
+
   public BoundedTypePoolCache() {
     super(TypePool.Default.ReaderMode.FAST);
+    synchronized (ALL) {
+      ALL.put(this, Boolean.TRUE);
+    }
+  }
+
+  /** Type descriptions held by all caches in use (diagnostics: the agent's retained heap). */
+  public static long descriptionsHeld() {
+    List<BoundedTypePoolCache> caches;
+    synchronized (ALL) {
+      caches = new ArrayList<>(ALL.keySet());
+    }
+    long n = 0;
+    for (BoundedTypePoolCache c : caches) {
+      n += c.bootstrap.size();
+      synchronized (c.byLoader) {
+        for (Table t : c.byLoader.values()) {
+          n += t.size();
+        }
+      }
+    }
+    return n;
   }
 
   @Override
@@ -71,7 +99,7 @@ public final class BoundedTypePoolCache extends AgentBuilder.PoolStrategy.WithTy
   static final class Table implements TypePool.CacheProvider {
     private final Entry[] entries = new Entry[SLOTS];
 
-    private record Entry(String name, SoftReference<TypePool.Resolution> resolution) {}
+    private record Entry(String name, TypePool.Resolution resolution) {}
 
     private static int slot(String name) {
       int h = name.hashCode();
@@ -84,14 +112,13 @@ public final class BoundedTypePoolCache extends AgentBuilder.PoolStrategy.WithTy
       if (e == null || !e.name.equals(name)) {
         return UNRESOLVED;
       }
-      TypePool.Resolution r = e.resolution.get();
-      return r != null ? r : UNRESOLVED;
+      return e.resolution;
     }
 
     @Override
     public TypePool.Resolution register(String name, TypePool.Resolution resolution) {
       // Entry's fields are final: a reader on another thread sees it whole or not at all.
-      entries[slot(name)] = new Entry(name, new SoftReference<>(resolution));
+      entries[slot(name)] = new Entry(name, resolution);
       return resolution;
     }
 

@@ -1,6 +1,11 @@
 package dev.perfmon.instrumentation.api;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import net.bytebuddy.description.type.TypeDefinition;
@@ -14,74 +19,141 @@ import net.bytebuddy.matcher.ElementMatcher;
  *
  * <p>Cost control: (1) a name pre-filter gives 0 for packages that never hold such types, before
  * any hierarchy is read; (2) the walk does not descend into packages whose relations are known by
- * name (the JDK), so it never reads their class files; (3) the mask of the last type is memoised
- * per thread, so the several matchers evaluated for one loaded class (javax and jakarta servlets,
- * the four JDBC types) share one walk; (4) unresolvable super types (missing optional
- * dependencies) count as none rather than failing the match; (5) the mask of every super type
- * walked is kept per class loader ({@link Table}), so a super type's class file is read and parsed
- * once per loader, not once for each of its subclasses. Byte Buddy's {@code hasSuperType} walks
- * again for every matcher and builds its work queue through reflection.
+ * name (the JDK), so it never reads their class files; (3) instrumentations that look for
+ * different types share one walk: {@link #shared} joins a mask to one walker for all (the servlet
+ * and the JDBC types), whose masks carry every member's bits; (4) the walk of a class being loaded
+ * reads its class file's header ({@link #classFileTest}, from the agent's transformer, before Byte
+ * Buddy describes the class) and super types' headers through the class loader, never a full
+ * description; the mask found is remembered for the class being transformed, so the Byte Buddy
+ * matchers that run afterwards on the same class ({@link #implementingAny}) do not walk again; (5)
+ * unresolvable super types (missing optional dependencies) count as none rather than failing the
+ * match; (6) the mask of every super type walked is kept per class loader ({@link Table}), so a
+ * super type's class file is read once per loader, not once for each of its subclasses. Byte
+ * Buddy's {@code hasSuperType} walks again for every matcher, on full descriptions.
  *
- * <p>(5) needs to know which class loader's view the type is described in: the agent's transformer
+ * <p>(4) and (6) need to know which class loader's view the type is in: the agent's transformer
  * {@link #enter(ClassLoader) enters} the loader of the class being transformed. Outside such a scope
- * (a matcher called directly) nothing is cached. Without (5), on a Spring Boot application of about
- * 17,000 classes, reading super types' class files through the fat jar's loader was the largest
- * part of the agent's start-up CPU time and allocation (each framework base type read again for
- * every subclass, or found in the soft-referenced type pool cache).
+ * (a matcher called directly) nothing is kept and the walk reads Byte Buddy descriptions.
  *
- * <p>Thread-safe; the memo holds the last type only weakly; the per-loader tables hold names and
- * masks only (no descriptions, no loader), {@value #SLOTS} entries at most each, and go with their
- * loader.
+ * <p>Thread-safe; the per-loader tables hold 64-bit hashes of names and masks only (no names, no
+ * descriptions, no loader), at most {@value #MAX_SLOTS} slots each (12 bytes a slot: 384 KB when
+ * full, which an application of 17,000 classes does not reach), and go with their loader. Besides
+ * super types, the mask of every class loaded is kept: a class loaded before its subclasses (an
+ * interface loaded on its own, say) is then not read again for each of them.
  */
 public final class SuperTypeMask {
   private static final int MAX_DEPTH = 32;
 
-  /** Entries per class loader in the mask table (a power of two). */
-  static final int SLOTS = 4096;
+  /** Largest mask table per class loader (entries, a power of two). */
+  static final int MAX_SLOTS = 32768;
 
   /** Internal flag: the walk missed part of the hierarchy (unresolvable or too deep), not cached. */
   private static final int INCOMPLETE = 1 << 31;
 
-  /** Marks "no loader entered" on a thread; {@link #BOOT} stands for the bootstrap loader. */
+  /** Marks "no loader entered"; {@link #BOOT} stands for the bootstrap loader. */
   private static final Object NONE = new Object();
 
   private static final Object BOOT = new Object();
 
-  /** The class loader whose class this thread is matching: a loader, {@link #BOOT} or {@link #NONE}. */
-  private static final ThreadLocal<Object[]> SCOPE = ThreadLocal.withInitial(() -> new Object[] {NONE});
+  /** The matching scope of a thread: whose class it transforms, and that class's header mask. */
+  private static final class Scope {
+    final Object loader;
+    /** The header whose mask is below, and the walker that computed it. */
+    ClassHeader header;
 
-  private final Map<ClassLoader, Table> byLoader = new java.util.WeakHashMap<>();
-  private final Table bootTable = new Table();
+    Walker walker;
+    String className;
+    int mask;
+    boolean isInterface;
 
-  private final Map<String, Integer> known;
-  private final String[] notDescended;
-  private final String[] irrelevant;
+    Scope(Object loader) {
+      this.loader = loader;
+    }
+  }
+
+  private static final Scope NO_SCOPE = new Scope(NONE);
+
   /**
-   * Per thread, the last type's mask. The thread-local map of an application thread holds only a
-   * {@link WeakReference} (a JDK class) to it, never an agent class: a value of an agent class there
-   * would keep the agent's class loader reachable after a detach, from every thread that loaded a
-   * class while the agent ran. A memo the collector cleared is made again.
+   * Per thread, its scope while it transforms a class, null otherwise. The thread-local map of an
+   * application thread holds only JDK types (an {@code Object[]}, and a {@link Scope} in it only
+   * during a transformation): a value of an agent class left there would keep the agent's class
+   * loader reachable after a detach, from every thread that loaded a class while the agent ran.
    */
-  private final ThreadLocal<WeakReference<Memo>> memo = new ThreadLocal<>();
+  private static final ThreadLocal<Object[]> SCOPE = ThreadLocal.withInitial(() -> new Object[1]);
+
+  /** The thread's scope, or {@link #NO_SCOPE}. */
+  private static Scope scope() {
+    Object s = SCOPE.get()[0];
+    return s == null ? NO_SCOPE : (Scope) s;
+  }
+
+  /** The walker the {@link #shared} masks join. */
+  private static final Walker SHARED = new Walker();
+
+  private final Walker walker;
+  /** This mask's bits in the walker's masks: {@code (walkerMask >>> shift) & width}. */
+  private final int shift;
+
+  private final int width;
+  private final String[] irrelevant;
 
   /** Super-type masks taken from the per-loader tables (diagnostics and tests). */
-  public final LongAdder tableHits = new LongAdder();
+  public final LongAdder tableHits;
 
   /** Hierarchy walks done, and walks saved by the memo (diagnostics and tests). */
-  public final LongAdder walks = new LongAdder();
+  public final LongAdder walks;
 
-  public final LongAdder memoHits = new LongAdder();
+  public final LongAdder memoHits;
 
   /**
-   * @param known the types looked for, with their bits (bit 31 is reserved); the walk stops at a known type, so one
-   *     that extends another known type carries both bits (e.g. PreparedStatement)
+   * A mask with its own walker.
+   *
+   * @param known the types looked for, with their bits (at most 31 bits); the walk stops at a known
+   *     type, so one that extends another known type carries both bits (e.g. PreparedStatement)
    * @param notDescended name prefixes whose types are not walked into unless {@code known}
    * @param irrelevant name prefixes of types that never have any of the bits (mask 0, no walk)
    */
   public SuperTypeMask(Map<String, Integer> known, String[] notDescended, String[] irrelevant) {
-    this.known = Map.copyOf(known);
-    this.notDescended = notDescended.clone();
+    this(new Walker(), known, notDescended, irrelevant);
+  }
+
+  private SuperTypeMask(Walker walker, Map<String, Integer> known, String[] notDescended, String[] irrelevant) {
+    int bits = 0;
+    for (int b : known.values()) {
+      bits |= b;
+    }
+    if ((bits & INCOMPLETE) != 0) {
+      throw new IllegalArgumentException("bit 31 is reserved");
+    }
+    this.walker = walker;
+    this.width = bits;
+    this.shift = walker.join(known, notDescended, 32 - Integer.numberOfLeadingZeros(bits));
     this.irrelevant = irrelevant.clone();
+    this.tableHits = walker.tableHits;
+    this.walks = walker.walks;
+    this.memoHits = walker.memoHits;
+  }
+
+  /**
+   * A mask whose walks are shared with every other shared mask: one walk per loaded class computes
+   * the bits of all of them (the servlet and the JDBC instrumentations look at the same classes).
+   * Falls back to a walker of its own when the shared one has no bits left.
+   */
+  public static SuperTypeMask shared(Map<String, Integer> known, String[] notDescended, String[] irrelevant) {
+    synchronized (SHARED) {
+      int bits = 0;
+      for (int b : known.values()) {
+        bits |= b;
+      }
+      int needed = 32 - Integer.numberOfLeadingZeros(bits);
+      Walker w = SHARED.usedBits + needed <= 31 ? SHARED : new Walker();
+      return new SuperTypeMask(w, known, notDescended, irrelevant);
+    }
+  }
+
+  /** True when both masks share one walker (for tests). */
+  boolean sharesWalkWith(SuperTypeMask other) {
+    return walker == other.walker;
   }
 
   /**
@@ -92,7 +164,7 @@ public final class SuperTypeMask {
   public static Object enter(ClassLoader loader) {
     Object[] scope = SCOPE.get();
     Object previous = scope[0];
-    scope[0] = loader == null ? BOOT : loader;
+    scope[0] = new Scope(loader == null ? BOOT : loader);
     return previous;
   }
 
@@ -101,32 +173,19 @@ public final class SuperTypeMask {
     SCOPE.get()[0] = previous;
   }
 
-  /** The mask table of the entered loader, or null outside a scope. */
-  private Table table(Memo m) {
-    Object loader = SCOPE.get()[0];
-    if (loader == NONE) {
-      return null;
-    }
-    if (loader == BOOT) {
-      return bootTable;
-    }
-    if (m.loader.get() == loader) {
-      return m.table;
-    }
-    Table t;
-    synchronized (byLoader) {
-      t = byLoader.computeIfAbsent((ClassLoader) loader, l -> new Table());
-    }
-    m.loader = new WeakReference<>((ClassLoader) loader);
-    m.table = t;
-    return t;
-  }
-
   /** Class loaders with a mask table (for tests). */
   int loaders() {
-    synchronized (byLoader) {
-      return byLoader.size();
-    }
+    return walker.loaders();
+  }
+
+  /** Super types' class files read by this mask's walker (diagnostics and tests). */
+  public long classFilesRead() {
+    return walker.reads.sum();
+  }
+
+  /** Bytes held by the mask tables of all walkers: the shared one's (diagnostics). */
+  public static long sharedTableBytes() {
+    return SHARED.tableBytes();
   }
 
   /** Classes (not interfaces) whose mask has every bit of {@code bits}. */
@@ -139,26 +198,36 @@ public final class SuperTypeMask {
     return new Matcher(bits, false);
   }
 
+  /**
+   * The class-file test of {@link #implementingAll} / {@link #implementingAny}: true for classes
+   * (not interfaces) outside the irrelevant packages whose header walk finds {@code bits} (all of
+   * them, or any). Remembers the mask in the thread's scope, so that the type matchers, asked
+   * about the same class afterwards, do not walk again.
+   */
+  public ClassFileTest classFileTest(int bits, boolean all) {
+    return (header, loader) -> {
+      if (header.isInterface()) {
+        return false;
+      }
+      int m = mask(header, loader) & bits;
+      return all ? m == bits : m != 0;
+    };
+  }
+
+  /** The known super types of the class whose header is {@code header}, as a bit mask. */
+  public int mask(ClassHeader header, ClassLoader loader) {
+    if (SuperTypeMask.startsWithAny(header.className(), irrelevant)) {
+      return 0;
+    }
+    return (walker.mask(header, loader) >>> shift) & width;
+  }
+
   /** The known super types of {@code type}, as a bit mask. */
   public int mask(TypeDescription type) {
     if (startsWithAny(type.getName(), irrelevant)) {
       return 0;
     }
-    WeakReference<Memo> held = memo.get();
-    Memo m = held == null ? null : held.get();
-    if (m == null) {
-      m = new Memo();
-      memo.set(new WeakReference<>(m));
-    }
-    if (m.type.get() == type) {
-      memoHits.increment();
-      return m.mask;
-    }
-    walks.increment();
-    int mask = walk(type, 0, table(m)) & ~INCOMPLETE;
-    m.type = new WeakReference<>(type);
-    m.mask = mask;
-    return mask;
+    return (walker.mask(type) >>> shift) & width;
   }
 
   /** True when {@code name} starts with one of {@code prefixes}. */
@@ -169,57 +238,6 @@ public final class SuperTypeMask {
       }
     }
     return false;
-  }
-
-  private int walk(TypeDefinition type, int depth, Table table) {
-    if (depth > MAX_DEPTH) {
-      return INCOMPLETE;
-    }
-    int m = 0;
-    try {
-      for (TypeDescription.Generic i : type.getInterfaces()) {
-        m |= of(i, depth, table);
-      }
-    } catch (Throwable t) {
-      m |= INCOMPLETE; // unresolvable interface list: treat as none
-    }
-    try {
-      TypeDescription.Generic sup = type.getSuperClass();
-      if (sup != null) {
-        m |= of(sup, depth, table);
-      }
-    } catch (Throwable t) {
-      m |= INCOMPLETE; // unresolvable super class: treat as none
-    }
-    return m;
-  }
-
-  private int of(TypeDescription.Generic t, int depth, Table table) {
-    try {
-      TypeDescription erasure = t.asErasure();
-      String name = erasure.getName();
-      Integer bits = known.get(name);
-      if (bits != null) {
-        return bits;
-      }
-      if (startsWithAny(name, notDescended)) {
-        return 0;
-      }
-      if (table != null) {
-        int cached = table.find(name);
-        if (cached != -1) {
-          tableHits.increment();
-          return cached;
-        }
-      }
-      int m = walk(erasure, depth + 1, table);
-      if (table != null && (m & INCOMPLETE) == 0) {
-        table.put(name, m);
-      }
-      return m;
-    } catch (Throwable e) {
-      return INCOMPLETE;
-    }
   }
 
   private final class Matcher extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
@@ -233,49 +251,387 @@ public final class SuperTypeMask {
 
     @Override
     public boolean matches(TypeDescription target) {
-      if (target.isInterface()) {
-        return false;
+      int m;
+      Scope s = scope();
+      if (s.walker == walker && target.getName().equals(s.className)) {
+        // The class being transformed, whose header the class-file test walked already.
+        if (s.isInterface || startsWithAny(s.className, irrelevant)) {
+          return false;
+        }
+        walker.memoHits.increment();
+        m = (s.mask >>> shift) & width & bits;
+      } else {
+        if (target.isInterface()) {
+          return false;
+        }
+        m = mask(target) & bits;
       }
-      int m = mask(target) & bits;
       return all ? m == bits : m != 0;
     }
 
     @Override
     public String toString() {
-      return (all ? "implementingAll(" : "implementingAny(") + known + " & " + bits + ")";
+      return (all ? "implementingAll(" : "implementingAny(") + bits + ")";
     }
+  }
+
+  /**
+   * The walk and its tables, for one or more masks: known type names with their bits in the
+   * walker's masks, the prefixes none of its masks descends into, and the masks per loader.
+   */
+  private static final class Walker {
+    /** Replaced as a whole when a mask joins (read without locks). */
+    private volatile Map<String, Integer> known = Map.of();
+
+    private volatile String[] notDescended;
+    /** The tables; replaced when a mask joins, so that no mask computed before is reused. */
+    private volatile Tables tables = new Tables();
+
+    int usedBits;
+    final LongAdder tableHits = new LongAdder();
+    final LongAdder walks = new LongAdder();
+    final LongAdder memoHits = new LongAdder();
+    final LongAdder reads = new LongAdder();
+    /**
+     * Per thread, the last type's mask, held through a {@link WeakReference} (a JDK class) for the
+     * reason given at {@link #SCOPE}; a memo the collector cleared is made again.
+     */
+    private final ThreadLocal<WeakReference<Memo>> memo = new ThreadLocal<>();
+
+    private Memo memo() {
+      WeakReference<Memo> held = memo.get();
+      Memo m = held == null ? null : held.get();
+      if (m == null) {
+        m = new Memo();
+        memo.set(new WeakReference<>(m));
+      }
+      return m;
+    }
+
+    /** Adds a mask's known types; returns the shift of its bits. */
+    synchronized int join(Map<String, Integer> types, String[] notDescendedByIt, int bits) {
+      int shift = usedBits;
+      if (shift + bits > 31) {
+        throw new IllegalStateException("no bits left");
+      }
+      Map<String, Integer> all = new HashMap<>(known);
+      for (Map.Entry<String, Integer> e : types.entrySet()) {
+        all.merge(e.getKey(), e.getValue() << shift, (a, b) -> a | b);
+      }
+      // A prefix is skipped only when no mask descends into it.
+      String[] prefixes;
+      if (notDescended == null) {
+        prefixes = notDescendedByIt.clone();
+      } else {
+        List<String> both = new ArrayList<>();
+        for (String p : notDescended) {
+          if (List.of(notDescendedByIt).contains(p)) {
+            both.add(p);
+          }
+        }
+        prefixes = both.toArray(new String[0]);
+      }
+      usedBits = shift + bits;
+      notDescended = prefixes;
+      known = Map.copyOf(all);
+      tables = new Tables();
+      return shift;
+    }
+
+    long tableBytes() {
+      Tables t = tables;
+      long bytes = t.boot.bytes();
+      synchronized (t.byLoader) {
+        for (Table table : t.byLoader.values()) {
+          bytes += table.bytes();
+        }
+      }
+      return bytes;
+    }
+
+    int loaders() {
+      Tables t = tables;
+      synchronized (t.byLoader) {
+        return t.byLoader.size();
+      }
+    }
+
+    /** The mask table of the entered loader, or null outside a scope. */
+    private Table table(Object loader, Memo m) {
+      if (loader == NONE) {
+        return null;
+      }
+      Tables t = tables;
+      if (loader == BOOT) {
+        return t.boot;
+      }
+      if (m.tables == t && m.loader.get() == loader) {
+        return m.table;
+      }
+      Table table;
+      synchronized (t.byLoader) {
+        table = t.byLoader.computeIfAbsent((ClassLoader) loader, l -> new Table());
+      }
+      m.tables = t;
+      m.loader = new WeakReference<>((ClassLoader) loader);
+      m.table = table;
+      return table;
+    }
+
+    /** The mask of a class being transformed, from its header; kept in the thread's scope. */
+    int mask(ClassHeader header, ClassLoader loader) {
+      Scope s = scope();
+      if (s.header == header && s.walker == this) {
+        memoHits.increment();
+        return s.mask;
+      }
+      Table table = s.loader == NONE ? null : table(s.loader, memo());
+      String name = header.className();
+      long key = table == null ? 0 : Table.key(name);
+      int mask = table == null ? -1 : table.find(key);
+      if (mask != -1) {
+        tableHits.increment(); // walked before, as a super type of a class loaded earlier
+      } else {
+        walks.increment();
+        mask = walk(header, 0, table, loader);
+        if (table != null && (mask & INCOMPLETE) == 0) {
+          // Kept too: a class loaded before its subclasses is not read again for them.
+          table.put(key, mask);
+        }
+        mask &= ~INCOMPLETE;
+      }
+      if (s != NO_SCOPE && this == SHARED) {
+        s.header = header;
+        s.walker = this;
+        s.className = name;
+        s.isInterface = header.isInterface();
+        s.mask = mask;
+      }
+      return mask;
+    }
+
+    int mask(TypeDescription type) {
+      Memo m = memo();
+      if (m.type.get() == type) {
+        memoHits.increment();
+        return m.mask;
+      }
+      walks.increment();
+      int mask = walk(type, 0, table(scope().loader, m)) & ~INCOMPLETE;
+      m.type = new WeakReference<>(type);
+      m.mask = mask;
+      return mask;
+    }
+
+    private int walk(ClassHeader header, int depth, Table table, ClassLoader loader) {
+      if (depth > MAX_DEPTH) {
+        return INCOMPLETE;
+      }
+      String[] names;
+      try {
+        // The names first: reading a super type's header reuses the buffer this one may be in.
+        names = header.superTypeNames();
+      } catch (RuntimeException e) {
+        return INCOMPLETE; // a malformed header: treat as none
+      }
+      int m = 0;
+      for (String name : names) {
+        m |= of(name, depth, table, loader);
+      }
+      return m;
+    }
+
+    /** The mask of the super type {@code name}, read through {@code loader} when not known. */
+    private int of(String name, int depth, Table table, ClassLoader loader) {
+      Integer bits = known.get(name);
+      if (bits != null) {
+        return bits;
+      }
+      if (startsWithAny(name, notDescended)) {
+        return 0;
+      }
+      long key = table == null ? 0 : Table.key(name);
+      if (table != null) {
+        int cached = table.find(key);
+        if (cached != -1) {
+          tableHits.increment();
+          return cached;
+        }
+      }
+      ClassHeader h = read(name, loader);
+      if (h == null) {
+        return INCOMPLETE; // unresolvable: counts as none, not kept
+      }
+      int m = walk(h, depth + 1, table, loader);
+      if (table != null && (m & INCOMPLETE) == 0) {
+        table.put(key, m);
+      }
+      return m;
+    }
+
+    /** A per-thread buffer for super types' headers (valid until the thread's next read). */
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[8192]});
+
+    private ClassHeader read(String name, ClassLoader loader) {
+      reads.increment();
+      ClassLoader l = loader != null ? loader : ClassLoader.getPlatformClassLoader();
+      try (InputStream in = l.getResourceAsStream(name.replace('.', '/') + ".class")) {
+        return in == null ? null : ClassHeader.read(in, SCRATCH.get());
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    private int walk(TypeDefinition type, int depth, Table table) {
+      if (depth > MAX_DEPTH) {
+        return INCOMPLETE;
+      }
+      int m = 0;
+      try {
+        for (TypeDescription.Generic i : type.getInterfaces()) {
+          m |= of(i, depth, table);
+        }
+      } catch (Throwable t) {
+        m |= INCOMPLETE; // unresolvable interface list: treat as none
+      }
+      try {
+        TypeDescription.Generic sup = type.getSuperClass();
+        if (sup != null) {
+          m |= of(sup, depth, table);
+        }
+      } catch (Throwable t) {
+        m |= INCOMPLETE; // unresolvable super class: treat as none
+      }
+      return m;
+    }
+
+    private int of(TypeDescription.Generic t, int depth, Table table) {
+      try {
+        TypeDescription erasure = t.asErasure();
+        String name = erasure.getName();
+        Integer bits = known.get(name);
+        if (bits != null) {
+          return bits;
+        }
+        if (startsWithAny(name, notDescended)) {
+          return 0;
+        }
+        long key = table == null ? 0 : Table.key(name);
+        if (table != null) {
+          int cached = table.find(key);
+          if (cached != -1) {
+            tableHits.increment();
+            return cached;
+          }
+        }
+        int m = walk(erasure, depth + 1, table);
+        if (table != null && (m & INCOMPLETE) == 0) {
+          table.put(key, m);
+        }
+        return m;
+      } catch (Throwable e) {
+        return INCOMPLETE;
+      }
+    }
+  }
+
+  /** The tables of one generation of a walker: per class loader, and the bootstrap loader's. */
+  private static final class Tables {
+    final Map<ClassLoader, Table> byLoader = new java.util.WeakHashMap<>();
+    final Table boot = new Table();
   }
 
   private static final class Memo {
     WeakReference<TypeDescription> type = new WeakReference<>(null);
     int mask;
+    Tables tables;
     WeakReference<ClassLoader> loader = new WeakReference<>(null);
     Table table;
   }
 
   /**
-   * Complete masks of super types by name, for one class loader: a direct-mapped table (a name
-   * replaces whichever name occupied its slot), read and written without locks (an entry is
-   * immutable; a lost race only costs a walk).
+   * Complete masks of super types, for one class loader, keyed by a 64-bit hash of the type's
+   * name (no names kept): an open-addressed table that grows to {@value #MAX_SLOTS} entries and
+   * then takes no more entries once three quarters full. Guarded by its own lock (held
+   * for a look-up or an insertion only, never while a class file is read).
    */
   static final class Table {
-    private final Entry[] entries = new Entry[SLOTS];
+    private long[] keys = new long[512];
+    private int[] masks = new int[512];
+    private int size;
 
-    private record Entry(String name, int mask) {}
-
-    private static int slot(String name) {
-      int h = name.hashCode();
-      return (h ^ (h >>> 16)) & (SLOTS - 1);
+    /** A 64-bit hash of {@code name}, never 0 (0 marks a free slot). */
+    static long key(String name) {
+      long h = 0xcbf29ce484222325L;
+      for (int i = 0; i < name.length(); i++) {
+        h ^= name.charAt(i);
+        h *= 0x100000001b3L;
+      }
+      h ^= h >>> 29;
+      return h == 0 ? 1 : h;
     }
 
-    /** The mask of {@code name}, or -1 when not in the table. */
-    int find(String name) {
-      Entry e = entries[slot(name)];
-      return e != null && e.name.equals(name) ? e.mask : -1;
+    /** The mask kept for {@code key}, or -1. */
+    synchronized int find(long key) {
+      int n = keys.length - 1;
+      for (int i = (int) key & n; ; i = (i + 1) & n) {
+        long k = keys[i];
+        if (k == key) {
+          return masks[i];
+        }
+        if (k == 0) {
+          return -1;
+        }
+      }
     }
 
-    void put(String name, int mask) {
-      entries[slot(name)] = new Entry(name, mask);
+    synchronized void put(long key, int mask) {
+      if ((size + 1) * 4 > keys.length * 3) {
+        if (keys.length == MAX_SLOTS) {
+          return; // full: what is in stays, the rest is read again when needed
+        }
+        grow();
+      }
+      insert(key, mask);
+    }
+
+    private void insert(long key, int mask) {
+      int n = keys.length - 1;
+      for (int i = (int) key & n; ; i = (i + 1) & n) {
+        if (keys[i] == key) {
+          masks[i] = mask;
+          return;
+        }
+        if (keys[i] == 0) {
+          keys[i] = key;
+          masks[i] = mask;
+          size++;
+          return;
+        }
+      }
+    }
+
+    private void grow() {
+      long[] oldKeys = keys;
+      int[] oldMasks = masks;
+      keys = new long[oldKeys.length * 2];
+      masks = new int[oldKeys.length * 2];
+      size = 0;
+      for (int i = 0; i < oldKeys.length; i++) {
+        if (oldKeys[i] != 0) {
+          insert(oldKeys[i], oldMasks[i]);
+        }
+      }
+    }
+
+    /** Bytes of the table's arrays. */
+    synchronized long bytes() {
+      return keys.length * 12L + 32;
+    }
+
+    /** Entries (for tests). */
+    synchronized int size() {
+      return size;
     }
   }
 }

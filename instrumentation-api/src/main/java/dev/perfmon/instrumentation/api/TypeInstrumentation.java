@@ -11,6 +11,16 @@ public interface TypeInstrumentation {
    */
   ElementMatcher<TypeDescription> typeMatcher();
 
+  /**
+   * A test on the class file's header that is true for every type {@link #typeMatcher()} matches,
+   * asked before Byte Buddy describes a class being loaded (see {@link ClassFileTest}). The default
+   * passes every class, so that Byte Buddy parses every class loaded: give one whenever the type
+   * matcher can be decided on the name, the access flags or the super types.
+   */
+  default ClassFileTest classFileTest() {
+    return ClassFileTest.ANY;
+  }
+
   /** Applies advice to methods of a matched type. */
   void transform(Transformer transformer);
 }

@@ -70,12 +70,26 @@ public enum PerfmonTransformerFactory implements AgentBuilder.Default.ExecutingT
         circularityLock);
   }
 
+  /** The raw matchers of {@code transformations} (in Byte Buddy's package: the getter is protected). */
+  static List<AgentBuilder.RawMatcher> matchersOf(List<AgentBuilder.Default.Transformation> transformations) {
+    List<AgentBuilder.RawMatcher> matchers = new java.util.ArrayList<>(transformations.size());
+    for (AgentBuilder.Default.Transformation t : transformations) {
+      matchers.add(t.getMatcher());
+    }
+    return matchers;
+  }
+
   /**
    * The executing transformer with the module-aware entry point of Java 9 and later, which first
    * takes the agent's fast path ({@link AgentBuilders#skippedBeforeMatching}) so that most classes
    * never reach Byte Buddy.
    */
   public static final class ModuleAware extends AgentBuilder.Default.ExecutingTransformer {
+    /** The class-file pre-test of the transformations, or null (every class goes to Byte Buddy). */
+    private final AgentBuilders.Prefilter prefilter;
+
+    private final AgentBuilder.CircularityLock circularityLock;
+
     ModuleAware(
         ByteBuddy byteBuddy,
         AgentBuilder.Listener listener,
@@ -114,6 +128,13 @@ public enum PerfmonTransformerFactory implements AgentBuilder.Default.ExecutingT
           resubmissionEnforcer,
           transformations,
           circularityLock);
+      this.prefilter = AgentBuilders.prefilter(matchersOf(transformations));
+      this.circularityLock = circularityLock;
+    }
+
+    /** The class-file pre-test (diagnostics and tests), or null. */
+    public AgentBuilders.Prefilter prefilter() {
+      return prefilter;
     }
 
     @Override
@@ -135,6 +156,9 @@ public enum PerfmonTransformerFactory implements AgentBuilder.Default.ExecutingT
       // The matchers' super-type masks are kept per class loader: say whose class this is.
       Object scope = SuperTypeMask.enter(classLoader);
       try {
+        if (prefilter != null && !mayMatch(classLoader, binaryRepresentation)) {
+          return null;
+        }
         return transform(
             (Object) module,
             classLoader,
@@ -144,6 +168,25 @@ public enum PerfmonTransformerFactory implements AgentBuilder.Default.ExecutingT
             binaryRepresentation);
       } finally {
         SuperTypeMask.exit(scope);
+      }
+    }
+
+    /**
+     * The pre-test on the class file's header, under Byte Buddy's circularity lock as its own
+     * matching is: a class loaded while a super type's class file is read (by the class loader's
+     * own machinery) is then left alone, as Byte Buddy leaves it, instead of reading class files
+     * through a class loader that is in the middle of loading that very class.
+     */
+    private boolean mayMatch(ClassLoader classLoader, byte[] classFile) {
+      if (!circularityLock.acquire()) {
+        return false; // nested in the agent's own matching on this thread: Byte Buddy would skip it too
+      }
+      try {
+        return prefilter.mayMatch(classLoader, classFile);
+      } catch (Throwable t) {
+        return true; // Byte Buddy decides
+      } finally {
+        circularityLock.release();
       }
     }
   }

@@ -43,7 +43,12 @@ class TransformerFastPathTest {
   @Test
   void jdkAndAgentClassesNeverReachByteBuddy() throws Exception {
     Discoveries seen = new Discoveries();
-    ClassFileTransformer t = AgentBuilders.base(seen).makeRaw();
+    // A transformation without a class-file test: whatever passes the fast path reaches Byte Buddy.
+    ClassFileTransformer t =
+        AgentBuilders.base(seen)
+            .type(net.bytebuddy.matcher.ElementMatchers.none())
+            .transform((b, type, loader, module, domain) -> b)
+            .makeRaw();
     ClassLoader app = getClass().getClassLoader();
     byte[] bytes = bytesOf(AnyType.class);
     Module unnamed = app.getUnnamedModule();
@@ -63,6 +68,49 @@ class TransformerFastPathTest {
     assertThat(seen.names)
         .containsExactly("java.sql.DriverManager", "com.example.app.OrderService", "dev.perfmon.demo.Shop");
     assertThat(seen.modules).as("the class's module reaches Byte Buddy").containsOnly(JavaModule.of(unnamed));
+  }
+
+  /** Another class for the pre-test. */
+  public static class OtherType implements Runnable {
+    @Override
+    public void run() {}
+  }
+
+  @Test
+  void classesThatNoClassFileTestAcceptsNeverReachByteBuddy() throws Exception {
+    Discoveries seen = new Discoveries();
+    AgentBuilder builder =
+        AgentBuilders.base(seen)
+            .type(
+                AgentBuilders.matcher(
+                    net.bytebuddy.matcher.ElementMatchers.none(),
+                    net.bytebuddy.matcher.ElementMatchers.any(),
+                    (header, loader) -> header.interfaceCount() > 0 && header.interfaceName(0).equals("java.lang.Runnable")))
+            .transform((b, type, loader, module, domain) -> b)
+            .type(
+                AgentBuilders.matcher(
+                    net.bytebuddy.matcher.ElementMatchers.none(),
+                    l -> false, // a loader matcher that refuses: its test is not asked
+                    (header, loader) -> true))
+            .transform((b, type, loader, module, domain) -> b);
+    ClassFileTransformer t = builder.makeRaw();
+    ClassLoader app = getClass().getClassLoader();
+    Module unnamed = app.getUnnamedModule();
+    // Named outside the agent's packages, which the fast path skips before any test.
+    transform(t, unnamed, app, "com/example/AnyType", bytesOf(AnyType.class));
+    transform(t, unnamed, app, "com/example/OtherType", bytesOf(OtherType.class));
+    assertThat(seen.names).containsExactly("com.example.OtherType");
+    AgentBuilders.Prefilter prefilter = ((PerfmonTransformerFactory.ModuleAware) t).prefilter();
+    assertThat(prefilter.rejected.sum()).isEqualTo(1);
+    assertThat(prefilter.passed.sum()).isEqualTo(1);
+
+    // A transformation without a class-file test: every class goes to Byte Buddy.
+    Discoveries all = new Discoveries();
+    ClassFileTransformer plain =
+        AgentBuilders.base(all).type(net.bytebuddy.matcher.ElementMatchers.none()).transform((b, type, loader, module, domain) -> b).makeRaw();
+    assertThat(((PerfmonTransformerFactory.ModuleAware) plain).prefilter()).isNull();
+    transform(plain, unnamed, app, "com/example/AnyType", bytesOf(AnyType.class));
+    assertThat(all.names).containsExactly("com.example.AnyType");
   }
 
   @Test

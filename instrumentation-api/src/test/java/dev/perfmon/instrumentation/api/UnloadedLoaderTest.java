@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent's transformer keeps no class loader reachable: the type descriptions that {@link
- * BoundedTypePoolCache} keeps (softly, so they survive {@code System.gc()}) must not reference the
+ * BoundedTypePoolCache} keeps (strongly, so they survive {@code System.gc()}) must not reference the
  * loader they were read through, or every undeployed web application would stay in memory until
  * the heap fills.
  */

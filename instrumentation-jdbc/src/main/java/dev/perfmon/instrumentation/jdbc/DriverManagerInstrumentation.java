@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
+import dev.perfmon.instrumentation.api.ClassFileTest;
 import dev.perfmon.instrumentation.api.Transformer;
 import dev.perfmon.instrumentation.api.TypeInstrumentation;
 import net.bytebuddy.description.type.TypeDescription;
@@ -15,6 +16,11 @@ public final class DriverManagerInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
     return named("java.sql.DriverManager");
+  }
+
+  @Override
+  public ClassFileTest classFileTest() {
+    return (header, loader) -> header.className().equals("java.sql.DriverManager");
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.perfmon.instrumentation.jdbc;
 
+import dev.perfmon.instrumentation.api.ClassFileTest;
 import dev.perfmon.instrumentation.api.SuperTypeMask;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -41,9 +42,12 @@ final class JdbcTypes {
     "org.apache.commons.lang3.", "org.apache.commons.io.", "io.opentelemetry.", "org.HdrHistogram."
   };
 
-  /** One walk per loaded class, shared by the four JDBC type matchers. */
+  /**
+   * One walk per loaded class, shared by the four JDBC type matchers and with the servlet
+   * instrumentation's matchers.
+   */
   private static final SuperTypeMask MASK =
-      new SuperTypeMask(KNOWN, new String[] {"java.", "javax.", "jdk."}, IRRELEVANT);
+      SuperTypeMask.shared(KNOWN, new String[] {"java.", "javax.", "jdk."}, IRRELEVANT);
 
   /** Hierarchy walks done and walks saved by the memo (diagnostics and tests). */
   static final LongAdder WALKS = MASK.walks;
@@ -55,6 +59,11 @@ final class JdbcTypes {
   /** Matches classes (not interfaces) implementing every interface bit in {@code bits}. */
   static ElementMatcher.Junction<TypeDescription> implementing(int bits) {
     return MASK.implementingAll(bits);
+  }
+
+  /** {@link #implementing}'s test on the class file, before Byte Buddy describes a class. */
+  static ClassFileTest implementingClassFile(int bits) {
+    return MASK.classFileTest(bits, true);
   }
 
   /** The JDBC interfaces {@code type} implements, as a bit mask. */

@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.perfmon.bootstrap.CallDepth;
 import dev.perfmon.bootstrap.jdbc.JdbcHooks;
+import dev.perfmon.instrumentation.api.ClassFileTest;
 import dev.perfmon.instrumentation.api.Transformer;
 import dev.perfmon.instrumentation.api.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
@@ -22,6 +23,11 @@ public final class PreparedStatementInstrumentation implements TypeInstrumentati
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
     return JdbcTypes.implementing(JdbcTypes.PREPARED_STATEMENT);
+  }
+
+  @Override
+  public ClassFileTest classFileTest() {
+    return JdbcTypes.implementingClassFile(JdbcTypes.PREPARED_STATEMENT);
   }
 
   @Override

@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.perfmon.bootstrap.CallDepth;
 import dev.perfmon.bootstrap.jdbc.JdbcHooks;
+import dev.perfmon.instrumentation.api.ClassFileTest;
 import dev.perfmon.instrumentation.api.Transformer;
 import dev.perfmon.instrumentation.api.TypeInstrumentation;
 import net.bytebuddy.asm.Advice;
@@ -24,6 +25,11 @@ public final class StatementInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
     return JdbcTypes.implementing(JdbcTypes.STATEMENT);
+  }
+
+  @Override
+  public ClassFileTest classFileTest() {
+    return JdbcTypes.implementingClassFile(JdbcTypes.STATEMENT);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.perfmon.instrumentation.servlet;
 
 import dev.perfmon.bootstrap.CallDepth;
 import dev.perfmon.bootstrap.servlet.ServletHooks;
+import dev.perfmon.instrumentation.api.ClassFileTest;
 import dev.perfmon.instrumentation.api.Transformer;
 import dev.perfmon.instrumentation.api.TypeInstrumentation;
 import javax.servlet.AsyncListener;
@@ -24,6 +25,11 @@ public final class JavaxServletInstrumentation implements TypeInstrumentation {
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
     return ServletMatchers.servletOrFilterType("javax.servlet.");
+  }
+
+  @Override
+  public ClassFileTest classFileTest() {
+    return ServletMatchers.servletOrFilterClassFile("javax.servlet.");
   }
 
   @Override

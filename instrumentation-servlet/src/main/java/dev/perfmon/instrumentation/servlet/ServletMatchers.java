@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.perfmon.instrumentation.api.ClassFileTest;
 import dev.perfmon.instrumentation.api.SuperTypeMask;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -22,12 +23,12 @@ final class ServletMatchers {
   private static final int JAKARTA_FILTER = 8;
 
   /**
-   * One hierarchy walk per loaded class for both APIs: the javax and the jakarta matcher ask the
-   * same mask. The JDK's packages are neither matched nor walked into (none of their types
-   * implements a Servlet API interface).
+   * One hierarchy walk per loaded class for both APIs, shared with the JDBC instrumentation's: the
+   * javax and the jakarta matcher ask the same mask. The JDK's packages are neither matched nor
+   * walked into (none of their types implements a Servlet API interface).
    */
   private static final SuperTypeMask SERVLET_TYPES =
-      new SuperTypeMask(
+      SuperTypeMask.shared(
           Map.of(
               "javax.servlet.Servlet", JAVAX_SERVLET,
               "javax.servlet.Filter", JAVAX_FILTER,
@@ -41,8 +42,16 @@ final class ServletMatchers {
    * loader matcher already skipped loaders that cannot see the Servlet API.
    */
   static ElementMatcher.Junction<TypeDescription> servletOrFilterType(String pkg) {
-    return SERVLET_TYPES.implementingAny(
-        pkg.startsWith("javax.") ? JAVAX_SERVLET | JAVAX_FILTER : JAKARTA_SERVLET | JAKARTA_FILTER);
+    return SERVLET_TYPES.implementingAny(bits(pkg));
+  }
+
+  /** {@link #servletOrFilterType}'s test on the class file, before Byte Buddy describes a class. */
+  static ClassFileTest servletOrFilterClassFile(String pkg) {
+    return SERVLET_TYPES.classFileTest(bits(pkg), false);
+  }
+
+  private static int bits(String pkg) {
+    return pkg.startsWith("javax.") ? JAVAX_SERVLET | JAVAX_FILTER : JAKARTA_SERVLET | JAKARTA_FILTER;
   }
 
   /**

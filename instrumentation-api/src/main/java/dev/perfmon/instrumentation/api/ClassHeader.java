@@ -1,0 +1,261 @@
+package dev.perfmon.instrumentation.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * The head of a class file: access flags, the class's own, super class and interface names, and
+ * which UTF-8 constants the constant pool holds. It is what the agent's transformer decides on
+ * before Byte Buddy describes a class ({@link ClassFileTest}): reading it indexes the constant pool
+ * and decodes three or four names, where a Byte Buddy description of the same class parses every
+ * field, method signature and annotation.
+ *
+ * <p>Not thread-safe: one instance per transformation (or per super type read).
+ */
+public final class ClassHeader {
+  static final int ACC_INTERFACE = 0x0200;
+  static final int ACC_SYNTHETIC = 0x1000;
+  static final int ACC_ANNOTATION = 0x2000;
+
+  private final byte[] b;
+  private final int length;
+  /** Offset of each constant pool entry's tag (0 for the unused second slot of longs/doubles). */
+  private final int[] entries;
+
+  private final int access;
+  private final int thisIndex;
+  private final int superIndex;
+  private final int interfaces; // offset of the interface count
+  private String className;
+
+  private ClassHeader(byte[] b, int length) {
+    this.b = b;
+    this.length = length;
+    if (u2(0) != 0xCAFE || u2(2) != 0xBABE) {
+      throw new IllegalArgumentException("not a class file");
+    }
+    int count = u2(8);
+    entries = new int[count];
+    int p = 10;
+    for (int i = 1; i < count; i++) {
+      entries[i] = p;
+      int tag = u1(p);
+      switch (tag) {
+        case 1 -> p += 3 + u2(p + 1); // Utf8
+        case 3, 4, 9, 10, 11, 12, 17, 18 -> p += 5;
+        case 5, 6 -> {
+          p += 9;
+          i++; // takes two slots
+        }
+        case 7, 8, 16, 19, 20 -> p += 3;
+        case 15 -> p += 4;
+        default -> throw new IllegalArgumentException("constant pool tag " + tag);
+      }
+    }
+    access = u2(p);
+    thisIndex = u2(p + 2);
+    superIndex = u2(p + 4);
+    interfaces = p + 6;
+    u2(interfaces + 2 * u2(interfaces)); // the whole interface list is in the buffer
+  }
+
+  /**
+   * The header of the class file in {@code bytes}.
+   *
+   * @throws IllegalArgumentException when the bytes are not a class file (or are cut short)
+   */
+  public static ClassHeader of(byte[] bytes) {
+    return new ClassHeader(bytes, bytes.length);
+  }
+
+  /**
+   * The header of the class file read from {@code in}, reading only as much of it as the header
+   * needs (mostly the constant pool, not the fields' and methods' code); null when the stream is not
+   * a class file. Does not close {@code in}.
+   */
+  static ClassHeader read(InputStream in) throws IOException {
+    return read(in, new byte[][] {new byte[4096]});
+  }
+
+  /** Buffers larger than this are not kept in a scratch holder. */
+  private static final int MAX_SCRATCH = 64 * 1024;
+
+  /**
+   * As {@link #read(InputStream)}, reading into {@code scratch[0]} (replaced by a larger buffer
+   * when the header needs one): the header is valid until the holder is used again.
+   */
+  static ClassHeader read(InputStream in, byte[][] scratch) throws IOException {
+    byte[] buf = scratch[0];
+    int len = 0;
+    while (true) {
+      int n = in.readNBytes(buf, len, buf.length - len);
+      len += n;
+      boolean complete = len < buf.length; // end of stream before the buffer filled
+      try {
+        return new ClassHeader(buf, len);
+      } catch (Truncated t) {
+        if (complete) {
+          return null;
+        }
+        buf = Arrays.copyOf(buf, buf.length * 2);
+        if (buf.length <= MAX_SCRATCH) {
+          scratch[0] = buf;
+        }
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+  }
+
+  /** Thrown (without a stack trace) when the header runs past the bytes read so far. */
+  private static final class Truncated extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    Truncated() {
+      super("truncated class file", null);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
+  private static final Truncated TRUNCATED = new Truncated();
+
+  private int u1(int p) {
+    if (p >= length) {
+      throw TRUNCATED;
+    }
+    return b[p] & 0xFF;
+  }
+
+  private int u2(int p) {
+    if (p + 1 >= length) {
+      throw TRUNCATED;
+    }
+    return ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
+  }
+
+  public int access() {
+    return access;
+  }
+
+  public boolean isInterface() {
+    return (access & ACC_INTERFACE) != 0;
+  }
+
+  public boolean isAnnotation() {
+    return (access & ACC_ANNOTATION) != 0;
+  }
+
+  public boolean isSynthetic() {
+    return (access & ACC_SYNTHETIC) != 0;
+  }
+
+  /** The binary name ({@code a.b.C$D}), as {@code TypeDescription.getName()} gives it. */
+  public String className() {
+    String n = className;
+    if (n == null) {
+      n = classNameAt(thisIndex);
+      className = n;
+    }
+    return n;
+  }
+
+  /** The super class's binary name, or null ({@code java.lang.Object}, {@code module-info}). */
+  public String superName() {
+    return superIndex == 0 ? null : classNameAt(superIndex);
+  }
+
+  public int interfaceCount() {
+    return u2(interfaces);
+  }
+
+  /** The binary name of the {@code i}th directly implemented interface. */
+  public String interfaceName(int i) {
+    return classNameAt(u2(interfaces + 2 + 2 * i));
+  }
+
+  /** The binary names of the directly implemented interfaces, then of the super class if any. */
+  public String[] superTypeNames() {
+    int n = interfaceCount();
+    String[] names = new String[n + (superIndex == 0 ? 0 : 1)];
+    for (int i = 0; i < n; i++) {
+      names[i] = interfaceName(i);
+    }
+    if (superIndex != 0) {
+      names[n] = superName();
+    }
+    return names;
+  }
+
+  /** True when the constant pool holds the UTF-8 constant {@code utf8} (see {@link #utf8}). */
+  public boolean hasUtf8(byte[] utf8) {
+    for (int i = 1; i < entries.length; i++) {
+      int p = entries[i];
+      if (p != 0 && b[p] == 1 && u2(p + 1) == utf8.length
+          && Arrays.equals(b, p + 3, p + 3 + utf8.length, utf8, 0, utf8.length)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code s} as the class file encodes it (modified UTF-8), for {@link #hasUtf8}: e.g. an
+   * annotation type's descriptor {@code Lcom/example/Timed;}.
+   */
+  public static byte[] utf8(String s) {
+    byte[] out = new byte[s.length() * 3];
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c != 0 && c < 0x80) {
+        out[n++] = (byte) c;
+      } else if (c < 0x800) {
+        out[n++] = (byte) (0xC0 | (c >> 6));
+        out[n++] = (byte) (0x80 | (c & 0x3F));
+      } else {
+        out[n++] = (byte) (0xE0 | (c >> 12));
+        out[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        out[n++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  /** The binary name (dots, not slashes) of the CONSTANT_Class at {@code index}. */
+  private String classNameAt(int index) {
+    if (index <= 0 || index >= entries.length || entries[index] == 0 || b[entries[index]] != 7) {
+      throw new IllegalArgumentException("not a class constant: " + index);
+    }
+    return binaryName(u2(entries[index] + 1));
+  }
+
+  /** The UTF-8 constant at {@code index}, with '/' read as '.'. */
+  private String binaryName(int index) {
+    if (index <= 0 || index >= entries.length || entries[index] == 0 || b[entries[index]] != 1) {
+      throw new IllegalArgumentException("not a UTF-8 constant: " + index);
+    }
+    int p = entries[index];
+    int len = u2(p + 1);
+    int start = p + 3;
+    char[] chars = new char[len];
+    int n = 0;
+    int i = start;
+    int end = start + len;
+    while (i < end) {
+      int c = b[i++] & 0xFF;
+      if (c < 0x80) {
+        chars[n++] = c == '/' ? '.' : (char) c;
+      } else if ((c & 0xE0) == 0xC0) {
+        chars[n++] = (char) (((c & 0x1F) << 6) | (b[i++] & 0x3F));
+      } else {
+        chars[n++] = (char) (((c & 0x0F) << 12) | ((b[i++] & 0x3F) << 6) | (b[i++] & 0x3F));
+      }
+    }
+    return new String(chars, 0, n);
+  }
+}
