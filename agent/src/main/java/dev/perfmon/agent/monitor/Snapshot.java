@@ -97,28 +97,6 @@ public record Snapshot(
       suppressedByModule = Map.copyOf(suppressedByModule);
     }
 
-    /** Without the matching state (not known: no {@code retainedBytes} in the snapshot). */
-    public Self(
-        int operations,
-        int maxOperations,
-        boolean overflowed,
-        long suppressedErrors,
-        double snapshotMillis,
-        long footprintBytes,
-        long callsRecorded,
-        double costPerCallNanos,
-        double estimatedOverheadMillis,
-        double overheadSharePerThread,
-        long lostLines,
-        double lateMillis,
-        long skippedIntervals,
-        Map<String, Long> suppressedByModule) {
-      this(
-          operations, maxOperations, overflowed, suppressedErrors, snapshotMillis, footprintBytes,
-          callsRecorded, costPerCallNanos, estimatedOverheadMillis, overheadSharePerThread, lostLines,
-          lateMillis, skippedIntervals, suppressedByModule, -1);
-    }
-
     /** Whether this snapshot was written late or after skipped intervals. */
     public boolean late() {
       return lateMillis > 0 || skippedIntervals > 0;

@@ -93,7 +93,7 @@ class SnapshotJsonTest {
     Snapshot s =
         new Snapshot(Instant.EPOCH, 1, 1, 1, false, List.of(),
             new MemorySampler.Reading(1, 1, -1, 1, -1, Map.of(), 1, -1, 1L),
-            new Snapshot.Self(0, 1, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0, java.util.Map.of()));
+            new Snapshot.Self(0, 1, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0, java.util.Map.of(), -1));
     Map<String, String> fields = flatten(new String(SnapshotJson.snapshot(s), StandardCharsets.UTF_8));
     assertThat(fields)
         .doesNotContainKeys(
@@ -166,7 +166,7 @@ class SnapshotJsonTest {
     }
     Snapshot s =
         new Snapshot(Instant.EPOCH, 1, 1, 1, false, ops, null,
-            new Snapshot.Self(0, 1, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0, java.util.Map.of()));
+            new Snapshot.Self(0, 1, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0, java.util.Map.of(), -1));
     String line = new String(SnapshotJson.snapshot(s), StandardCharsets.UTF_8);
     String written = line.substring(line.indexOf("\"operations\":") + 13, line.indexOf(",\"agent\":"));
 

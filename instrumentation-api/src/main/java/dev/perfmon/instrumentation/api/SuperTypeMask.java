@@ -441,8 +441,12 @@ public final class SuperTypeMask {
       return m;
     }
 
-    /** The mask of the super type {@code name}, read through {@code loader} when not known. */
-    private int of(String name, int depth, Table table, ClassLoader loader) {
+    /**
+     * The mask of {@code name} when it is known without reading the type: a looked-for type, a
+     * prefix not descended into, or in {@code table} (at {@code key}); otherwise -1 (never a mask:
+     * bit 31 is reserved).
+     */
+    private int withoutReading(String name, Table table, long key) {
       Integer bits = known.get(name);
       if (bits != null) {
         return bits;
@@ -450,13 +454,22 @@ public final class SuperTypeMask {
       if (startsWithAny(name, notDescended)) {
         return 0;
       }
-      long key = table == null ? 0 : Table.key(name);
       if (table != null) {
         int cached = table.find(key);
         if (cached != -1) {
           tableHits.increment();
           return cached;
         }
+      }
+      return -1;
+    }
+
+    /** The mask of the super type {@code name}, read through {@code loader} when not known. */
+    private int of(String name, int depth, Table table, ClassLoader loader) {
+      long key = table == null ? 0 : Table.key(name);
+      int cheap = withoutReading(name, table, key);
+      if (cheap != -1) {
+        return cheap;
       }
       ClassHeader h = read(name, loader);
       if (h == null) {
@@ -509,20 +522,10 @@ public final class SuperTypeMask {
       try {
         TypeDescription erasure = t.asErasure();
         String name = erasure.getName();
-        Integer bits = known.get(name);
-        if (bits != null) {
-          return bits;
-        }
-        if (startsWithAny(name, notDescended)) {
-          return 0;
-        }
         long key = table == null ? 0 : Table.key(name);
-        if (table != null) {
-          int cached = table.find(key);
-          if (cached != -1) {
-            tableHits.increment();
-            return cached;
-          }
+        int cheap = withoutReading(name, table, key);
+        if (cheap != -1) {
+          return cheap;
         }
         int m = walk(erasure, depth + 1, table);
         if (table != null && (m & INCOMPLETE) == 0) {
