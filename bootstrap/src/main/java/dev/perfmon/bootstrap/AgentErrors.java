@@ -54,6 +54,7 @@ public final class AgentErrors {
    * Failures counted by the woven exception handler, per module (plain increments, see the class
    * comment). Public for the woven code only.
    */
+  @SuppressWarnings("MutablePublicArray") // written by woven code with field and array instructions only
   public static final long[] IN_ADVICE = new long[MODULES];
 
   /**
@@ -61,6 +62,7 @@ public final class AgentErrors {
    * RING_SIZE} to {@code m * RING_SIZE + RING_SIZE - 1}. Plain stores: the snapshot thread reads
    * them eventually. Public for the woven code only.
    */
+  @SuppressWarnings("MutablePublicArray") // written by woven code with field and array instructions only
   public static final Throwable[] RING = new Throwable[MODULES * RING_SIZE];
 
   private static final AtomicLongArray COUNTED = new AtomicLongArray(MODULES);

@@ -13,6 +13,8 @@ package dev.perfmon.instrumentation.api;
 @FunctionalInterface
 public interface ClassFileTest {
   /**
+   * Whether the type matcher could match the class of {@code header}.
+   *
    * @param header the class being loaded or retransformed
    * @param loader its class loader (null: the bootstrap loader)
    */

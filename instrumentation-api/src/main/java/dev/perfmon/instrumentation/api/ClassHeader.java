@@ -122,6 +122,9 @@ public final class ClassHeader {
     }
   }
 
+  // One shared instance without a stack trace: thrown for every truncated class file, never seen
+  // outside this class (read() catches it), so it costs no allocation per failure.
+  @SuppressWarnings("StaticAssignmentOfThrowable")
   private static final Truncated TRUNCATED = new Truncated();
 
   private int u1(int p) {

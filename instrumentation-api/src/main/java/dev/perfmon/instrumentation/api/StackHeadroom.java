@@ -34,6 +34,8 @@ public final class StackHeadroom {
   private static final ConcurrentLinkedQueue<Deferred> DEFERRED = new ConcurrentLinkedQueue<>();
   private static final AtomicInteger QUEUED = new AtomicInteger();
   private static final AtomicInteger DROPPED = new AtomicInteger();
+  /** Written, never read: keeps the JIT from dropping the probe's recursion as dead code. */
+  @SuppressWarnings("UnusedVariable")
   private static volatile long sink;
 
   private StackHeadroom() {}

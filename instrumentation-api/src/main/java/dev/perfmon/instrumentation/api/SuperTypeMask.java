@@ -296,6 +296,7 @@ public final class SuperTypeMask {
      * Per thread, the last type's mask, held through a {@link WeakReference} (a JDK class) for the
      * reason given at {@link #SCOPE}; a memo the collector cleared is made again.
      */
+    @SuppressWarnings("ThreadLocalUsage") // one per walker, and walkers are few and live as long as the agent
     private final ThreadLocal<WeakReference<Memo>> memo = new ThreadLocal<>();
 
     private Memo memo() {

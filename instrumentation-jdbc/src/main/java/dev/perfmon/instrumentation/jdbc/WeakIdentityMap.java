@@ -31,7 +31,7 @@ final class WeakIdentityMap<V> {
 
   private final Segment<V>[] segments;
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array cannot be created otherwise
   WeakIdentityMap() {
     segments = new Segment[SEGMENTS];
     for (int i = 0; i < SEGMENTS; i++) {
