@@ -14,8 +14,8 @@ import java.util.Map;
  * Reads one JSON value into plain maps, lists, strings, numbers and booleans with jackson-core's
  * streaming parser (the agent ships jackson-core only, no databind).
  */
+@SuppressForbidden // a JsonFactory with Jackson's defaults: the command-line tool's own JVM, no host's threads
 final class JsonTree {
-  @SuppressForbidden // the command-line tool's own JVM: its threads' thread-locals hold nothing of a host
   private static final JsonFactory FACTORY = new JsonFactory();
 
   private JsonTree() {}

@@ -24,6 +24,7 @@ import java.util.TreeSet;
  * per JVM), slow calls, budget violations and memory warnings on a timeline, heap and GC time over
  * time. Written to a temporary file next to {@code out}, then renamed.
  */
+@SuppressForbidden // a JsonFactory with Jackson's defaults: the command-line tool's own JVM, no host's threads
 final class HtmlReport {
   /** The uPlot WebJar's version (agent/pom.xml); HtmlReportTest checks the resources are there. */
   static final String UPLOT_VERSION = "1.6.30";
@@ -34,7 +35,6 @@ final class HtmlReport {
   /** Operations that get charts (the rest are in the table). */
   static final int CHARTED = 8;
 
-  @SuppressForbidden // the command-line tool's own JVM: its threads' thread-locals hold nothing of a host
   private static final JsonFactory JSON = new JsonFactory();
 
   private HtmlReport() {}

@@ -18,8 +18,8 @@ import java.util.Map;
  * operation name, each with the snapshot's field names (durations in milliseconds); see
  * docs/report.md.
  */
+@SuppressForbidden // a JsonFactory with Jackson's defaults: the command-line tool's own JVM, no host's threads
 final class ReportJson {
-  @SuppressForbidden // the command-line tool's own JVM: its threads' thread-locals hold nothing of a host
   private static final JsonFactory JSON = new JsonFactory();
 
   private ReportJson() {}
