@@ -171,11 +171,6 @@ final class AgentClassLoader extends ClassLoader {
     return super.getResourceAsStream(name);
   }
 
-  /** The agent jar, for diagnostics. */
-  URL location() {
-    return location;
-  }
-
   @Override
   public String toString() {
     return "perfmon-agent class loader (" + location + ")";

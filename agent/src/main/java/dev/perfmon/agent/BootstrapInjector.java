@@ -61,6 +61,7 @@ final class BootstrapInjector {
    */
   static boolean inject(Instrumentation inst) throws IOException {
     if (alreadyInBootLoader()) {
+      how = "already in the boot loader (an earlier start in this JVM)";
       return false;
     }
     byte[] nested;
