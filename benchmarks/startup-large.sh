@@ -19,6 +19,10 @@
 # Extra JVM options for every run (e.g. -XX:StartFlightRecording) via STARTUP_JVM_OPTS; another agent
 # build instead of agent/target's via PERFMON_AGENT; a fourth configuration, another build with its
 # default configuration, via PERFMON_AGENT_BEFORE; WARMUP=0 skips the warm-up round.
+# TRANSFORMER_CPU=1 also reports the CPU time application threads spent in the agent's class-file
+# transformer (-Dperfmon.debug.transformerCpu=true: two thread-CPU-clock reads per class loaded, about
+# 20 ms in all here; the figure is read from the agent's log line at the JVM's exit). Unlike the
+# process's CPU time it hardly moves with other load, which makes two builds comparable on a busy machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
@@ -50,6 +54,7 @@ if [[ -n ${PERFMON_AGENT_BEFORE:-} ]]; then
   cfgs+=(3)
 fi
 args_of() { # configuration index -> agent argument (or nothing)
+  if [[ ${TRANSFORMER_CPU:-0} == 1 && $1 != 0 ]]; then echo -n "-Dperfmon.debug.transformerCpu=true "; fi
   case $1 in
     0) ;;
     1) echo "-javaagent:$agent=output.file=$out/s.jsonl" ;;
@@ -58,7 +63,7 @@ args_of() { # configuration index -> agent argument (or nothing)
   esac
 }
 
-# One run: prints "wall_ms cpu_ms rss_mb heap_committed_mb".
+# One run: prints "wall_ms cpu_ms rss_mb heap_committed_mb transformer_cpu_ms" (the last -1 unless measured).
 once() {
   local java=$1 cfg=$2 p=$((port++))
   local start end pid stat rss mem
@@ -76,7 +81,9 @@ once() {
   mem=$(curl -sf "http://127.0.0.1:$p/memory")
   kill "$pid"; wait "$pid" 2>/dev/null || true
   local committed=${mem##*committed=}
-  echo "$(( (end - start) / 1000000 )) $(( (${stat% *} + ${stat#* }) * 1000 / tick )) $(( rss / 1024 )) $(( committed / 1048576 ))"
+  local tcpu
+  tcpu=$(sed -n 's/.*perfmon transformer: .* ms elapsed, \(-\?[0-9]*\) ms CPU.*/\1/p' "$out/app.log" | tail -1)
+  echo "$(( (end - start) / 1000000 )) $(( (${stat% *} + ${stat#* }) * 1000 / tick )) $(( rss / 1024 )) $(( committed / 1048576 )) ${tcpu:--1}"
 }
 
 summary() { # file with "cfg wall cpu rss heap" lines
@@ -84,11 +91,13 @@ summary() { # file with "cfg wall cpu rss heap" lines
 import sys, statistics
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 names = sys.argv[2:]
-print("| Configuration | launch -> first 200 (s) | CPU time at ready (s) | RSS at ready (MB) | heap committed (MB) |")
-print("|---|---:|---:|---:|---:|")
+tcpu = any(len(r) > 5 and int(r[5]) >= 0 for r in rows)
+print("| Configuration | launch -> first 200 (s) | CPU time at ready (s) | RSS at ready (MB) | heap committed (MB) |" + (" agent transformer CPU (ms) |" if tcpu else ""))
+print("|---|---:|---:|---:|---:|" + ("---:|" if tcpu else ""))
 base = None
 for c, name in enumerate(names):
-    vals = [[int(x) for x in r[1:]] for r in rows if int(r[0]) == c]
+    vals = [[int(x) for x in r[1:5]] for r in rows if int(r[0]) == c]
+    tc = sorted(int(r[5]) for r in rows if int(r[0]) == c and len(r) > 5 and int(r[5]) >= 0)
     if not vals: continue
     cols = list(zip(*vals))
     med = [statistics.median(col) for col in cols]
@@ -99,7 +108,10 @@ for c, name in enumerate(names):
         s = (fmt % m) + " (" + (fmt % lo) + "-" + (fmt % hi) + ")"
         if c > 0: s += " **" + ("%+.2f" if scale > 1 else "%+.0f") % ((med[i] - base[i]) / scale) + "**"
         return s
-    print("| %s | %s | %s | %s | %s |" % (name, cell(0, 1000), cell(1, 1000), cell(2, 1), cell(3, 1)))
+    extra = ""
+    if tcpu:
+        extra = " %.0f (%d-%d) |" % (statistics.median(tc), tc[0], tc[-1]) if tc else " - |"
+    print("| %s | %s | %s | %s | %s |" % (name, cell(0, 1000), cell(1, 1000), cell(2, 1), cell(3, 1)) + extra)
 PY
 }
 

@@ -18,6 +18,7 @@ import dev.perfmon.config.Durations;
 import dev.perfmon.config.Keys;
 import dev.perfmon.config.MethodPattern;
 import dev.perfmon.instrumentation.api.StackHeadroom;
+import dev.perfmon.instrumentation.api.TransformerCost;
 import dev.perfmon.instrumentation.api.AgentBuilders;
 import dev.perfmon.instrumentation.api.AgentContext;
 import dev.perfmon.instrumentation.api.InstrumentationModule;
@@ -179,6 +180,7 @@ public final class AgentRuntime {
     // initialiser that could fail for good) at the bottom of an application thread's stack.
     BootstrapClasses.initialise();
     StackHeadroom.ample(); // initialised here, not at the first transformation (see there)
+    TransformerCost.init();
     phases.lap("bootstrap");
     log.debug("bootstrap classes: {}", BootstrapInjector.how());
     int maxOps = config.get(Keys.MAX_OPERATIONS);
@@ -418,6 +420,12 @@ public final class AgentRuntime {
 
   private void shutdown() {
     startLine.run();
+    if (Boolean.getBoolean("perfmon.debug.transformerCpu")) {
+      // For start-up measurements only (benchmarks/startup-large.sh): not a user-facing output.
+      log.info(
+          "perfmon transformer: {} classes, {} ms elapsed, {} ms CPU",
+          TransformerCost.classes(), TransformerCost.nanos() / 1_000_000, TransformerCost.cpuNanos() / 1_000_000);
+    }
     try {
       unmatchedWarning.accept("before the JVM exited (pattern.warn-after=" + Durations.format(config.get(Keys.PATTERN_WARN_AFTER)) + " had not passed)");
     } catch (Throwable t) {

@@ -292,8 +292,14 @@ public final class AgentBuilders {
       return matcher.matches(typeDescription, classLoader, module, classBeingRedefined, protectionDomain);
     }
 
+    /**
+     * The header test first: a class loader matcher may search the loader's resources on its
+     * first use (the servlet module's looks for the Servlet API, which on a Spring Boot fat jar
+     * opened the nested jars one after the other), and most classes fail the header test, so
+     * most loaders are never asked.
+     */
     boolean mayMatch(ClassHeader header, ClassLoader loader) {
-      return loaders.matches(loader) && test.mayMatch(header, loader);
+      return test.mayMatch(header, loader) && loaders.matches(loader);
     }
   }
 

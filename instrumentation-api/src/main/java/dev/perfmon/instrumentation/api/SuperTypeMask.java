@@ -23,7 +23,8 @@ import net.bytebuddy.matcher.ElementMatcher;
  * different types share one walk: {@link #shared} joins a mask to one walker for all (the servlet
  * and the JDBC types), whose masks carry every member's bits; (4) the walk of a class being loaded
  * reads its class file's header ({@link #classFileTest}, from the agent's transformer, before Byte
- * Buddy describes the class) and super types' headers through the class loader, never a full
+ * Buddy describes the class) and super types' headers through the class loader ({@link
+ * ClassFileReader}: the loader's own resources first where that is safe), never a full
  * description; the mask found is remembered for the class being transformed, so the Byte Buddy
  * matchers that run afterwards on the same class ({@link #implementingAny}) do not walk again; (5)
  * unresolvable super types (missing optional dependencies) count as none rather than failing the
@@ -489,7 +490,7 @@ public final class SuperTypeMask {
     private ClassHeader read(String name, ClassLoader loader) {
       reads.increment();
       ClassLoader l = loader != null ? loader : ClassLoader.getPlatformClassLoader();
-      try (InputStream in = l.getResourceAsStream(name.replace('.', '/') + ".class")) {
+      try (InputStream in = ClassFileReader.open(l, name)) {
         return in == null ? null : ClassHeader.read(in, SCRATCH.get());
       } catch (IOException | RuntimeException e) {
         return null;

@@ -4,6 +4,7 @@ import java.security.ProtectionDomain;
 import java.util.List;
 import dev.perfmon.instrumentation.api.AgentBuilders;
 import dev.perfmon.instrumentation.api.StackHeadroom;
+import dev.perfmon.instrumentation.api.TransformerCost;
 import dev.perfmon.instrumentation.api.SuperTypeMask;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -139,6 +140,22 @@ public enum PerfmonTransformerFactory implements AgentBuilder.Default.ExecutingT
 
     @Override
     public byte[] transform(
+        Module module,
+        ClassLoader classLoader,
+        String internalName,
+        Class<?> classBeingRedefined,
+        ProtectionDomain protectionDomain,
+        byte[] binaryRepresentation) {
+      long start = System.nanoTime();
+      long cpuStart = TransformerCost.cpuStart();
+      try {
+        return transformTimed(module, classLoader, internalName, classBeingRedefined, protectionDomain, binaryRepresentation);
+      } finally {
+        TransformerCost.record(start, cpuStart);
+      }
+    }
+
+    private byte[] transformTimed(
         Module module,
         ClassLoader classLoader,
         String internalName,

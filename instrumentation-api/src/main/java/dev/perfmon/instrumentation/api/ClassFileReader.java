@@ -1,0 +1,124 @@
+package dev.perfmon.instrumentation.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * Opens the class file of a super type through the class loader of the class being matched, for
+ * the hierarchy walk ({@link SuperTypeMask}).
+ *
+ * <p>{@link ClassLoader#getResourceAsStream} asks the parents first. For a type that is not the
+ * JDK's, that means the application, platform and boot loaders each search their modules
+ * ({@code BuiltinClassLoader.findMiscResource}: one look-up in the run-time image per module,
+ * some seventy in all) before the loader that holds the type finds it. On a large Spring Boot
+ * application this parent search was about half of what the walk cost at start-up. So for a
+ * {@link URLClassLoader} (Spring Boot's launcher, Tomcat's and Jetty's web application loaders, most
+ * plug-in loaders) and a type outside the JDK's packages, the loader's own {@link
+ * URLClassLoader#findResource} is asked first, and the parents only when it has nothing.
+ *
+ * <p>Only where reading that way has no side effect the loader would not have had
+ * ({@link #ownFirst}): the loader's class keeps {@link URLClassLoader}'s {@code getResource} and
+ * {@code getResourceAsStream} (a loader that overrides them, Tomcat's or Jetty's, already decides
+ * its own order and may cache what it reads), and none of its URLs is a jar file opened through
+ * the JDK's {@code jar:} handler (whose opened jar the JDK would cache beyond the loader's {@code
+ * close()}, where the loader's own {@code getResourceAsStream} registers it to be closed): directories
+ * and Spring Boot's nested jars qualify. The answer differs from the JVM's only when a parent of
+ * such a loader (on the class path, for example) holds a class file of the same name as the
+ * loader itself, different from it in its super types: then the walk reads the loader's copy where
+ * a parent-first loader would define the parent's. Types of the JDK's own packages always go
+ * through the parents.
+ */
+final class ClassFileReader {
+  private ClassFileReader() {}
+
+  /** The class file of {@code binaryName} as {@code loader} sees it, or null. */
+  static InputStream open(ClassLoader loader, String binaryName) throws IOException {
+    String path = binaryName.replace('.', '/') + ".class";
+    if (loader instanceof URLClassLoader own && !JdkPackages.contains(binaryName) && ownFirst(own)) {
+      URL url = own.findResource(path);
+      if (url != null) {
+        return url.openStream();
+      }
+    }
+    return loader.getResourceAsStream(path);
+  }
+
+  /** Per loader, whether its own resources may be read first (weak keys: no loader kept). */
+  private static final Map<ClassLoader, Boolean> OWN_FIRST = new WeakHashMap<>();
+
+  /** Whether {@code loader}'s own resources may be read before its parents' (see above). */
+  static boolean ownFirst(URLClassLoader loader) {
+    synchronized (OWN_FIRST) {
+      Boolean known = OWN_FIRST.get(loader);
+      if (known != null) {
+        return known;
+      }
+    }
+    boolean ok;
+    try {
+      ok = keepsUrlClassLoaderLookups(loader.getClass()) && allUrlsUncached(loader.getURLs());
+    } catch (RuntimeException | LinkageError e) {
+      ok = false;
+    }
+    synchronized (OWN_FIRST) {
+      OWN_FIRST.put(loader, ok);
+    }
+    return ok;
+  }
+
+  private static boolean keepsUrlClassLoaderLookups(Class<?> c) {
+    for (Class<?> k = c; k != URLClassLoader.class && k != null; k = k.getSuperclass()) {
+      for (Method m : k.getDeclaredMethods()) {
+        String n = m.getName();
+        if ((n.equals("getResource") || n.equals("getResourceAsStream"))
+            && m.getParameterCount() == 1
+            && m.getParameterTypes()[0] == String.class) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** True when no URL is a jar file the JDK's {@code jar:} handler would open and cache. */
+  static boolean allUrlsUncached(URL[] urls) {
+    for (URL u : urls) {
+      String protocol = u.getProtocol();
+      String file = u.getFile();
+      boolean directory = protocol.equals("file") && file.endsWith("/");
+      boolean nested = protocol.equals("jar") && file.startsWith("nested:"); // Spring Boot 3.2+
+      if (!directory && !nested) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The packages of the modules in the boot layer (the JDK's), built at first use. */
+  static final class JdkPackages {
+    private static final Set<String> PACKAGES = packages();
+
+    private JdkPackages() {}
+
+    private static Set<String> packages() {
+      Set<String> all = new HashSet<>(2048);
+      for (Module m : ModuleLayer.boot().modules()) {
+        all.addAll(m.getPackages());
+      }
+      return all;
+    }
+
+    /** True when the package of {@code binaryName} is one of the boot layer's. */
+    static boolean contains(String binaryName) {
+      int dot = binaryName.lastIndexOf('.');
+      return dot < 0 || PACKAGES.contains(binaryName.substring(0, dot));
+    }
+  }
+}
