@@ -2,6 +2,9 @@ package dev.perfmon.instrumentation.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -473,6 +476,15 @@ public final class SuperTypeMask {
       if (cheap != -1) {
         return cheap;
       }
+      try {
+        return (int) readAndWalk.invokeExact(this, name, depth, table, loader, key);
+      } catch (Throwable t) {
+        return INCOMPLETE; // readAndWalk catches what reading throws: only a failed link gets here
+      }
+    }
+
+    /** {@link #of} for a type not known without reading it: reads its header and walks on. */
+    private int readAndWalk(String name, int depth, Table table, ClassLoader loader, long key) {
       ClassHeader h = read(name, loader);
       if (h == null) {
         return INCOMPLETE; // unresolvable: counts as none, not kept
@@ -482,6 +494,30 @@ public final class SuperTypeMask {
         table.put(key, m);
       }
       return m;
+    }
+
+    /**
+     * {@link #readAndWalk}, called through a method handle that the JIT cannot see through (a
+     * non-final field is no constant), so that C2 does not inline the reading of a super type
+     * (the class loader's and the jar file's look-ups) and the walk's recursion into the matching
+     * code that runs for every class loaded. Called directly, the two hot matching lambdas grew to
+     * over 50 KB of machine code each, and compiling them took C2 0.3 to 0.7 s of a 2-core
+     * machine's start-up on the large Spring Boot application (JFR {@code jdk.Compilation}); a
+     * read costs microseconds, the indirect call a few nanoseconds.
+     */
+    @SuppressWarnings("FieldCanBeFinal") // final would make it a constant the JIT inlines through
+    private static MethodHandle readAndWalk = readAndWalkHandle();
+
+    private static MethodHandle readAndWalkHandle() {
+      try {
+        return MethodHandles.lookup()
+            .findVirtual(
+                Walker.class,
+                "readAndWalk",
+                MethodType.methodType(int.class, String.class, int.class, Table.class, ClassLoader.class, long.class));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     /** A per-thread buffer for super types' headers (valid until the thread's next read). */
