@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -40,14 +42,46 @@ final class ClassFileReader {
 
   /** The class file of {@code binaryName} as {@code loader} sees it, or null. */
   static InputStream open(ClassLoader loader, String binaryName) throws IOException {
+    return open(loader, binaryName, null);
+  }
+
+  /**
+   * As {@link #open(ClassLoader, String)}, looking first where the class being transformed came
+   * from ({@code domain}'s code source): a super type is most often in the same jar as its
+   * subclass, and a {@link URLClassLoader} whose URLs are not plain jar files (Spring Boot's nested
+   * jars, for one) otherwise opens a connection to each of its jars in turn until one has the
+   * file, well over a hundred for a large application. Taken only where the loader's own resources
+   * may be read first at all ({@link #ownFirst}); a class file of the same name in two of the
+   * loader's jars is then read from the subclass's jar rather than from the first in the loader's
+   * order.
+   */
+  static InputStream open(ClassLoader loader, String binaryName, ProtectionDomain domain) throws IOException {
     String path = binaryName.replace('.', '/') + ".class";
     if (loader instanceof URLClassLoader own && !JdkPackages.contains(binaryName) && ownFirst(own)) {
+      URL location = location(domain);
+      if (location != null) {
+        try {
+          return new URL(location, path).openStream();
+        } catch (IOException | RuntimeException notThere) {
+          // not in the subclass's jar: the loader's whole path below
+        }
+      }
       URL url = own.findResource(path);
       if (url != null) {
         return url.openStream();
       }
     }
     return loader.getResourceAsStream(path);
+  }
+
+  /** The code source of {@code domain} when it is a location {@link #ownFirst} accepts, else null. */
+  private static URL location(ProtectionDomain domain) {
+    if (domain == null) {
+      return null;
+    }
+    CodeSource source = domain.getCodeSource();
+    URL location = source == null ? null : source.getLocation();
+    return location != null && uncached(location) ? location : null;
   }
 
   /** Per loader, whether its own resources may be read first (weak keys: no loader kept). */
@@ -90,15 +124,18 @@ final class ClassFileReader {
   /** True when no URL is a jar file the JDK's {@code jar:} handler would open and cache. */
   static boolean allUrlsUncached(URL[] urls) {
     for (URL u : urls) {
-      String protocol = u.getProtocol();
-      String file = u.getFile();
-      boolean directory = protocol.equals("file") && file.endsWith("/");
-      boolean nested = protocol.equals("jar") && file.startsWith("nested:"); // Spring Boot 3.2+
-      if (!directory && !nested) {
+      if (!uncached(u)) {
         return false;
       }
     }
     return true;
+  }
+
+  /** A directory, or a jar nested in Spring Boot's fat jar (Spring Boot 3.2 and later). */
+  private static boolean uncached(URL u) {
+    String protocol = u.getProtocol();
+    String file = u.getFile();
+    return (protocol.equals("file") && file.endsWith("/")) || (protocol.equals("jar") && file.startsWith("nested:"));
   }
 
   /** The packages of the modules in the boot layer (the JDK's), built at first use. */

@@ -66,6 +66,9 @@ public final class SuperTypeMask {
     ClassHeader header;
 
     Walker walker;
+    /** The protection domain of the class being transformed, or null. */
+    java.security.ProtectionDomain domain;
+
     String className;
     int mask;
     boolean isInterface;
@@ -166,9 +169,20 @@ public final class SuperTypeMask {
    * transformation (nested class loading enters and exits its own loader).
    */
   public static Object enter(ClassLoader loader) {
+    return enter(loader, null);
+  }
+
+  /**
+   * As {@link #enter(ClassLoader)}, with the protection domain of the class being transformed
+   * (its code source is where its super types' class files are looked for first: {@link
+   * ClassFileReader}); null when unknown.
+   */
+  public static Object enter(ClassLoader loader, java.security.ProtectionDomain domain) {
     Object[] scope = SCOPE.get();
     Object previous = scope[0];
-    scope[0] = new Scope(loader == null ? BOOT : loader);
+    Scope s = new Scope(loader == null ? BOOT : loader);
+    s.domain = domain;
+    scope[0] = s;
     return previous;
   }
 
@@ -526,7 +540,7 @@ public final class SuperTypeMask {
     private ClassHeader read(String name, ClassLoader loader) {
       reads.increment();
       ClassLoader l = loader != null ? loader : ClassLoader.getPlatformClassLoader();
-      try (InputStream in = ClassFileReader.open(l, name)) {
+      try (InputStream in = ClassFileReader.open(l, name, scope().domain)) {
         return in == null ? null : ClassHeader.read(in, SCRATCH.get());
       } catch (IOException | RuntimeException e) {
         return null;

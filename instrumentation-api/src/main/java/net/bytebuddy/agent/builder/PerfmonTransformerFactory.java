@@ -171,7 +171,7 @@ public enum PerfmonTransformerFactory implements AgentBuilder.Default.ExecutingT
         return null;
       }
       // The matchers' super-type masks are kept per class loader: say whose class this is.
-      Object scope = SuperTypeMask.enter(classLoader);
+      Object scope = SuperTypeMask.enter(classLoader, protectionDomain);
       try {
         if (prefilter != null && !mayMatch(classLoader, binaryRepresentation)) {
           return null;

@@ -60,6 +60,32 @@ class ClassFileReaderTest {
   }
 
   @Test
+  void theSubclasssCodeSourceIsLookedInFirst() throws IOException {
+    Path first = Files.createDirectories(dir.resolve("first"));
+    Path second = Files.createDirectories(dir.resolve("second"));
+    classFile(first, "example.hint.Base");
+    Path other = classFile(second, "example.hint.Base");
+    Files.write(other, new byte[] {(byte) 0xCA, (byte) 0xFE}); // tells the copies apart
+    CountingParent parent = new CountingParent();
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {first.toUri().toURL(), second.toUri().toURL()}, parent)) {
+      java.security.ProtectionDomain fromSecond =
+          new java.security.ProtectionDomain(
+              new java.security.CodeSource(second.toUri().toURL(), (java.security.cert.Certificate[]) null), null);
+      try (InputStream in = ClassFileReader.open(loader, "example.hint.Base", fromSecond)) {
+        assertThat(in.readAllBytes()).as("read from the subclass's location").hasSize(2);
+      }
+      assertThat(read(loader, "example.hint.Base")).as("without a domain: the loader's order").hasSize(7);
+
+      classFile(first, "example.hint.OnlyInFirst");
+      try (InputStream in = ClassFileReader.open(loader, "example.hint.OnlyInFirst", fromSecond)) {
+        assertThat(in.readAllBytes()).as("not at the subclass's location: the loader's path").hasSize(7);
+      }
+      assertThat(parent.asked).hasValue(0);
+    }
+  }
+
+  @Test
   void theJdksPackagesAlwaysGoThroughTheParents() throws IOException {
     classFile(dir, "java.util.concurrent.Fake");
     CountingParent parent = new CountingParent();
