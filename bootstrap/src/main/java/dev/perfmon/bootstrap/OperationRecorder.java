@@ -398,6 +398,39 @@ public final class OperationRecorder {
     return total + shared.readPage(p, into) + retired.readPage(p, into);
   }
 
+  /**
+   * As {@link #readPage}, for buckets {@code from} to {@code to - 1} of page {@code p} only (added
+   * to {@code into[from..to-1]}): lets a reader that knows how many calls a page gained stop
+   * reading it once it has found them. Single reader only.
+   */
+  public void readBuckets(int p, int from, int to, long[] into) {
+    for (int i = 0; i < LANE_COUNT; i++) {
+      Stripe s = (Stripe) LANES.getAcquire(lanes, i);
+      if (s != null) {
+        s.readBuckets(p, from, to, into);
+      }
+    }
+    shared.readBuckets(p, from, to, into);
+    retired.readBuckets(p, from, to, into);
+  }
+
+  /**
+   * Loads what {@link #readPageTotals} reads first (each stripe and its page totals) and returns a
+   * value derived from it, meaningless but for making the loads happen: a reader about to read
+   * many recorders touches a batch of them first, so that their cache misses overlap instead of
+   * coming one after the other. Changes nothing. Single reader only.
+   */
+  public long touch() {
+    long sum = 0;
+    for (int i = 0; i < LANE_COUNT; i++) {
+      Stripe s = (Stripe) LANES.getOpaque(lanes, i);
+      if (s != null) {
+        sum += s.touch();
+      }
+    }
+    return sum + shared.touch() + retired.touch();
+  }
+
   private long readPages(long[] counts, long[] totals) {
     long mask = 0;
     long folded = 0;
@@ -687,6 +720,34 @@ public final class OperationRecorder {
         total += c;
       }
       return total;
+    }
+
+    /** See {@link OperationRecorder#touch}. */
+    long touch() {
+      long[] t = (long[]) TOTALS.getOpaque(this);
+      long mask = (long) PAGE_MASK.getOpaque(this);
+      if (t == null || mask == 0) {
+        return mask;
+      }
+      // The first and the last used page's totals (the cache lines a read of the totals needs)
+      // and the first line of each page.
+      long sum = t[Long.numberOfTrailingZeros(mask)] + t[63 - Long.numberOfLeadingZeros(mask)];
+      for (long m = mask; m != 0; m &= m - 1) {
+        long[] page = (long[]) PAGES.getOpaque(pages, Long.numberOfTrailingZeros(m));
+        sum += page == null ? 0 : page[0];
+      }
+      return sum;
+    }
+
+    /** Adds buckets {@code from} to {@code to - 1} of page {@code p} to {@code into}, as {@link #readPage}. */
+    void readBuckets(int p, int from, int to, long[] into) {
+      long[] page = (long[]) PAGES.getAcquire(pages, p);
+      if (page == null) {
+        return;
+      }
+      for (int i = from; i < to; i++) {
+        into[i] += (long) COUNTS.getAcquire(page, i); // acquire: see readPage
+      }
     }
 
     /** Adds a final (no longer written) stripe into the reader-owned {@code target}. */

@@ -63,6 +63,24 @@ final class StatsReader {
   }
 
   /**
+   * Loads what the next {@link #read} reads first from this reader (see {@link
+   * OperationRecorder#touch}); returns a meaningless value derived from it. Changes nothing.
+   */
+  long touch() {
+    long sum = totalsMask + prevTotals.length;
+    long[][] copies = pages;
+    for (long m = totalsMask; m != 0; m &= m - 1) {
+      long[] page = copies[Long.numberOfTrailingZeros(m)];
+      sum += page == null ? 0 : page[0];
+    }
+    Positions at = positions;
+    if (at != null) {
+      sum += at.bucket.length + at.below.length + at.at.length + at.quantiles.length;
+    }
+    return sum;
+  }
+
+  /**
    * The two distributions of one read, and the interval's sparse histogram when requested (else
    * null): see {@link #sparse}.
    */
@@ -88,7 +106,21 @@ final class StatsReader {
     final long[] pageDeltas = new long[Buckets.PAGES];
     /** Where the interval's percentiles fall (a work object reused by every operation's read). */
     Positions interval;
+    /**
+     * The interval's non-empty buckets in ascending order, as found by the latest read: their
+     * indices in the {@link Buckets} layout and their calls, {@link #changed} of them.
+     */
+    final int[] changedIndex = new int[Buckets.BUCKETS];
+    final long[] changedCount = new long[Buckets.BUCKETS];
+    int changed;
   }
+
+  /**
+   * Where the reads of a page end, in buckets: a page's buckets are read up to the end of each
+   * cache line of its array (64 bytes, 8 counts, after the array's 16-byte header) until the calls
+   * the page gained are all found.
+   */
+  private static final int[] READ_ENDS = {6, 14, 22, 30, 38, 46, 54, 62, 64};
 
   /** Reads the recorder with fresh buffers (tests). */
   Reading read() {
@@ -172,8 +204,13 @@ final class StatsReader {
 
   /**
    * For each page of {@code mask}: when the recorder's total of the page differs from the
-   * previous read's, reads its buckets, writes their increase into {@code b.delta} and brings the
-   * reader's copy up to date. Leaves in {@code b.pageTotals} the total of each page's buckets (the
+   * previous read's, reads its buckets, writes their increase into {@code b.delta} (and, in
+   * ascending order, into {@code b.changedIndex}/{@code b.changedCount}) and brings the reader's
+   * copy up to date. A page is read from its first bucket up, a cache line at a time, only until
+   * the increases found add up to the calls its total gained: the rest of the page has none (a
+   * call recorded since the totals were read may be found instead of one counted in them; the
+   * page's total is then kept as the buckets' sum, and the next read finds the other). Leaves in
+   * {@code b.pageTotals} the total of each page's buckets as this reader now has them (the
    * recorder's total may lag them by the calls being recorded) and in {@code b.pageDeltas} the
    * calls of the interval. Returns the pages with calls in the interval.
    */
@@ -181,6 +218,9 @@ final class StatsReader {
     long[] pageTotals = b.pageTotals;
     long[] pageDeltas = b.pageDeltas;
     long[] page = b.page;
+    int[] changedIndex = b.changedIndex;
+    long[] changedCount = b.changedCount;
+    int changed = 0;
     long intervalMask = 0;
     for (long m = mask; m != 0; m &= m - 1) {
       int p = Long.numberOfTrailingZeros(m);
@@ -188,14 +228,44 @@ final class StatsReader {
       int rank = Long.bitCount(totalsMask & (bit - 1));
       long before = (totalsMask & bit) == 0 ? 0 : prevTotals[rank];
       pageDeltas[p] = 0;
-      if (pageTotals[p] == before) {
+      long gained = pageTotals[p] - before;
+      if (gained == 0) {
         continue; // counts only grow: the same total means the same buckets as last time
       }
-      long now = recorder.readPage(p, page);
+      long[] prev = pages[p];
+      if (prev == null) {
+        prev = new long[Buckets.SUB_BUCKETS];
+        pages[p] = prev;
+      }
+      long[] delta = b.delta[p];
+      int base = p * Buckets.SUB_BUCKETS;
+      long found = 0;
+      int i = 0;
+      int first = changed;
+      for (int end : READ_ENDS) {
+        recorder.readBuckets(p, i, end, page);
+        for (; i < end; i++) {
+          long d = page[i] - prev[i];
+          page[i] = 0;
+          if (d != 0) {
+            delta[i] = d;
+            found += d;
+            changedIndex[changed] = base + i;
+            changedCount[changed++] = d;
+          }
+        }
+        if (found == gained) {
+          break;
+        }
+      }
+      // The copy is updated once the page is read (a failed read leaves it as it was).
+      for (int k = first; k < changed; k++) {
+        prev[changedIndex[k] - base] += changedCount[k];
+      }
+      long now = before + found;
       pageTotals[p] = now;
-      if (now == before) {
-        Arrays.fill(page, 0); // the total ran ahead of a bucket still being published
-        continue;
+      if (found == 0) {
+        continue; // the total ran ahead of a bucket still being published
       }
       if ((totalsMask & bit) == 0) {
         long[] grown = new long[prevTotals.length + 1];
@@ -205,21 +275,10 @@ final class StatsReader {
         totalsMask |= bit;
       }
       prevTotals[rank] = now;
-      long[] prev = pages[p];
-      if (prev == null) {
-        prev = new long[Buckets.SUB_BUCKETS];
-        pages[p] = prev;
-      }
-      long[] delta = b.delta[p];
       intervalMask |= bit;
-      for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
-        long c = page[i];
-        delta[i] = c - prev[i];
-        prev[i] = c;
-        page[i] = 0;
-      }
-      pageDeltas[p] = now - before;
+      pageDeltas[p] = found;
     }
+    b.changed = changed;
     return intervalMask;
   }
 
@@ -250,29 +309,23 @@ final class StatsReader {
       }
       long intervalErrors = Math.min(errors - reportedErrors, calls);
       reportedErrors += intervalErrors;
+      if (b.interval == null || b.interval.extra != extra) {
+        b.interval = new Positions(extra);
+      }
       // The cumulative percentiles: moved from where they were by the interval's calls.
       if (positions != null && positions.extra == extra && positions.total != 0) {
-        positions.advance(b.delta, b.pageDeltas, intervalMask, calls, pages, b.pageTotals);
+        positions.advance(b.changedIndex, b.changedCount, b.changed, calls, pages, b.pageTotals);
       } else {
         if (positions == null || positions.extra != extra) {
-          positions = new Positions(extra);
+          positions = new Positions(b.interval); // the percentiles' table shared by all readers
         }
         positions.locate(pages, b.pageTotals, mask);
       }
       cumulative = Distribution.ofPositions(positions, errors, sum, totals[2], totals[3]);
-      if (b.interval == null || b.interval.extra != extra) {
-        b.interval = new Positions(extra);
-      }
+      b.interval.locateSparse(b.changedIndex, b.changedCount, b.changed);
       interval =
-          Distribution.ofPages(
-              b.interval,
-              b.delta,
-              b.pageDeltas,
-              intervalMask,
-              intervalErrors,
-              sum - prevSum,
-              cumulative.minNanos(),
-              cumulative.maxNanos());
+          Distribution.ofPositions(
+              b.interval, intervalErrors, sum - prevSum, cumulative.minNanos(), cumulative.maxNanos());
       prevCumulative = cumulative;
       prevExtra = extra;
     }
