@@ -302,7 +302,12 @@ public final class SnapshotJson {
       out.raw(PERCENTILE_FIELDS[i]);
       names.millis(out, p[i]);
     }
-    if (!extra.isEmpty()) {
+    if (extra instanceof Counters c) {
+      for (int i = 0; i < c.keys.length; i++) {
+        out.raw(names.field(c.keys[i]));
+        out.number(c.values[i]);
+      }
+    } else if (!extra.isEmpty()) {
       for (Map.Entry<String, Long> e : extra.entrySet()) {
         out.raw(names.field(e.getKey()));
         out.number(e.getValue());

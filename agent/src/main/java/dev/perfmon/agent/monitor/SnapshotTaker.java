@@ -7,8 +7,6 @@ import dev.perfmon.instrumentation.api.OperationRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -31,16 +29,46 @@ final class SnapshotTaker {
     void warnOnce(String part, String what, Throwable t);
   }
 
-  /** Collects one operation's counters (snapshot thread only); the map is created on first use. */
+  /**
+   * Collects one operation's counters (snapshot thread only) in reused arrays, in the order first
+   * given, the values of a key given twice summed.
+   */
   private static final class CounterSink implements ObjLongConsumer<String> {
-    Map<String, Long> map;
+    String[] keys = new String[8];
+    long[] values = new long[8];
+    int size;
 
     @Override
     public void accept(String key, long value) {
-      if (map == null) {
-        map = new LinkedHashMap<>();
+      for (int i = 0; i < size; i++) {
+        if (keys[i].equals(key)) {
+          values[i] += value;
+          return;
+        }
       }
-      map.merge(key, value, Long::sum);
+      if (size == keys.length) {
+        keys = Arrays.copyOf(keys, size * 2);
+        values = Arrays.copyOf(values, size * 2);
+      }
+      keys[size] = key;
+      values[size++] = value;
+    }
+
+    /** Forgets what was collected (a source may have failed halfway through an operation). */
+    void clear() {
+      Arrays.fill(keys, 0, size, null);
+      size = 0;
+    }
+
+    /** What was collected since the latest call, or null for nothing; starts over. */
+    Counters take() {
+      if (size == 0) {
+        return null;
+      }
+      Counters c = new Counters(Arrays.copyOf(keys, size), Arrays.copyOf(values, size));
+      Arrays.fill(keys, 0, size, null);
+      size = 0;
+      return c;
     }
   }
 
@@ -56,7 +84,8 @@ final class SnapshotTaker {
   private long pid = -1;
   /** Per operation id (dense from 0): its reader, created at its first snapshot. */
   private StatsReader[] readers = new StatsReader[64];
-  private final Map<Integer, Map<String, Long>> prevCounters = new HashMap<>();
+  /** Per operation id: its counters at the previous snapshot, or null. */
+  private Counters[] prevCounters = new Counters[64];
   private final StatsReader.Buffers buffers = new StatsReader.Buffers();
   private final CounterSink counterSink = new CounterSink();
   private MemorySampler memory;
@@ -96,7 +125,7 @@ final class SnapshotTaker {
    */
   void continueFrom(SnapshotTaker previous) {
     readers = previous.readers.clone();
-    prevCounters.putAll(previous.prevCounters);
+    prevCounters = previous.prevCounters.clone();
     startNanos = previous.startNanos;
     lastTickNanos = previous.lastTickNanos;
     memory = previous.memory;
@@ -323,20 +352,21 @@ final class SnapshotTaker {
   private Snapshot.Operation operation(
       OperationRecorder r, StatsReader.Reading reading, boolean reset, boolean advance) {
     int id = r.id();
-    counterSink.map = null;
+    counterSink.clear();
     for (Monitor.CounterSource c : counterSources) {
       c.read(id, counterSink);
     }
-    Map<String, Long> extra = counterSink.map == null ? Map.of() : counterSink.map;
+    Counters counters = counterSink.take();
+    Map<String, Long> extra = Map.of();
     Map<String, Long> intervalExtra = Map.of();
-    if (!extra.isEmpty()) {
-      Map<String, Long> prev = prevCounters.getOrDefault(id, Map.of());
-      intervalExtra = new LinkedHashMap<>();
-      for (Map.Entry<String, Long> e : extra.entrySet()) {
-        intervalExtra.put(e.getKey(), e.getValue() - prev.getOrDefault(e.getKey(), 0L));
-      }
+    if (counters != null) {
+      extra = counters;
+      intervalExtra = counters.since(id < prevCounters.length ? prevCounters[id] : null);
       if (advance) {
-        prevCounters.put(id, extra);
+        if (id >= prevCounters.length) {
+          prevCounters = Arrays.copyOf(prevCounters, Math.max(id + 1, prevCounters.length * 2));
+        }
+        prevCounters[id] = counters;
       }
     }
     return new Snapshot.Operation(

@@ -58,6 +58,48 @@ class MonitorTest {
     assertThat(s.uptimeMs()).isGreaterThanOrEqualTo(20);
   }
 
+  /**
+   * The counters the sources keep per operation: in the order first given, a key given twice
+   * summed, their interval figures the change since the previous snapshot (a key new in this one
+   * counted from 0), written to the line in that order.
+   */
+  @Test
+  void countersAreSummedPerKeyInTheirOrderAndTheirIntervalIsTheChange() {
+    OperationRegistry registry = new OperationRegistry(10, n -> {});
+    int a = registry.idOf("a");
+    int b = registry.idOf("b");
+    long[] status = {0};
+    Monitor.CounterSource first =
+        (id, sink) -> {
+          if (id == a) {
+            sink.accept("status2xx", status[0]);
+            if (status[0] > 10) {
+              sink.accept("status5xx", 2);
+            }
+          }
+        };
+    Monitor.CounterSource second = (id, sink) -> sink.accept(id == a ? "status2xx" : "other", 1);
+    Monitor m =
+        new Monitor(registry, List.of(out), Duration.ofHours(1), List.of(first, second), false, false, LoggerFactory.getLogger("test"));
+    PerfMon.recordNanos(a, 1_000, false);
+    PerfMon.recordNanos(b, 1_000, false);
+    status[0] = 5;
+    Snapshot s1 = m.writeSnapshot();
+    assertThat(s1.operations().get(0).extra()).containsExactly(Map.entry("status2xx", 6L));
+    assertThat(s1.operations().get(0).intervalExtra()).containsExactly(Map.entry("status2xx", 6L));
+    assertThat(s1.operations().get(1).extra()).containsExactly(Map.entry("other", 1L));
+    assertThat(lines.get(lines.size() - 1)).contains("\"status2xx\":6,\"interval\":{").contains("\"other\":1");
+    status[0] = 40;
+    Snapshot s2 = m.snapshot();
+    Snapshot.Operation op = s2.operations().get(0);
+    assertThat(op.extra()).containsExactly(Map.entry("status2xx", 41L), Map.entry("status5xx", 2L));
+    assertThat(op.intervalExtra()).containsExactly(Map.entry("status2xx", 35L), Map.entry("status5xx", 2L));
+    assertThat(op.extra().get("status5xx")).isEqualTo(2L);
+    assertThat(op.extra().get("none")).isNull();
+    assertThat(s2.operations().get(1).intervalExtra()).containsExactly(Map.entry("other", 0L));
+    m.close();
+  }
+
   /** An output that loses every line while {@code failing} is set, and counts them. */
   private static final class LosingOutput implements Output {
     final List<String> written = new CopyOnWriteArrayList<>();
