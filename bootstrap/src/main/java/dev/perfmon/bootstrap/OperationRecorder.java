@@ -431,6 +431,23 @@ public final class OperationRecorder {
     return sum + shared.touch() + retired.touch();
   }
 
+  /**
+   * Loads page {@code p} of every stripe (one count per cache line) and returns a value derived
+   * from it, meaningless but for making the loads happen (see {@link #touch}): a reader about to
+   * read the pages that changed in many recorders touches them first. Changes nothing. Single
+   * reader only.
+   */
+  public long touchPage(int p) {
+    long sum = 0;
+    for (int i = 0; i < LANE_COUNT; i++) {
+      Stripe s = (Stripe) LANES.getOpaque(lanes, i);
+      if (s != null) {
+        sum += s.touchPage(p);
+      }
+    }
+    return sum + shared.touchPage(p) + retired.touchPage(p);
+  }
+
   private long readPages(long[] counts, long[] totals) {
     long mask = 0;
     long folded = 0;
@@ -722,6 +739,19 @@ public final class OperationRecorder {
       return total;
     }
 
+    /** See {@link OperationRecorder#touchPage}. */
+    long touchPage(int p) {
+      long[] page = (long[]) PAGES.getOpaque(pages, p);
+      if (page == null) {
+        return 0;
+      }
+      long sum = 0;
+      for (int i = 0; i < Buckets.SUB_BUCKETS; i += 8) {
+        sum += page[i] + page[i + 7];
+      }
+      return sum;
+    }
+
     /** See {@link OperationRecorder#touch}. */
     long touch() {
       long[] t = (long[]) TOTALS.getOpaque(this);
@@ -729,14 +759,8 @@ public final class OperationRecorder {
       if (t == null || mask == 0) {
         return mask;
       }
-      // The first and the last used page's totals (the cache lines a read of the totals needs)
-      // and the first line of each page.
-      long sum = t[Long.numberOfTrailingZeros(mask)] + t[63 - Long.numberOfLeadingZeros(mask)];
-      for (long m = mask; m != 0; m &= m - 1) {
-        long[] page = (long[]) PAGES.getOpaque(pages, Long.numberOfTrailingZeros(m));
-        sum += page == null ? 0 : page[0];
-      }
-      return sum;
+      // The first and the last used page's totals: the cache lines a read of the totals needs.
+      return t[Long.numberOfTrailingZeros(mask)] + t[63 - Long.numberOfLeadingZeros(mask)];
     }
 
     /** Adds buckets {@code from} to {@code to - 1} of page {@code p} to {@code into}, as {@link #readPage}. */

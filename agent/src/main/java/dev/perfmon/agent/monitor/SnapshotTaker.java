@@ -192,28 +192,55 @@ final class SnapshotTaker {
     long calls = 0;
     List<OperationRecorder> recorders = registry.recorders(); // a copy, taken once
     int count = recorders.size();
-    for (int index = 0; index < count; index++) {
-      if ((index & (BATCH - 1)) == 0) {
-        touchBatch(recorders, index, Math.min(count, index + BATCH));
+    // Batches of operations: their state touched (touchBatch), then the first step of each read
+    // (the recorders' totals), the pages that changed touched, then each read finished, so that
+    // the cache misses of a batch overlap instead of coming one after the other.
+    long[] ownTotals = buffers.totals;
+    long[] ownPageTotals = buffers.pageTotals;
+    try {
+      for (int from = 0; from < count; from += BATCH) {
+        int to = Math.min(count, from + BATCH);
+        touchBatch(recorders, from, to);
+        for (int i = from; i < to; i++) {
+          OperationRecorder r = recorders.get(i);
+          int id = r.id();
+          if (id >= readers.length) {
+            readers = Arrays.copyOf(readers, Math.max(id + 1, readers.length * 2));
+          }
+          StatsReader reader = readers[id];
+          if (reader == null || reader.recorder() != r) {
+            reader = new StatsReader(r);
+            readers[id] = reader;
+          }
+          batchReaders[i - from] = reader;
+          batchMasks[i - from] = reader.begin(batchPageTotals[i - from], batchTotals[i - from]);
+        }
+        long sum = 0;
+        for (int i = from; i < to; i++) {
+          sum += batchReaders[i - from].touchChanged(batchPageTotals[i - from], batchMasks[i - from]);
+        }
+        touched += sum;
+        for (int i = from; i < to; i++) {
+          OperationRecorder r = recorders.get(i);
+          StatsReader reader = batchReaders[i - from];
+          batchReaders[i - from] = null;
+          buffers.pageTotals = batchPageTotals[i - from];
+          buffers.totals = batchTotals[i - from];
+          StatsReader.Reading reading =
+              reader.finish(buffers, batchMasks[i - from], extraPercentiles, histograms);
+          footprint += r.footprintBytes();
+          calls += reading.interval().count();
+          if (reading.cumulative().count() == 0
+              || (resetEachInterval && reading.interval().count() == 0)) {
+            continue;
+          }
+          ops.add(operation(r, reading, resetEachInterval, true));
+        }
       }
-      OperationRecorder r = recorders.get(index);
-      int id = r.id();
-      if (id >= readers.length) {
-        readers = Arrays.copyOf(readers, Math.max(id + 1, readers.length * 2));
-      }
-      StatsReader reader = readers[id];
-      if (reader == null || reader.recorder() != r) {
-        reader = new StatsReader(r);
-        readers[id] = reader;
-      }
-      StatsReader.Reading reading = reader.read(buffers, extraPercentiles, histograms);
-      footprint += r.footprintBytes();
-      calls += reading.interval().count();
-      if (reading.cumulative().count() == 0
-          || (resetEachInterval && reading.interval().count() == 0)) {
-        continue;
-      }
-      ops.add(operation(r, reading, resetEachInterval, true));
+    } finally {
+      buffers.totals = ownTotals;
+      buffers.pageTotals = ownPageTotals;
+      Arrays.fill(batchReaders, null);
     }
     MemorySampler.Reading mem = readMemory();
     long now = clock.getAsLong();
@@ -240,6 +267,12 @@ final class SnapshotTaker {
 
   /** Operations whose state {@link #touchBatch} loads before they are read. */
   private static final int BATCH = 32;
+
+  /** The readers of the batch being read, and each one's pages to visit and totals. */
+  private final StatsReader[] batchReaders = new StatsReader[BATCH];
+  private final long[] batchMasks = new long[BATCH];
+  private final long[][] batchPageTotals = new long[BATCH][dev.perfmon.bootstrap.Buckets.PAGES];
+  private final long[][] batchTotals = new long[BATCH][4];
 
   /** Where {@link #touchBatch} leaves what it loaded (so that the loads are not left out). */
   private long touched;

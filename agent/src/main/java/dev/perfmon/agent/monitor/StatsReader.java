@@ -68,11 +68,6 @@ final class StatsReader {
    */
   long touch() {
     long sum = totalsMask + prevTotals.length;
-    long[][] copies = pages;
-    for (long m = totalsMask; m != 0; m &= m - 1) {
-      long[] page = copies[Long.numberOfTrailingZeros(m)];
-      sum += page == null ? 0 : page[0];
-    }
     Positions at = positions;
     if (at != null) {
       sum += at.bucket.length + at.below.length + at.at.length + at.quantiles.length;
@@ -101,8 +96,12 @@ final class StatsReader {
     final long[] page = new long[Buckets.SUB_BUCKETS];
     /** The interval's buckets, page by page. */
     final long[][] delta = new long[Buckets.PAGES][Buckets.SUB_BUCKETS];
-    final long[] totals = new long[4];
-    final long[] pageTotals = new long[Buckets.PAGES];
+    /**
+     * The totals of the operation being read ({@link #begin}, {@link #finish}): these arrays,
+     * or a batch's arrays set by the caller.
+     */
+    long[] totals = new long[4];
+    long[] pageTotals = new long[Buckets.PAGES];
     final long[] pageDeltas = new long[Buckets.PAGES];
     /** Where the interval's percentiles fall (a work object reused by every operation's read). */
     Positions interval;
@@ -136,6 +135,12 @@ final class StatsReader {
   Reading read(Buffers b, double[] extra, boolean withHistogram) {
     histogram = withHistogram;
     return read(b, extra);
+  }
+
+  /** As {@link #finish(Buffers, long, double[])}, with the interval's sparse histogram when asked. */
+  Reading finish(Buffers b, long mask, double[] extra, boolean withHistogram) {
+    histogram = withHistogram;
+    return finish(b, mask, extra);
   }
 
   private static final long[] EMPTY_HISTOGRAM = new long[0];
@@ -179,15 +184,58 @@ final class StatsReader {
 
   /** Reads the recorder with the snapshot thread's buffers; leaves them all zeros again. */
   Reading read(Buffers b, double[] extra) {
-    long[] totals = b.totals;
+    return finish(b, begin(b.pageTotals, b.totals), extra);
+  }
+
+  /**
+   * The first step of a read ({@link #read} is both steps): the recorder's totals {errors, sum,
+   * min, max} into {@code totals} and each page's total into {@code pageTotals}; returns the
+   * pages to visit, for {@link #finish}. Changes nothing in this reader. A caller reading many
+   * operations can take this step for a batch of them, touch the pages that changed ({@link
+   * #touchChanged}) and then finish each.
+   */
+  long begin(long[] pageTotals, long[] totals) {
     totals[0] = 0;
     totals[1] = 0;
     totals[2] = Long.MAX_VALUE;
     totals[3] = Long.MIN_VALUE;
-    Arrays.fill(b.pageTotals, 0);
+    Arrays.fill(pageTotals, 0);
+    return prevMask | (recorder.readPageTotals(pageTotals, totals) & Distribution.ALL_PAGES);
+  }
+
+  /**
+   * Loads, from the recorder and from this reader's copy, the pages whose total in {@code
+   * pageTotals} (from {@link #begin}) differs from the previous read's; returns a meaningless
+   * value derived from them (see {@link #touch}). Changes nothing.
+   */
+  long touchChanged(long[] pageTotals, long mask) {
+    long sum = 0;
+    for (long m = mask; m != 0; m &= m - 1) {
+      int p = Long.numberOfTrailingZeros(m);
+      long bit = 1L << p;
+      long before = (totalsMask & bit) == 0 ? 0 : prevTotals[Long.bitCount(totalsMask & (bit - 1))];
+      if (pageTotals[p] == before) {
+        continue;
+      }
+      sum += recorder.touchPage(p);
+      long[] copy = pages[p];
+      if (copy != null) {
+        for (int end : READ_ENDS) {
+          sum += copy[end - 1];
+        }
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * The second step of a read: given {@code mask} from {@link #begin} and its totals in {@code
+   * b.pageTotals} and {@code b.totals}, reads the changed pages and computes the figures; leaves
+   * the buffers all zeros again (but those totals).
+   */
+  Reading finish(Buffers b, long mask, double[] extra) {
     long intervalMask = 0;
     try {
-      long mask = prevMask | (recorder.readPageTotals(b.pageTotals, totals) & Distribution.ALL_PAGES);
       intervalMask = readChangedPages(b, mask);
       return figures(b, extra, mask, intervalMask);
     } catch (RuntimeException | Error e) {

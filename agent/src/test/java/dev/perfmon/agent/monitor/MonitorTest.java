@@ -100,6 +100,55 @@ class MonitorTest {
     m.close();
   }
 
+  /**
+   * A snapshot reads its operations in batches (state touched, totals read, changed pages touched,
+   * then each read finished): with more operations than a batch, some idle, every operation's
+   * figures are still its own, as a fresh reader of its recorder computes them.
+   */
+  @Test
+  void operationsReadInBatchesHaveTheirOwnFigures() {
+    OperationRegistry registry = new OperationRegistry(200, n -> {});
+    Monitor m = monitor(registry);
+    int n = 150;
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = registry.idOf("op" + i);
+    }
+    SplittableRandom random = new SplittableRandom(9);
+    long[] calls = new long[n];
+    for (int round = 0; round < 4; round++) {
+      long[] interval = new long[n];
+      for (int i = 0; i < n; i++) {
+        if ((i + round) % 3 == 0) {
+          continue; // idle in this interval
+        }
+        int k = 1 + random.nextInt(5);
+        for (int c = 0; c < k; c++) {
+          PerfMon.recordNanos(ids[i], (long) Math.exp(8 + i % 7 + random.nextDouble() * 3), false);
+        }
+        interval[i] = k;
+        calls[i] += k;
+      }
+      Snapshot s = m.writeSnapshot();
+      Map<String, Snapshot.Operation> byName = new java.util.HashMap<>();
+      for (Snapshot.Operation op : s.operations()) {
+        byName.put(op.name(), op);
+      }
+      for (int i = 0; i < n; i++) {
+        Snapshot.Operation op = byName.get("op" + i);
+        if (calls[i] == 0) {
+          assertThat(op).isNull();
+          continue;
+        }
+        assertThat(op.interval().count()).as("op%d round %d", i, round).isEqualTo(interval[i]);
+        assertThat(op.cumulative().count()).isEqualTo(calls[i]);
+        Distribution fresh = new StatsReader(registry.find("op" + i)).read().cumulative();
+        assertThat(op.cumulative().percentiles()).as("op%d round %d", i, round).containsExactly(fresh.percentiles());
+      }
+    }
+    m.close();
+  }
+
   /** An output that loses every line while {@code failing} is set, and counts them. */
   private static final class LosingOutput implements Output {
     final List<String> written = new CopyOnWriteArrayList<>();
