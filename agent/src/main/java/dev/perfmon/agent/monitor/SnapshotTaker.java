@@ -266,7 +266,7 @@ final class SnapshotTaker {
   }
 
   /** Operations whose state {@link #touchBatch} loads before they are read. */
-  private static final int BATCH = 32;
+  private static final int BATCH = 64;
 
   /** The readers of the batch being read, and each one's pages to visit and totals. */
   private final StatsReader[] batchReaders = new StatsReader[BATCH];
