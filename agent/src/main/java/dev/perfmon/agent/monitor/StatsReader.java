@@ -67,12 +67,7 @@ final class StatsReader {
    * OperationRecorder#touch}); returns a meaningless value derived from it. Changes nothing.
    */
   long touch() {
-    long sum = totalsMask + prevTotals.length;
-    Positions at = positions;
-    if (at != null) {
-      sum += at.bucket.length + at.below.length + at.at.length + at.quantiles.length;
-    }
-    return sum;
+    return totalsMask + prevTotals.length;
   }
 
   /**
@@ -210,12 +205,19 @@ final class StatsReader {
    */
   long touchChanged(long[] pageTotals, long mask) {
     long sum = 0;
+    boolean changed = false;
     for (long m = mask; m != 0; m &= m - 1) {
       int p = Long.numberOfTrailingZeros(m);
       long bit = 1L << p;
       long before = (totalsMask & bit) == 0 ? 0 : prevTotals[Long.bitCount(totalsMask & (bit - 1))];
       if (pageTotals[p] == before) {
         continue;
+      }
+      if (!changed) {
+        // A page changed: the figures will move the percentiles (an idle operation's do not).
+        changed = true;
+        Positions at = positions;
+        sum += at == null ? 0 : at.bucket.length + at.below.length + at.at.length;
       }
       sum += recorder.touchPage(p);
       long[] copy = pages[p];
