@@ -7,8 +7,9 @@ import dev.perfmon.bootstrap.Buckets;
  * it, the calls in the buckets below that one and the calls in it, and the first and last
  * non-empty buckets. Kept by a {@link StatsReader} for its operation's cumulative histogram, so
  * that a snapshot can move them by the interval's calls ({@link #advance}) instead of scanning
- * the cumulative histogram again: the interval's buckets are in the snapshot thread's hot buffer,
- * while the cumulative ones are spread over the heap, one block per operation and page. A
+ * the cumulative histogram again: the interval's non-empty buckets are a short list in the
+ * snapshot thread's hot buffers, while the cumulative ones are spread over the heap, one block
+ * per operation and page. A
  * percentile that leaves its bucket is found from its old one, reading the neighbouring buckets
  * only. Either way the values are exactly what a full scan of the histogram gives ({@link
  * #locate}, used for the first read).

@@ -11,9 +11,9 @@ import java.util.Arrays;
  * <p>A read visits only what changed. The recorder keeps, beside the 64 bucket counts of each
  * histogram page (one power of two of durations), the page's call total, all of a stripe's totals
  * in one array; the reader first reads those totals ({@link OperationRecorder#readPageTotals}, a
- * cache line or two per stripe, no page touched), and reads
- * the buckets of a page ({@link OperationRecorder#readPage}) only when its total differs from the
- * previous read's. The reader's own copy of every page's cumulative buckets is kept current that
+ * cache line or two per stripe, no page touched), and reads the buckets of a page ({@link
+ * OperationRecorder#readBuckets}) only when its total differs from the previous read's, and only
+ * up to the bucket where the calls it gained are all found. The reader's own copy of every page's cumulative buckets is kept current that
  * way, and the cumulative percentiles are computed from that copy; so an operation with calls in
  * a few of the pages it uses costs a few page reads, and an idle one none. The previous state is
  * kept sparsely: only the pages that ever held a call, and their totals.
