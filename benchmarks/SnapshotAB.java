@@ -32,7 +32,21 @@ public final class SnapshotAB {
     for (int v = 0; v < k; v++) {
       ClassLoader boot =
           new URLClassLoader(new URL[] {Path.of(a[4 + 2 * v]).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
-      ClassLoader agent = new URLClassLoader(new URL[] {Path.of(a[5 + 2 * v]).toUri().toURL()}, boot);
+      URL jar = Path.of(a[5 + 2 * v]).toUri().toURL();
+      // The agent's classes are in the jar under inst/, loaded by the agent's own class loader
+      // (AgentClassLoader.open); a jar of an older build without it is loaded directly.
+      ClassLoader agent;
+      try (URLClassLoader entry = new URLClassLoader(new URL[] {jar}, null)) {
+        java.lang.reflect.Method open =
+            entry.loadClass("dev.perfmon.agent.AgentClassLoader").getDeclaredMethod("open", URL.class, ClassLoader.class);
+        open.setAccessible(true);
+        agent = (ClassLoader) open.invoke(null, jar, boot);
+      } catch (ClassNotFoundException e) {
+        agent = null;
+      }
+      if (agent == null) {
+        agent = new URLClassLoader(new URL[] {jar}, boot);
+      }
       Object w =
           agent.loadClass("dev.perfmon.agent.SnapshotWorkload")
               .getConstructor(int.class, int.class, long.class)

@@ -398,6 +398,56 @@ public final class OperationRecorder {
     return total + shared.readPage(p, into) + retired.readPage(p, into);
   }
 
+  /**
+   * As {@link #readPage}, for buckets {@code from} to {@code to - 1} of page {@code p} only (added
+   * to {@code into[from..to-1]}): lets a reader that knows how many calls a page gained stop
+   * reading it once it has found them. Single reader only.
+   */
+  public void readBuckets(int p, int from, int to, long[] into) {
+    for (int i = 0; i < LANE_COUNT; i++) {
+      Stripe s = (Stripe) LANES.getAcquire(lanes, i);
+      if (s != null) {
+        s.readBuckets(p, from, to, into);
+      }
+    }
+    shared.readBuckets(p, from, to, into);
+    retired.readBuckets(p, from, to, into);
+  }
+
+  /**
+   * Loads what {@link #readPageTotals} reads first (each stripe and its page totals) and returns a
+   * value derived from it, meaningless but for making the loads happen: a reader about to read
+   * many recorders touches a batch of them first, so that their cache misses overlap instead of
+   * coming one after the other. Changes nothing. Single reader only.
+   */
+  public long touch() {
+    long sum = 0;
+    for (int i = 0; i < LANE_COUNT; i++) {
+      Stripe s = (Stripe) LANES.getOpaque(lanes, i);
+      if (s != null) {
+        sum += s.touch();
+      }
+    }
+    return sum + shared.touch() + retired.touch();
+  }
+
+  /**
+   * Loads page {@code p} of every stripe (one count per cache line) and returns a value derived
+   * from it, meaningless but for making the loads happen (see {@link #touch}): a reader about to
+   * read the pages that changed in many recorders touches them first. Changes nothing. Single
+   * reader only.
+   */
+  public long touchPage(int p) {
+    long sum = 0;
+    for (int i = 0; i < LANE_COUNT; i++) {
+      Stripe s = (Stripe) LANES.getOpaque(lanes, i);
+      if (s != null) {
+        sum += s.touchPage(p);
+      }
+    }
+    return sum + shared.touchPage(p) + retired.touchPage(p);
+  }
+
   private long readPages(long[] counts, long[] totals) {
     long mask = 0;
     long folded = 0;
@@ -687,6 +737,41 @@ public final class OperationRecorder {
         total += c;
       }
       return total;
+    }
+
+    /** See {@link OperationRecorder#touchPage}. */
+    long touchPage(int p) {
+      long[] page = (long[]) PAGES.getOpaque(pages, p);
+      if (page == null) {
+        return 0;
+      }
+      long sum = 0;
+      for (int i = 0; i < Buckets.SUB_BUCKETS; i += 8) {
+        sum += page[i] + page[i + 7];
+      }
+      return sum;
+    }
+
+    /** See {@link OperationRecorder#touch}. */
+    long touch() {
+      long[] t = (long[]) TOTALS.getOpaque(this);
+      long mask = (long) PAGE_MASK.getOpaque(this);
+      if (t == null || mask == 0) {
+        return mask;
+      }
+      // The first and the last used page's totals: the cache lines a read of the totals needs.
+      return t[Long.numberOfTrailingZeros(mask)] + t[63 - Long.numberOfLeadingZeros(mask)];
+    }
+
+    /** Adds buckets {@code from} to {@code to - 1} of page {@code p} to {@code into}, as {@link #readPage}. */
+    void readBuckets(int p, int from, int to, long[] into) {
+      long[] page = (long[]) PAGES.getAcquire(pages, p);
+      if (page == null) {
+        return;
+      }
+      for (int i = from; i < to; i++) {
+        into[i] += (long) COUNTS.getAcquire(page, i); // acquire: see readPage
+      }
     }
 
     /** Adds a final (no longer written) stripe into the reader-owned {@code target}. */

@@ -32,6 +32,11 @@ final class JsonBytes extends OutputStream {
     return line;
   }
 
+  /** The bytes written so far, in a new array. */
+  byte[] toText() {
+    return Arrays.copyOf(buf, len);
+  }
+
   private void ensure(int more) {
     if (len + more > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
@@ -118,19 +123,29 @@ final class JsonBytes extends OutputStream {
       buf[len++] = '-';
       v = -v;
     }
-    int d = decimals;
-    while (d > 0 && v % 10 == 0) {
-      v /= 10;
-      d--;
-    }
-    if (d == 0) {
+    if (decimals == 0) {
       digits(v);
       return;
     }
-    long pow = POW10[d];
-    digits(v / pow);
+    // The integer part, then the fraction (below 10^6: int arithmetic) without trailing zeros.
+    long pow = POW10[decimals];
+    long whole = v / pow;
+    int frac = (int) (v - whole * pow);
+    digits(whole);
+    fraction(frac, decimals);
+  }
+
+  /** Appends {@code .} and the {@code decimals} digits of {@code frac} without trailing zeros (nothing for 0). */
+  private void fraction(int frac, int decimals) {
+    if (frac == 0) {
+      return;
+    }
+    int d = decimals;
+    while (frac % 10 == 0) {
+      frac /= 10;
+      d--;
+    }
     buf[len++] = '.';
-    long frac = v % pow;
     for (int k = d - 1; k >= 0; k--) {
       buf[len + k] = (byte) ('0' + frac % 10);
       frac /= 10;
@@ -142,6 +157,10 @@ final class JsonBytes extends OutputStream {
 
   /** Appends the decimal digits of {@code v} (at least 0). */
   private void digits(long v) {
+    if (v <= Integer.MAX_VALUE) {
+      digits((int) v);
+      return;
+    }
     int n = 1;
     for (long p = 10; n < 19 && v >= p; p *= 10) {
       n++;
@@ -155,8 +174,32 @@ final class JsonBytes extends OutputStream {
     len = end;
   }
 
+  /** As {@link #digits(long)} for an int (the common case: int division is cheaper). */
+  private void digits(int v) {
+    int n = 1;
+    for (int p = 10; n < 10 && v >= p; p *= 10) {
+      n++;
+    }
+    int end = len + n;
+    int pos = end;
+    do {
+      buf[--pos] = (byte) ('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    len = end;
+  }
+
   /** Appends {@code nanos} as milliseconds rounded to the nanosecond (see {@link #scaled}). */
   void millis(double nanos) {
-    scaled(Math.round(nanos), 6);
+    long v = Math.round(nanos);
+    if (v < 0) {
+      scaled(v, 6);
+      return;
+    }
+    // As scaled(v, 6), dividing by a constant (a multiplication) rather than by a table's power.
+    ensure(21);
+    long whole = v / 1_000_000L;
+    digits(whole);
+    fraction((int) (v - whole * 1_000_000L), 6);
   }
 }

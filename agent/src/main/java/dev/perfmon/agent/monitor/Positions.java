@@ -7,8 +7,9 @@ import dev.perfmon.bootstrap.Buckets;
  * it, the calls in the buckets below that one and the calls in it, and the first and last
  * non-empty buckets. Kept by a {@link StatsReader} for its operation's cumulative histogram, so
  * that a snapshot can move them by the interval's calls ({@link #advance}) instead of scanning
- * the cumulative histogram again: the interval's buckets are in the snapshot thread's hot buffer,
- * while the cumulative ones are spread over the heap, one block per operation and page. A
+ * the cumulative histogram again: the interval's non-empty buckets are a short list in the
+ * snapshot thread's hot buffers, while the cumulative ones are spread over the heap, one block
+ * per operation and page. A
  * percentile that leaves its bucket is found from its old one, reading the neighbouring buckets
  * only. Either way the values are exactly what a full scan of the histogram gives ({@link
  * #locate}, used for the first read).
@@ -48,6 +49,20 @@ final class Positions {
       }
       order[j] = k;
     }
+    bucket = new int[n];
+    below = new long[n];
+    at = new long[n];
+  }
+
+  /**
+   * Positions for the same percentiles as {@code like}, sharing its (immutable) tables of
+   * percentiles and their order: one copy for all operations rather than one per operation.
+   */
+  Positions(Positions like) {
+    this.extra = like.extra;
+    this.quantiles = like.quantiles;
+    this.order = like.order;
+    int n = quantiles.length;
     bucket = new int[n];
     below = new long[n];
     at = new long[n];
@@ -131,57 +146,87 @@ final class Positions {
   }
 
   /**
-   * Adds an interval's calls ({@code delta} page by page, {@code pageDeltas[p]} the calls of page
-   * p, for the pages of {@code intervalMask}; {@code calls} their sum) to the histogram these
-   * positions describe, which is then {@code pages}/{@code pageTotals} (as for {@link #locate}).
-   * A percentile that stays in its bucket costs a few additions over the interval's pages (in the
-   * snapshot thread's hot buffer); one that leaves it is found by stepping from its old bucket
-   * through the neighbouring buckets of {@code pages}, whole pages skipped by their totals.
+   * As {@link #locate}, for a histogram given by its non-empty buckets only: {@code index[0..n-1]}
+   * (ascending bucket indices in the {@link Buckets} layout) holding {@code count[0..n-1]} calls.
+   * Returns false when it is empty.
+   */
+  boolean locateSparse(int[] index, long[] count, int n) {
+    long sum = 0;
+    for (int j = 0; j < n; j++) {
+      sum += count[j];
+    }
+    total = sum;
+    if (sum == 0) {
+      first = -1;
+      last = -1;
+      return false;
+    }
+    first = index[0];
+    last = index[n - 1];
+    int m = order.length;
+    int next = 0;
+    long seen = 0;
+    for (int j = 0; j < n && next < m; j++) {
+      long c = count[j];
+      long before = seen;
+      seen += c;
+      while (next < m && seen >= rank(quantiles[order[next]], sum)) {
+        int k = order[next++];
+        bucket[k] = index[j];
+        below[k] = before;
+        at[k] = c;
+      }
+    }
+    while (next < m) {
+      // Not reached: the last non-empty bucket holds rank `total`.
+      int k = order[next++];
+      bucket[k] = last;
+      below[k] = sum - 1;
+      at[k] = 1;
+    }
+    return true;
+  }
+
+  /**
+   * Adds an interval's calls, given by their non-empty buckets ({@code index[0..n-1]} ascending,
+   * holding {@code count[0..n-1]} calls, {@code calls} in all), to the histogram these positions
+   * describe, which is then {@code pages}/{@code pageTotals} (as for {@link #locate}). A percentile
+   * that stays in its bucket costs one pass over the interval's buckets (shared by all
+   * percentiles); one that leaves it is found by stepping from its old bucket through the
+   * neighbouring buckets of {@code pages}, whole pages skipped by their totals.
    */
   void advance(
-      long[][] delta,
-      long[] pageDeltas,
-      long intervalMask,
-      long calls,
-      long[][] pages,
-      long[] pageTotals) {
+      int[] index, long[] count, int n, long calls, long[][] pages, long[] pageTotals) {
     if (total == 0) {
       throw new IllegalStateException("locate first");
     }
-    long mask = intervalMask & Distribution.ALL_PAGES;
-    if (mask != 0) {
-      int lowPage = Long.numberOfTrailingZeros(mask);
-      long[] low = delta[lowPage];
-      int i = 0;
-      while (i < Buckets.SUB_BUCKETS - 1 && low[i] == 0) {
-        i++;
-      }
-      first = Math.min(first, lowPage * Buckets.SUB_BUCKETS + i);
-      int highPage = 63 - Long.numberOfLeadingZeros(mask);
-      long[] high = delta[highPage];
-      int j = Buckets.SUB_BUCKETS - 1;
-      while (j > 0 && high[j] == 0) {
-        j--;
-      }
-      last = Math.max(last, highPage * Buckets.SUB_BUCKETS + j);
+    if (n > 0) {
+      first = Math.min(first, index[0]);
+      last = Math.max(last, index[n - 1]);
     }
     total += calls;
-    for (int k = 0; k < bucket.length; k++) {
+    // The percentiles in ascending order of their buckets (so the interval's buckets are walked
+    // once); a bucket below the previous one's, which positions never have, restarts the walk.
+    int j = 0;
+    long added = 0;
+    int prevBucket = -1;
+    for (int o = 0; o < order.length; o++) {
+      int k = order[o];
       int b = bucket[k];
-      int page = b >>> 6;
-      long added = 0;
-      for (long m = mask & ((1L << page) - 1); m != 0; m &= m - 1) {
-        added += pageDeltas[Long.numberOfTrailingZeros(m)];
+      if (b < prevBucket) {
+        j = 0;
+        added = 0;
       }
-      if ((mask & (1L << page)) != 0) {
-        long[] counts = delta[page];
-        int in = b & (Buckets.SUB_BUCKETS - 1);
-        for (int i = 0; i < in; i++) {
-          added += counts[i];
-        }
-        at[k] += counts[in];
+      prevBucket = b;
+      while (j < n && index[j] < b) {
+        added += count[j++];
       }
       below[k] += added;
+      if (j < n && index[j] == b) {
+        at[k] += count[j];
+      }
+    }
+    for (int k = 0; k < bucket.length; k++) {
       long r = rank(quantiles[k], total);
       if (r > below[k] + at[k]) {
         forward(k, r, pages, pageTotals);

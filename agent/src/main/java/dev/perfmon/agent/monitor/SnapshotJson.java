@@ -1,6 +1,7 @@
 package dev.perfmon.agent.monitor;
 
 import dev.perfmon.bootstrap.AgentErrors;
+import dev.perfmon.bootstrap.Buckets;
 import dev.perfmon.bootstrap.Faults;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -105,6 +106,32 @@ public final class SnapshotJson {
     private final java.util.HashMap<String, byte[]> operations = new java.util.HashMap<>();
     private final java.util.HashMap<String, byte[]> fields = new java.util.HashMap<>();
     private final java.util.HashMap<String, byte[]> strings = new java.util.HashMap<>();
+
+    /**
+     * The text of the latest duration written per histogram bucket ({@link #millis}): a
+     * percentile is its bucket's midpoint unless clamped, so most are written again and again.
+     */
+    private final long[] millisNanos = new long[Buckets.BUCKETS];
+    private final byte[][] millisText = new byte[Buckets.BUCKETS][];
+
+    /** Appends {@code nanos} as {@link JsonBytes#millis} does, its text kept per bucket. */
+    void millis(JsonBytes out, double nanos) {
+      long n = Math.round(nanos);
+      if (n < 0) {
+        out.millis(nanos);
+        return;
+      }
+      int b = Buckets.index(n);
+      byte[] text = millisText[b];
+      if (text == null || millisNanos[b] != n) {
+        JsonBytes one = new JsonBytes(0);
+        one.millis(nanos);
+        text = one.toText();
+        millisText[b] = text;
+        millisNanos[b] = n;
+      }
+      out.raw(text);
+    }
 
     /** {@code "text"}: a metadata key or value. */
     byte[] string(String text) {
@@ -273,9 +300,14 @@ public final class SnapshotJson {
     double[] p = d.percentiles();
     for (int i = 0; i < p.length; i++) {
       out.raw(PERCENTILE_FIELDS[i]);
-      out.millis(p[i]);
+      names.millis(out, p[i]);
     }
-    if (!extra.isEmpty()) {
+    if (extra instanceof Counters c) {
+      for (int i = 0; i < c.keys.length; i++) {
+        out.raw(names.field(c.keys[i]));
+        out.number(c.values[i]);
+      }
+    } else if (!extra.isEmpty()) {
       for (Map.Entry<String, Long> e : extra.entrySet()) {
         out.raw(names.field(e.getKey()));
         out.number(e.getValue());

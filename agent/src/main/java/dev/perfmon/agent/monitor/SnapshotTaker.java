@@ -7,8 +7,6 @@ import dev.perfmon.instrumentation.api.OperationRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -31,16 +29,46 @@ final class SnapshotTaker {
     void warnOnce(String part, String what, Throwable t);
   }
 
-  /** Collects one operation's counters (snapshot thread only); the map is created on first use. */
+  /**
+   * Collects one operation's counters (snapshot thread only) in reused arrays, in the order first
+   * given, the values of a key given twice summed.
+   */
   private static final class CounterSink implements ObjLongConsumer<String> {
-    Map<String, Long> map;
+    String[] keys = new String[8];
+    long[] values = new long[8];
+    int size;
 
     @Override
     public void accept(String key, long value) {
-      if (map == null) {
-        map = new LinkedHashMap<>();
+      for (int i = 0; i < size; i++) {
+        if (keys[i].equals(key)) {
+          values[i] += value;
+          return;
+        }
       }
-      map.merge(key, value, Long::sum);
+      if (size == keys.length) {
+        keys = Arrays.copyOf(keys, size * 2);
+        values = Arrays.copyOf(values, size * 2);
+      }
+      keys[size] = key;
+      values[size++] = value;
+    }
+
+    /** Forgets what was collected (a source may have failed halfway through an operation). */
+    void clear() {
+      Arrays.fill(keys, 0, size, null);
+      size = 0;
+    }
+
+    /** What was collected since the latest call, or null for nothing; starts over. */
+    Counters take() {
+      if (size == 0) {
+        return null;
+      }
+      Counters c = new Counters(Arrays.copyOf(keys, size), Arrays.copyOf(values, size));
+      Arrays.fill(keys, 0, size, null);
+      size = 0;
+      return c;
     }
   }
 
@@ -56,7 +84,8 @@ final class SnapshotTaker {
   private long pid = -1;
   /** Per operation id (dense from 0): its reader, created at its first snapshot. */
   private StatsReader[] readers = new StatsReader[64];
-  private final Map<Integer, Map<String, Long>> prevCounters = new HashMap<>();
+  /** Per operation id: its counters at the previous snapshot, or null. */
+  private Counters[] prevCounters = new Counters[64];
   private final StatsReader.Buffers buffers = new StatsReader.Buffers();
   private final CounterSink counterSink = new CounterSink();
   private MemorySampler memory;
@@ -96,7 +125,7 @@ final class SnapshotTaker {
    */
   void continueFrom(SnapshotTaker previous) {
     readers = previous.readers.clone();
-    prevCounters.putAll(previous.prevCounters);
+    prevCounters = previous.prevCounters.clone();
     startNanos = previous.startNanos;
     lastTickNanos = previous.lastTickNanos;
     memory = previous.memory;
@@ -162,24 +191,56 @@ final class SnapshotTaker {
     long footprint = 0;
     long calls = 0;
     List<OperationRecorder> recorders = registry.recorders(); // a copy, taken once
-    for (OperationRecorder r : recorders) {
-      int id = r.id();
-      if (id >= readers.length) {
-        readers = Arrays.copyOf(readers, Math.max(id + 1, readers.length * 2));
+    int count = recorders.size();
+    // Batches of operations: their state touched (touchBatch), then the first step of each read
+    // (the recorders' totals), the pages that changed touched, then each read finished, so that
+    // the cache misses of a batch overlap instead of coming one after the other.
+    long[] ownTotals = buffers.totals;
+    long[] ownPageTotals = buffers.pageTotals;
+    try {
+      for (int from = 0; from < count; from += BATCH) {
+        int to = Math.min(count, from + BATCH);
+        touchBatch(recorders, from, to);
+        for (int i = from; i < to; i++) {
+          OperationRecorder r = recorders.get(i);
+          int id = r.id();
+          if (id >= readers.length) {
+            readers = Arrays.copyOf(readers, Math.max(id + 1, readers.length * 2));
+          }
+          StatsReader reader = readers[id];
+          if (reader == null || reader.recorder() != r) {
+            reader = new StatsReader(r);
+            readers[id] = reader;
+          }
+          batchReaders[i - from] = reader;
+          batchMasks[i - from] = reader.begin(batchPageTotals[i - from], batchTotals[i - from]);
+        }
+        long sum = 0;
+        for (int i = from; i < to; i++) {
+          sum += batchReaders[i - from].touchChanged(batchPageTotals[i - from], batchMasks[i - from]);
+        }
+        touched += sum;
+        for (int i = from; i < to; i++) {
+          OperationRecorder r = recorders.get(i);
+          StatsReader reader = batchReaders[i - from];
+          batchReaders[i - from] = null;
+          buffers.pageTotals = batchPageTotals[i - from];
+          buffers.totals = batchTotals[i - from];
+          StatsReader.Reading reading =
+              reader.finish(buffers, batchMasks[i - from], extraPercentiles, histograms);
+          footprint += r.footprintBytes();
+          calls += reading.interval().count();
+          if (reading.cumulative().count() == 0
+              || (resetEachInterval && reading.interval().count() == 0)) {
+            continue;
+          }
+          ops.add(operation(r, reading, resetEachInterval, true));
+        }
       }
-      StatsReader reader = readers[id];
-      if (reader == null || reader.recorder() != r) {
-        reader = new StatsReader(r);
-        readers[id] = reader;
-      }
-      StatsReader.Reading reading = reader.read(buffers, extraPercentiles, histograms);
-      footprint += r.footprintBytes();
-      calls += reading.interval().count();
-      if (reading.cumulative().count() == 0
-          || (resetEachInterval && reading.interval().count() == 0)) {
-        continue;
-      }
-      ops.add(operation(r, reading, resetEachInterval, true));
+    } finally {
+      buffers.totals = ownTotals;
+      buffers.pageTotals = ownPageTotals;
+      Arrays.fill(batchReaders, null);
     }
     MemorySampler.Reading mem = readMemory();
     long now = clock.getAsLong();
@@ -202,6 +263,40 @@ final class SnapshotTaker {
     partial = false;
     lastSnapshotMillis = (clock.getAsLong() - t0) / 1e6;
     return s;
+  }
+
+  /** Operations whose state {@link #touchBatch} loads before they are read. */
+  private static final int BATCH = 64;
+
+  /** The readers of the batch being read, and each one's pages to visit and totals. */
+  private final StatsReader[] batchReaders = new StatsReader[BATCH];
+  private final long[] batchMasks = new long[BATCH];
+  private final long[][] batchPageTotals = new long[BATCH][dev.perfmon.bootstrap.Buckets.PAGES];
+  private final long[][] batchTotals = new long[BATCH][4];
+
+  /** Where {@link #touchBatch} leaves what it loaded (so that the loads are not left out). */
+  private long touched;
+
+  /**
+   * Loads the state of operations {@code from} to {@code to - 1} that their reads start with
+   * (readers, recorders, their stripes and page totals), one kind of object at a time for all of
+   * them: the loads of a batch are independent of each other, so their cache misses overlap,
+   * where the reads would meet them one after the other. Snapshot memory left cold since the
+   * previous snapshot is most of what a read costs.
+   */
+  private void touchBatch(List<OperationRecorder> recorders, int from, int to) {
+    long sum = 0;
+    StatsReader[] rs = readers;
+    for (int i = from; i < to; i++) {
+      int id = recorders.get(i).id();
+      if (id < rs.length && rs[id] != null) {
+        sum += rs[id].touch();
+      }
+    }
+    for (int i = from; i < to; i++) {
+      sum += recorders.get(i).touch();
+    }
+    touched += sum;
   }
 
   /** The memory section, or null when memory readings are off or failed. */
@@ -290,20 +385,21 @@ final class SnapshotTaker {
   private Snapshot.Operation operation(
       OperationRecorder r, StatsReader.Reading reading, boolean reset, boolean advance) {
     int id = r.id();
-    counterSink.map = null;
+    counterSink.clear();
     for (Monitor.CounterSource c : counterSources) {
       c.read(id, counterSink);
     }
-    Map<String, Long> extra = counterSink.map == null ? Map.of() : counterSink.map;
+    Counters counters = counterSink.take();
+    Map<String, Long> extra = Map.of();
     Map<String, Long> intervalExtra = Map.of();
-    if (!extra.isEmpty()) {
-      Map<String, Long> prev = prevCounters.getOrDefault(id, Map.of());
-      intervalExtra = new LinkedHashMap<>();
-      for (Map.Entry<String, Long> e : extra.entrySet()) {
-        intervalExtra.put(e.getKey(), e.getValue() - prev.getOrDefault(e.getKey(), 0L));
-      }
+    if (counters != null) {
+      extra = counters;
+      intervalExtra = counters.since(id < prevCounters.length ? prevCounters[id] : null);
       if (advance) {
-        prevCounters.put(id, extra);
+        if (id >= prevCounters.length) {
+          prevCounters = Arrays.copyOf(prevCounters, Math.max(id + 1, prevCounters.length * 2));
+        }
+        prevCounters[id] = counters;
       }
     }
     return new Snapshot.Operation(

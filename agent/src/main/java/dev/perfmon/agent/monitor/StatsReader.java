@@ -11,9 +11,9 @@ import java.util.Arrays;
  * <p>A read visits only what changed. The recorder keeps, beside the 64 bucket counts of each
  * histogram page (one power of two of durations), the page's call total, all of a stripe's totals
  * in one array; the reader first reads those totals ({@link OperationRecorder#readPageTotals}, a
- * cache line or two per stripe, no page touched), and reads
- * the buckets of a page ({@link OperationRecorder#readPage}) only when its total differs from the
- * previous read's. The reader's own copy of every page's cumulative buckets is kept current that
+ * cache line or two per stripe, no page touched), and reads the buckets of a page ({@link
+ * OperationRecorder#readBuckets}) only when its total differs from the previous read's, and only
+ * up to the bucket where the calls it gained are all found. The reader's own copy of every page's cumulative buckets is kept current that
  * way, and the cumulative percentiles are computed from that copy; so an operation with calls in
  * a few of the pages it uses costs a few page reads, and an idle one none. The previous state is
  * kept sparsely: only the pages that ever held a call, and their totals.
@@ -63,6 +63,14 @@ final class StatsReader {
   }
 
   /**
+   * Loads what the next {@link #read} reads first from this reader (see {@link
+   * OperationRecorder#touch}); returns a meaningless value derived from it. Changes nothing.
+   */
+  long touch() {
+    return totalsMask + prevTotals.length;
+  }
+
+  /**
    * The two distributions of one read, and the interval's sparse histogram when requested (else
    * null): see {@link #sparse}.
    */
@@ -83,12 +91,30 @@ final class StatsReader {
     final long[] page = new long[Buckets.SUB_BUCKETS];
     /** The interval's buckets, page by page. */
     final long[][] delta = new long[Buckets.PAGES][Buckets.SUB_BUCKETS];
-    final long[] totals = new long[4];
-    final long[] pageTotals = new long[Buckets.PAGES];
+    /**
+     * The totals of the operation being read ({@link #begin}, {@link #finish}): these arrays,
+     * or a batch's arrays set by the caller.
+     */
+    long[] totals = new long[4];
+    long[] pageTotals = new long[Buckets.PAGES];
     final long[] pageDeltas = new long[Buckets.PAGES];
     /** Where the interval's percentiles fall (a work object reused by every operation's read). */
     Positions interval;
+    /**
+     * The interval's non-empty buckets in ascending order, as found by the latest read: their
+     * indices in the {@link Buckets} layout and their calls, {@link #changed} of them.
+     */
+    final int[] changedIndex = new int[Buckets.BUCKETS];
+    final long[] changedCount = new long[Buckets.BUCKETS];
+    int changed;
   }
+
+  /**
+   * Where the reads of a page end, in buckets: a page's buckets are read up to the end of each
+   * cache line of its array (64 bytes, 8 counts, after the array's 16-byte header) until the calls
+   * the page gained are all found.
+   */
+  private static final int[] READ_ENDS = {6, 14, 22, 30, 38, 46, 54, 62, 64};
 
   /** Reads the recorder with fresh buffers (tests). */
   Reading read() {
@@ -104,6 +130,12 @@ final class StatsReader {
   Reading read(Buffers b, double[] extra, boolean withHistogram) {
     histogram = withHistogram;
     return read(b, extra);
+  }
+
+  /** As {@link #finish(Buffers, long, double[])}, with the interval's sparse histogram when asked. */
+  Reading finish(Buffers b, long mask, double[] extra, boolean withHistogram) {
+    histogram = withHistogram;
+    return finish(b, mask, extra);
   }
 
   private static final long[] EMPTY_HISTOGRAM = new long[0];
@@ -147,15 +179,65 @@ final class StatsReader {
 
   /** Reads the recorder with the snapshot thread's buffers; leaves them all zeros again. */
   Reading read(Buffers b, double[] extra) {
-    long[] totals = b.totals;
+    return finish(b, begin(b.pageTotals, b.totals), extra);
+  }
+
+  /**
+   * The first step of a read ({@link #read} is both steps): the recorder's totals {errors, sum,
+   * min, max} into {@code totals} and each page's total into {@code pageTotals}; returns the
+   * pages to visit, for {@link #finish}. Changes nothing in this reader. A caller reading many
+   * operations can take this step for a batch of them, touch the pages that changed ({@link
+   * #touchChanged}) and then finish each.
+   */
+  long begin(long[] pageTotals, long[] totals) {
     totals[0] = 0;
     totals[1] = 0;
     totals[2] = Long.MAX_VALUE;
     totals[3] = Long.MIN_VALUE;
-    Arrays.fill(b.pageTotals, 0);
+    Arrays.fill(pageTotals, 0);
+    return prevMask | (recorder.readPageTotals(pageTotals, totals) & Distribution.ALL_PAGES);
+  }
+
+  /**
+   * Loads, from the recorder and from this reader's copy, the pages whose total in {@code
+   * pageTotals} (from {@link #begin}) differs from the previous read's; returns a meaningless
+   * value derived from them (see {@link #touch}). Changes nothing.
+   */
+  long touchChanged(long[] pageTotals, long mask) {
+    long sum = 0;
+    boolean changed = false;
+    for (long m = mask; m != 0; m &= m - 1) {
+      int p = Long.numberOfTrailingZeros(m);
+      long bit = 1L << p;
+      long before = (totalsMask & bit) == 0 ? 0 : prevTotals[Long.bitCount(totalsMask & (bit - 1))];
+      if (pageTotals[p] == before) {
+        continue;
+      }
+      if (!changed) {
+        // A page changed: the figures will move the percentiles (an idle operation's do not).
+        changed = true;
+        Positions at = positions;
+        sum += at == null ? 0 : at.bucket.length + at.below.length + at.at.length;
+      }
+      sum += recorder.touchPage(p);
+      long[] copy = pages[p];
+      if (copy != null) {
+        for (int end : READ_ENDS) {
+          sum += copy[end - 1];
+        }
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * The second step of a read: given {@code mask} from {@link #begin} and its totals in {@code
+   * b.pageTotals} and {@code b.totals}, reads the changed pages and computes the figures; leaves
+   * the buffers all zeros again (but those totals).
+   */
+  Reading finish(Buffers b, long mask, double[] extra) {
     long intervalMask = 0;
     try {
-      long mask = prevMask | (recorder.readPageTotals(b.pageTotals, totals) & Distribution.ALL_PAGES);
       intervalMask = readChangedPages(b, mask);
       return figures(b, extra, mask, intervalMask);
     } catch (RuntimeException | Error e) {
@@ -172,8 +254,13 @@ final class StatsReader {
 
   /**
    * For each page of {@code mask}: when the recorder's total of the page differs from the
-   * previous read's, reads its buckets, writes their increase into {@code b.delta} and brings the
-   * reader's copy up to date. Leaves in {@code b.pageTotals} the total of each page's buckets (the
+   * previous read's, reads its buckets, writes their increase into {@code b.delta} (and, in
+   * ascending order, into {@code b.changedIndex}/{@code b.changedCount}) and brings the reader's
+   * copy up to date. A page is read from its first bucket up, a cache line at a time, only until
+   * the increases found add up to the calls its total gained: the rest of the page has none (a
+   * call recorded since the totals were read may be found instead of one counted in them; the
+   * page's total is then kept as the buckets' sum, and the next read finds the other). Leaves in
+   * {@code b.pageTotals} the total of each page's buckets as this reader now has them (the
    * recorder's total may lag them by the calls being recorded) and in {@code b.pageDeltas} the
    * calls of the interval. Returns the pages with calls in the interval.
    */
@@ -181,6 +268,9 @@ final class StatsReader {
     long[] pageTotals = b.pageTotals;
     long[] pageDeltas = b.pageDeltas;
     long[] page = b.page;
+    int[] changedIndex = b.changedIndex;
+    long[] changedCount = b.changedCount;
+    int changed = 0;
     long intervalMask = 0;
     for (long m = mask; m != 0; m &= m - 1) {
       int p = Long.numberOfTrailingZeros(m);
@@ -188,14 +278,44 @@ final class StatsReader {
       int rank = Long.bitCount(totalsMask & (bit - 1));
       long before = (totalsMask & bit) == 0 ? 0 : prevTotals[rank];
       pageDeltas[p] = 0;
-      if (pageTotals[p] == before) {
+      long gained = pageTotals[p] - before;
+      if (gained == 0) {
         continue; // counts only grow: the same total means the same buckets as last time
       }
-      long now = recorder.readPage(p, page);
+      long[] prev = pages[p];
+      if (prev == null) {
+        prev = new long[Buckets.SUB_BUCKETS];
+        pages[p] = prev;
+      }
+      long[] delta = b.delta[p];
+      int base = p * Buckets.SUB_BUCKETS;
+      long found = 0;
+      int i = 0;
+      int first = changed;
+      for (int end : READ_ENDS) {
+        recorder.readBuckets(p, i, end, page);
+        for (; i < end; i++) {
+          long d = page[i] - prev[i];
+          page[i] = 0;
+          if (d != 0) {
+            delta[i] = d;
+            found += d;
+            changedIndex[changed] = base + i;
+            changedCount[changed++] = d;
+          }
+        }
+        if (found == gained) {
+          break;
+        }
+      }
+      // The copy is updated once the page is read (a failed read leaves it as it was).
+      for (int k = first; k < changed; k++) {
+        prev[changedIndex[k] - base] += changedCount[k];
+      }
+      long now = before + found;
       pageTotals[p] = now;
-      if (now == before) {
-        Arrays.fill(page, 0); // the total ran ahead of a bucket still being published
-        continue;
+      if (found == 0) {
+        continue; // the total ran ahead of a bucket still being published
       }
       if ((totalsMask & bit) == 0) {
         long[] grown = new long[prevTotals.length + 1];
@@ -205,21 +325,10 @@ final class StatsReader {
         totalsMask |= bit;
       }
       prevTotals[rank] = now;
-      long[] prev = pages[p];
-      if (prev == null) {
-        prev = new long[Buckets.SUB_BUCKETS];
-        pages[p] = prev;
-      }
-      long[] delta = b.delta[p];
       intervalMask |= bit;
-      for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
-        long c = page[i];
-        delta[i] = c - prev[i];
-        prev[i] = c;
-        page[i] = 0;
-      }
-      pageDeltas[p] = now - before;
+      pageDeltas[p] = found;
     }
+    b.changed = changed;
     return intervalMask;
   }
 
@@ -250,29 +359,23 @@ final class StatsReader {
       }
       long intervalErrors = Math.min(errors - reportedErrors, calls);
       reportedErrors += intervalErrors;
+      if (b.interval == null || b.interval.extra != extra) {
+        b.interval = new Positions(extra);
+      }
       // The cumulative percentiles: moved from where they were by the interval's calls.
       if (positions != null && positions.extra == extra && positions.total != 0) {
-        positions.advance(b.delta, b.pageDeltas, intervalMask, calls, pages, b.pageTotals);
+        positions.advance(b.changedIndex, b.changedCount, b.changed, calls, pages, b.pageTotals);
       } else {
         if (positions == null || positions.extra != extra) {
-          positions = new Positions(extra);
+          positions = new Positions(b.interval); // the percentiles' table shared by all readers
         }
         positions.locate(pages, b.pageTotals, mask);
       }
       cumulative = Distribution.ofPositions(positions, errors, sum, totals[2], totals[3]);
-      if (b.interval == null || b.interval.extra != extra) {
-        b.interval = new Positions(extra);
-      }
+      b.interval.locateSparse(b.changedIndex, b.changedCount, b.changed);
       interval =
-          Distribution.ofPages(
-              b.interval,
-              b.delta,
-              b.pageDeltas,
-              intervalMask,
-              intervalErrors,
-              sum - prevSum,
-              cumulative.minNanos(),
-              cumulative.maxNanos());
+          Distribution.ofPositions(
+              b.interval, intervalErrors, sum - prevSum, cumulative.minNanos(), cumulative.maxNanos());
       prevCumulative = cumulative;
       prevExtra = extra;
     }

@@ -58,6 +58,97 @@ class MonitorTest {
     assertThat(s.uptimeMs()).isGreaterThanOrEqualTo(20);
   }
 
+  /**
+   * The counters the sources keep per operation: in the order first given, a key given twice
+   * summed, their interval figures the change since the previous snapshot (a key new in this one
+   * counted from 0), written to the line in that order.
+   */
+  @Test
+  void countersAreSummedPerKeyInTheirOrderAndTheirIntervalIsTheChange() {
+    OperationRegistry registry = new OperationRegistry(10, n -> {});
+    int a = registry.idOf("a");
+    int b = registry.idOf("b");
+    long[] status = {0};
+    Monitor.CounterSource first =
+        (id, sink) -> {
+          if (id == a) {
+            sink.accept("status2xx", status[0]);
+            if (status[0] > 10) {
+              sink.accept("status5xx", 2);
+            }
+          }
+        };
+    Monitor.CounterSource second = (id, sink) -> sink.accept(id == a ? "status2xx" : "other", 1);
+    Monitor m =
+        new Monitor(registry, List.of(out), Duration.ofHours(1), List.of(first, second), false, false, LoggerFactory.getLogger("test"));
+    PerfMon.recordNanos(a, 1_000, false);
+    PerfMon.recordNanos(b, 1_000, false);
+    status[0] = 5;
+    Snapshot s1 = m.writeSnapshot();
+    assertThat(s1.operations().get(0).extra()).containsExactly(Map.entry("status2xx", 6L));
+    assertThat(s1.operations().get(0).intervalExtra()).containsExactly(Map.entry("status2xx", 6L));
+    assertThat(s1.operations().get(1).extra()).containsExactly(Map.entry("other", 1L));
+    assertThat(lines.get(lines.size() - 1)).contains("\"status2xx\":6,\"interval\":{").contains("\"other\":1");
+    status[0] = 40;
+    Snapshot s2 = m.snapshot();
+    Snapshot.Operation op = s2.operations().get(0);
+    assertThat(op.extra()).containsExactly(Map.entry("status2xx", 41L), Map.entry("status5xx", 2L));
+    assertThat(op.intervalExtra()).containsExactly(Map.entry("status2xx", 35L), Map.entry("status5xx", 2L));
+    assertThat(op.extra().get("status5xx")).isEqualTo(2L);
+    assertThat(op.extra().get("none")).isNull();
+    assertThat(s2.operations().get(1).intervalExtra()).containsExactly(Map.entry("other", 0L));
+    m.close();
+  }
+
+  /**
+   * A snapshot reads its operations in batches (state touched, totals read, changed pages touched,
+   * then each read finished): with more operations than a batch, some idle, every operation's
+   * figures are still its own, as a fresh reader of its recorder computes them.
+   */
+  @Test
+  void operationsReadInBatchesHaveTheirOwnFigures() {
+    OperationRegistry registry = new OperationRegistry(200, n -> {});
+    Monitor m = monitor(registry);
+    int n = 150;
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = registry.idOf("op" + i);
+    }
+    SplittableRandom random = new SplittableRandom(9);
+    long[] calls = new long[n];
+    for (int round = 0; round < 4; round++) {
+      long[] interval = new long[n];
+      for (int i = 0; i < n; i++) {
+        if ((i + round) % 3 == 0) {
+          continue; // idle in this interval
+        }
+        int k = 1 + random.nextInt(5);
+        for (int c = 0; c < k; c++) {
+          PerfMon.recordNanos(ids[i], (long) Math.exp(8 + i % 7 + random.nextDouble() * 3), false);
+        }
+        interval[i] = k;
+        calls[i] += k;
+      }
+      Snapshot s = m.writeSnapshot();
+      Map<String, Snapshot.Operation> byName = new java.util.HashMap<>();
+      for (Snapshot.Operation op : s.operations()) {
+        byName.put(op.name(), op);
+      }
+      for (int i = 0; i < n; i++) {
+        Snapshot.Operation op = byName.get("op" + i);
+        if (calls[i] == 0) {
+          assertThat(op).isNull();
+          continue;
+        }
+        assertThat(op.interval().count()).as("op%d round %d", i, round).isEqualTo(interval[i]);
+        assertThat(op.cumulative().count()).isEqualTo(calls[i]);
+        Distribution fresh = new StatsReader(registry.find("op" + i)).read().cumulative();
+        assertThat(op.cumulative().percentiles()).as("op%d round %d", i, round).containsExactly(fresh.percentiles());
+      }
+    }
+    m.close();
+  }
+
   /** An output that loses every line while {@code failing} is set, and counts them. */
   private static final class LosingOutput implements Output {
     final List<String> written = new CopyOnWriteArrayList<>();

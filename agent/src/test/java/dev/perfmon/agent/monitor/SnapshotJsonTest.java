@@ -110,6 +110,30 @@ class SnapshotJsonTest {
     assertThat(SnapshotJson.millis(12.6).toPlainString()).isEqualTo("0.000013");
   }
 
+  /**
+   * Durations written through the names' per-bucket texts (bucket midpoints written again and
+   * again, other values of the same buckets in between) are the text of {@link JsonBytes#millis}.
+   */
+  @Test
+  void durationsKeptPerBucketAreWrittenAsTheirOwnText() {
+    SnapshotJson.Names names = new SnapshotJson.Names();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+    for (int trial = 0; trial < 50_000; trial++) {
+      int bucket = random.nextInt(40 * 64);
+      double nanos =
+          switch (trial % 3) {
+            case 0 -> dev.perfmon.bootstrap.Buckets.midpoint(Math.min(bucket, dev.perfmon.bootstrap.Buckets.BUCKETS - 1));
+            case 1 -> Math.exp(random.nextDouble() * 30);
+            default -> random.nextLong(-5, 5_000);
+          };
+      JsonBytes viaNames = new JsonBytes(0);
+      names.millis(viaNames, nanos);
+      JsonBytes direct = new JsonBytes(0);
+      direct.millis(nanos);
+      assertThat(viaNames.toLine()).as("%s ns", nanos).isEqualTo(direct.toLine());
+    }
+  }
+
   /** Parses a JSON object into dotted paths to scalar text values. */
   /** The allocation-free number formatting writes exactly what the BigDecimal rendering does. */
   @Test
@@ -134,6 +158,13 @@ class SnapshotJsonTest {
       java.math.BigDecimal d = java.math.BigDecimal.valueOf(units).movePointLeft(decimals).stripTrailingZeros();
       String expected = (d.scale() < 0 ? d.setScale(0) : d).toPlainString();
       assertThat(written).as("%d / 10^%d", units, decimals).isEqualTo(expected);
+      // Milliseconds (their own path, by a constant divisor): the same text as scaled(units, 6).
+      long nanos = units >> 11; // exact as a double
+      JsonBytes ms = new JsonBytes(0);
+      ms.millis((double) nanos);
+      JsonBytes six = new JsonBytes(0);
+      six.scaled(nanos, 6);
+      assertThat(ms.toLine()).as("%d ns", nanos).isEqualTo(six.toLine());
     }
   }
 
