@@ -75,6 +75,10 @@ public record Snapshot(
    * @param matchingBytes the heap the agent keeps for matching and transforming classes (mask
    *     tables, cached type descriptions; see {@code AgentBuilders.matchingStateBytes}), or -1 when
    *     not known; with {@code footprintBytes} it is the snapshot's {@code retainedBytes}
+   * @param transformerClasses classes the agent's class-file transformer was called for so far
+   *     (loaded, or retransformed, while the agent ran); 0 when not known
+   * @param transformerNanos the time the threads that loaded them spent in the transformer
+   *     (matching and weaving), ns
    */
   public record Self(
       int operations,
@@ -91,7 +95,9 @@ public record Snapshot(
       double lateMillis,
       long skippedIntervals,
       Map<String, Long> suppressedByModule,
-      long matchingBytes) {
+      long matchingBytes,
+      long transformerClasses,
+      long transformerNanos) {
 
     public Self {
       suppressedByModule = Map.copyOf(suppressedByModule);

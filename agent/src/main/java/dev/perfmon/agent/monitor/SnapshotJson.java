@@ -261,6 +261,12 @@ public final class SnapshotJson {
     if (a.matchingBytes() >= 0) {
       g.writeNumberField("retainedBytes", a.footprintBytes() + a.matchingBytes());
     }
+    if (a.transformerClasses() > 0) {
+      g.writeObjectFieldStart("transformer");
+      g.writeNumberField("classes", a.transformerClasses());
+      g.writeNumberField("ms", round(a.transformerNanos() / 1e6, 1));
+      g.writeEndObject();
+    }
     g.writeNumberField("callsRecorded", a.callsRecorded());
     if (a.costPerCallNanos() > 0) {
       g.writeNumberField("costPerCallNs", round(a.costPerCallNanos(), 1));

@@ -451,7 +451,9 @@ final class SnapshotTaker {
         lateMs,
         skipped,
         suppressed,
-        matchingBytes());
+        matchingBytes(),
+        dev.perfmon.instrumentation.api.TransformerCost.classes(),
+        dev.perfmon.instrumentation.api.TransformerCost.nanos());
   }
 
   /** {@code AgentBuilders.matchingStateBytes()}, or -1 when it cannot be read. */

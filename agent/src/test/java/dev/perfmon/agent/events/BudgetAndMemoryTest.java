@@ -33,7 +33,7 @@ class BudgetAndMemoryTest {
   private static Snapshot snapshot(Snapshot.Operation... ops) {
     return new Snapshot(
         Instant.parse("2026-01-01T00:00:00Z"), 1, 1000, 1000, false, List.of(ops), null,
-        new Snapshot.Self(ops.length, 2000, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0, java.util.Map.of(), -1));
+        new Snapshot.Self(ops.length, 2000, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0, java.util.Map.of(), -1, 0, 0));
   }
 
   private static Snapshot.Operation op(String name, Distribution interval) {

@@ -42,7 +42,7 @@ class SnapshotJsonTest {
             true,
             List.of(new Snapshot.Operation("svc \"quoted\"\nname", d, d, Map.of("status5xx", 2L), Map.of("status5xx", 1L), Map.of("kind", "method"))),
             new MemorySampler.Reading(123.4, 256, 4096, 61.2, 310.5, Map.of("G1 Young Generation", new long[] {12, 85}), 34, 0.12, 1L),
-            new Snapshot.Self(3, 2000, false, 0, 1.5, 4096, 1_000_000, 45.0, 45.0, 0.00075, 7, 0, 0, java.util.Map.of(), 200_000));
+            new Snapshot.Self(3, 2000, false, 0, 1.5, 4096, 1_000_000, 45.0, 45.0, 0.00075, 7, 0, 0, java.util.Map.of(), 200_000, 13_500, 540_123_456L));
     byte[] line = SnapshotJson.snapshot(s);
     String text = new String(line, StandardCharsets.UTF_8);
 
@@ -85,7 +85,9 @@ class SnapshotJsonTest {
         .containsEntry("agent.overheadSharePerThread", "0.00075")
         .containsEntry("agent.lostLines", "7")
         .containsEntry("agent.footprintBytes", "4096")
-        .containsEntry("agent.retainedBytes", "204096");
+        .containsEntry("agent.retainedBytes", "204096")
+        .containsEntry("agent.transformer.classes", "13500")
+        .containsEntry("agent.transformer.ms", "540.1");
   }
 
   @Test
@@ -93,12 +95,12 @@ class SnapshotJsonTest {
     Snapshot s =
         new Snapshot(Instant.EPOCH, 1, 1, 1, false, List.of(),
             new MemorySampler.Reading(1, 1, -1, 1, -1, Map.of(), 1, -1, 1L),
-            new Snapshot.Self(0, 1, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0, java.util.Map.of(), -1));
+            new Snapshot.Self(0, 1, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0, java.util.Map.of(), -1, 0, 0));
     Map<String, String> fields = flatten(new String(SnapshotJson.snapshot(s), StandardCharsets.UTF_8));
     assertThat(fields)
         .doesNotContainKeys(
             "partial", "memory.rss", "memory.heapMax", "memory.processCpuLoad", "agent.costPerCallNs", "agent.lostLines",
-            "agent.retainedBytes")
+            "agent.retainedBytes", "agent.transformer.classes")
         .containsEntry("agent.callsRecorded", "0");
   }
 
@@ -197,7 +199,7 @@ class SnapshotJsonTest {
     }
     Snapshot s =
         new Snapshot(Instant.EPOCH, 1, 1, 1, false, ops, null,
-            new Snapshot.Self(0, 1, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0, java.util.Map.of(), -1));
+            new Snapshot.Self(0, 1, false, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0, java.util.Map.of(), -1, 0, 0));
     String line = new String(SnapshotJson.snapshot(s), StandardCharsets.UTF_8);
     String written = line.substring(line.indexOf("\"operations\":") + 13, line.indexOf(",\"agent\":"));
 

@@ -80,6 +80,11 @@ class CoreAgentIT {
 
     JsonNode agent = snapshot.get("agent");
     assertThat(agent.get("suppressedErrors").asLong()).isZero();
+    JsonNode transformer = agent.get("transformer");
+    assertThat(transformer.get("classes").asLong())
+        .as("every class loaded after premain passed the transformer: the application's and the JDK's")
+        .isGreaterThan(10);
+    assertThat(transformer.get("ms").asDouble()).isPositive();
     String classes = Files.readString(run.dir.resolve("classes.log"));
     assertThat(classes)
         .as("the executing transformer is the agent's own class, not one Byte Buddy generates at start-up")
