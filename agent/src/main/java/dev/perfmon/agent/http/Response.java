@@ -8,6 +8,7 @@ import java.util.Map;
  * One HTTP answer of {@link Routes}: status, content type, body and further headers. Immutable
  * once built.
  */
+@SuppressWarnings("ArrayRecordComponent") // written once to the socket, never compared or hashed
 record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
   static Response text(int status, String text) {
     return new Response(status, "text/plain; charset=utf-8", bytes(text), Map.of());
@@ -19,7 +20,8 @@ record Response(int status, String contentType, byte[] body, Map<String, String>
 
   static Response jsonError(int status, String message) {
     StringBuilder b = new StringBuilder("{\"error\":\"");
-    for (char c : message.toCharArray()) {
+    for (int i = 0; i < message.length(); i++) {
+      char c = message.charAt(i);
       if (c == '"' || c == '\\') {
         b.append('\\');
       }

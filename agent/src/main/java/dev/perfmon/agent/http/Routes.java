@@ -63,15 +63,14 @@ final class Routes {
     } catch (IllegalArgumentException e) {
       return Response.jsonError(400, "malformed query string");
     }
-    switch (r.path()) {
-      case "/stats":
-        return stats(query);
-      case "/metrics":
-        return metrics(r.accept());
-      default:
+    return switch (r.path()) {
+      case "/stats" -> stats(query);
+      case "/metrics" -> metrics(r.accept());
+      default -> {
         Response d = dashboard == null ? null : dashboard.serve(r.path(), query);
-        return d != null ? d : Response.text(404, "404 not found: try /, /stats or /metrics\n");
-    }
+        yield d != null ? d : Response.text(404, "404 not found: try /, /stats or /metrics\n");
+      }
+    };
   }
 
   private boolean authorised(String authorization) {

@@ -69,12 +69,12 @@ final class OperationBean implements OperationMXBean {
 
   @Override
   public double getMinMillis() {
-    return ms(d().minNanos());
+    return ms((double) d().minNanos());
   }
 
   @Override
   public double getMaxMillis() {
-    return ms(d().maxNanos());
+    return ms((double) d().maxNanos());
   }
 
   @Override

@@ -146,7 +146,7 @@ public final class SnapshotJson {
       return b;
     }
 
-    /** {@code "name":{} for an operation's object. */
+    /** The bytes of the quoted {@code name}, a colon and an opening brace: an operation's object. */
     byte[] operation(String name) {
       byte[] b = operations.get(name);
       if (b == null) {

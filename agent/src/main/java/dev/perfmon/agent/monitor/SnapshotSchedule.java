@@ -67,6 +67,7 @@ final class SnapshotSchedule {
   }
 
   /** Starts the snapshot thread: the first snapshot is due one period from now. */
+  @SuppressWarnings("ThreadPriorityCheck") // a hint only: a late snapshot says so anyway
   synchronized void start() {
     if (scheduler != null || stopped) {
       return;

@@ -275,6 +275,7 @@ final class SnapshotTaker {
   private final long[][] batchTotals = new long[BATCH][4];
 
   /** Where {@link #touchBatch} leaves what it loaded (so that the loads are not left out). */
+  @SuppressWarnings("UnusedVariable") // written, never read: keeps the JIT from dropping the loads
   private long touched;
 
   /**

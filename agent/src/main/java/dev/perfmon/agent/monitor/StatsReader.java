@@ -168,7 +168,7 @@ final class StatsReader {
       for (int i = 0; i < Buckets.SUB_BUCKETS; i++) {
         if (counts[i] != 0) {
           int index = p * Buckets.SUB_BUCKETS + i;
-          out[k++] = index - prev;
+          out[k++] = (long) index - prev;
           out[k++] = counts[i];
           prev = index;
         }

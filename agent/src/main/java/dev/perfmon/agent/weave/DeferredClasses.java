@@ -29,7 +29,7 @@ public final class DeferredClasses {
     List<StackHeadroom.Deferred> deferred = StackHeadroom.drain();
     int done = 0;
     // One look-up of the loaded classes per loader, however many of its classes were deferred.
-    Map<ClassLoader, Map<String, Class<?>>> byLoader = new IdentityHashMap<>();
+    IdentityHashMap<ClassLoader, Map<String, Class<?>>> byLoader = new IdentityHashMap<>();
     for (StackHeadroom.Deferred d : deferred) {
       if (d.loaderCollected()) {
         continue;

@@ -242,9 +242,9 @@ class SnapshotJsonTest {
     g.writeFieldName("avgDuration");
     g.writeNumber(SnapshotJson.millis(d.avgNanos()).toPlainString());
     g.writeFieldName("minDuration");
-    g.writeNumber(SnapshotJson.millis(d.minNanos()).toPlainString());
+    g.writeNumber(SnapshotJson.millis((double) d.minNanos()).toPlainString());
     g.writeFieldName("maxDuration");
-    g.writeNumber(SnapshotJson.millis(d.maxNanos()).toPlainString());
+    g.writeNumber(SnapshotJson.millis((double) d.maxNanos()).toPlainString());
     for (int i = 0; i < d.percentiles().length; i++) {
       g.writeFieldName(Distribution.PERCENTILE_NAMES.get(i));
       g.writeNumber(SnapshotJson.millis(d.percentiles()[i]).toPlainString());

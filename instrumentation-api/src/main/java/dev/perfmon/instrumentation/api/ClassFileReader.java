@@ -8,9 +8,7 @@ import java.net.URLClassLoader;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 
 /**
  * Opens the class file of a super type through the class loader of the class being matched, for
@@ -84,27 +82,13 @@ final class ClassFileReader {
     return location != null && uncached(location) ? location : null;
   }
 
-  /** Per loader, whether its own resources may be read first (weak keys: no loader kept). */
-  private static final Map<ClassLoader, Boolean> OWN_FIRST = new WeakHashMap<>();
+  /** Per loader, whether its own resources may be read first. */
+  private static final LoaderFacts<URLClassLoader> OWN_FIRST =
+      new LoaderFacts<>(l -> keepsUrlClassLoaderLookups(l.getClass()) && allUrlsUncached(l.getURLs()), false);
 
   /** Whether {@code loader}'s own resources may be read before its parents' (see above). */
   static boolean ownFirst(URLClassLoader loader) {
-    synchronized (OWN_FIRST) {
-      Boolean known = OWN_FIRST.get(loader);
-      if (known != null) {
-        return known;
-      }
-    }
-    boolean ok;
-    try {
-      ok = keepsUrlClassLoaderLookups(loader.getClass()) && allUrlsUncached(loader.getURLs());
-    } catch (RuntimeException | LinkageError e) {
-      ok = false;
-    }
-    synchronized (OWN_FIRST) {
-      OWN_FIRST.put(loader, ok);
-    }
-    return ok;
+    return OWN_FIRST.test(loader);
   }
 
   private static boolean keepsUrlClassLoaderLookups(Class<?> c) {

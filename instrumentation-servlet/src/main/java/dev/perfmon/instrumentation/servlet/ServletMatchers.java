@@ -6,9 +6,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.perfmon.instrumentation.api.ClassFileTest;
+import dev.perfmon.instrumentation.api.LoaderFacts;
 import dev.perfmon.instrumentation.api.SuperTypeMask;
 import java.util.Map;
-import java.util.WeakHashMap;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -87,31 +87,16 @@ final class ServletMatchers {
   private static final SeesServletApi SEES_SERVLET_API = new SeesServletApi();
 
   private static final class SeesServletApi implements ElementMatcher<ClassLoader> {
-    private final Map<ClassLoader, Boolean> cache = new WeakHashMap<>();
+    // The JDK's bootstrap loader (null) never holds a Servlet API; a loader that cannot tell lets
+    // the type matcher decide.
+    private final LoaderFacts<ClassLoader> sees =
+        new LoaderFacts<>(
+            l -> l.getResource("jakarta/servlet/Servlet.class") != null || l.getResource("javax/servlet/Servlet.class") != null,
+            true);
 
     @Override
     public boolean matches(ClassLoader loader) {
-      if (loader == null) {
-        return false; // the JDK's bootstrap loader never holds a Servlet API
-      }
-      synchronized (cache) {
-        Boolean known = cache.get(loader);
-        if (known != null) {
-          return known;
-        }
-      }
-      boolean sees;
-      try {
-        sees =
-            loader.getResource("jakarta/servlet/Servlet.class") != null
-                || loader.getResource("javax/servlet/Servlet.class") != null;
-      } catch (RuntimeException | LinkageError e) {
-        sees = true; // cannot tell: let the type matcher decide
-      }
-      synchronized (cache) {
-        cache.put(loader, sees);
-      }
-      return sees;
+      return loader != null && sees.test(loader);
     }
 
     @Override

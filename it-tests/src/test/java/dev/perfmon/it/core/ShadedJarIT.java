@@ -47,8 +47,8 @@ class ShadedJarIT {
         }
         boolean allowed =
             ROOT.contains(name)
-                || name.startsWith("inst/") && ALLOWED_PREFIXES.stream().anyMatch(name.substring(5)::startsWith);
-        if (!allowed || name.startsWith("inst/") && name.endsWith(".class")) {
+                || (name.startsWith("inst/") && ALLOWED_PREFIXES.stream().anyMatch(name.substring(5)::startsWith));
+        if (!allowed || (name.startsWith("inst/") && name.endsWith(".class"))) {
           unexpected.add(name); // class files under inst/ are stored as .classdata, so no scanner parses them
         }
       }

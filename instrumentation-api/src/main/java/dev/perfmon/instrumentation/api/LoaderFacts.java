@@ -1,0 +1,45 @@
+package dev.perfmon.instrumentation.api;
+
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.function.Predicate;
+
+/**
+ * A yes/no fact about each class loader, worked out once per loader and remembered weakly (an
+ * undeployed application's loader is not kept by it): whether it sees the Servlet API, whether
+ * its own resources may be read first, ... Thread-safe; the fact is worked out outside the lock
+ * (two threads may both work it out the first time, with the same answer).
+ */
+public final class LoaderFacts<L extends ClassLoader> {
+  private final Map<ClassLoader, Boolean> known = new WeakHashMap<>();
+  private final Predicate<L> fact;
+  private final boolean whenUnknown;
+
+  /**
+   * @param fact works the fact out (may throw: then {@code whenUnknown} is kept)
+   * @param whenUnknown the answer when {@code fact} fails
+   */
+  public LoaderFacts(Predicate<L> fact, boolean whenUnknown) {
+    this.fact = fact;
+    this.whenUnknown = whenUnknown;
+  }
+
+  public boolean test(L loader) {
+    synchronized (known) {
+      Boolean b = known.get(loader);
+      if (b != null) {
+        return b;
+      }
+    }
+    boolean answer;
+    try {
+      answer = fact.test(loader);
+    } catch (RuntimeException | LinkageError e) {
+      answer = whenUnknown;
+    }
+    synchronized (known) {
+      known.put(loader, answer);
+    }
+    return answer;
+  }
+}
