@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
  * What the agent's class-file transformer has cost the threads that loaded classes: the classes
  * it was called for and the time spent in it (two {@code System.nanoTime()} reads per class, a
  * few tens of nanoseconds against the microseconds of the work they time). For the snapshot's
- * {@code agent} section and for start-up measurements.
+ * {@code agent} section and for start-up measurements. A class loaded while the transformer runs
+ * (by the class loader's own machinery, or the agent's) is counted, but its time is not counted
+ * again: it is already in the time of the transformation around it.
  *
  * <p>With the system property {@code perfmon.debug.transformerCpu=true} the threads' CPU time in
  * the transformer is counted too ({@link ThreadMXBean#getCurrentThreadCpuTime}: a system call per
@@ -22,6 +24,15 @@ public final class TransformerCost {
   /** Set at start-up when CPU time is measured, else null. */
   private static volatile ThreadMXBean cpu;
 
+  /**
+   * Per thread, how many transformations are under way (a JDK type in the thread's map: nothing
+   * of the agent's stays there after a detach).
+   */
+  private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+  /** What {@link #enter} returns for a transformation inside another: not timed. */
+  public static final long NESTED = Long.MIN_VALUE;
+
   private TransformerCost() {}
 
   /** Turns the CPU time measurement on when the system property asks for it (in premain). */
@@ -34,16 +45,29 @@ public final class TransformerCost {
     }
   }
 
-  /** The CPU time of the current thread when measured, else 0. Called at a transformation's start. */
-  public static long cpuStart() {
-    ThreadMXBean t = cpu;
-    return t == null ? 0 : t.getCurrentThreadCpuTime();
+  /**
+   * At a transformation's start: its start time, or {@link #NESTED} when it runs inside another
+   * transformation on this thread. Every {@code enter} must be followed by one {@link #exit}.
+   */
+  public static long enter() {
+    int[] depth = DEPTH.get();
+    return depth[0]++ == 0 ? System.nanoTime() : NESTED;
   }
 
-  /** Counts one call of the transformer that started at {@code startNanos} and {@code cpuStart}. */
-  public static void record(long startNanos, long cpuStart) {
-    NANOS.add(System.nanoTime() - startNanos);
+  /** The CPU time of the current thread when measured and {@code start} is timed, else 0. */
+  public static long cpuStart(long start) {
+    ThreadMXBean t = cpu;
+    return t == null || start == NESTED ? 0 : t.getCurrentThreadCpuTime();
+  }
+
+  /** At a transformation's end: counts the class, and the time since {@code start} unless nested. */
+  public static void exit(long start, long cpuStart) {
+    DEPTH.get()[0]--;
     CLASSES.increment();
+    if (start == NESTED) {
+      return;
+    }
+    NANOS.add(System.nanoTime() - start);
     ThreadMXBean t = cpu;
     if (t != null) {
       CPU_NANOS.add(t.getCurrentThreadCpuTime() - cpuStart);

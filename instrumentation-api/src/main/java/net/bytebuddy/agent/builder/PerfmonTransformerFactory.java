@@ -146,12 +146,12 @@ public enum PerfmonTransformerFactory implements AgentBuilder.Default.ExecutingT
         Class<?> classBeingRedefined,
         ProtectionDomain protectionDomain,
         byte[] binaryRepresentation) {
-      long start = System.nanoTime();
-      long cpuStart = TransformerCost.cpuStart();
+      long start = TransformerCost.enter();
+      long cpuStart = TransformerCost.cpuStart(start);
       try {
         return transformTimed(module, classLoader, internalName, classBeingRedefined, protectionDomain, binaryRepresentation);
       } finally {
-        TransformerCost.record(start, cpuStart);
+        TransformerCost.exit(start, cpuStart);
       }
     }
 
