@@ -420,7 +420,7 @@ public final class AgentRuntime {
 
   private void shutdown() {
     startLine.run();
-    if (Boolean.getBoolean("perfmon.debug.transformerCpu")) {
+    if (TransformerCost.cpuRequested()) {
       // For start-up measurements only (benchmarks/startup-large.sh): not a user-facing output.
       log.info(
           "perfmon transformer: {} classes, {} ms elapsed, {} ms CPU",

@@ -66,8 +66,7 @@ final class SnapshotTaker {
         return null;
       }
       Counters c = new Counters(Arrays.copyOf(keys, size), Arrays.copyOf(values, size));
-      Arrays.fill(keys, 0, size, null);
-      size = 0;
+      clear();
       return c;
     }
   }

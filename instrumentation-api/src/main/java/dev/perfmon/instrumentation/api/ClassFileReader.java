@@ -38,17 +38,12 @@ import java.util.Set;
 final class ClassFileReader {
   private ClassFileReader() {}
 
-  /** The class file of {@code binaryName} as {@code loader} sees it, or null. */
-  static InputStream open(ClassLoader loader, String binaryName) throws IOException {
-    return open(loader, binaryName, null);
-  }
-
   /**
-   * As {@link #open(ClassLoader, String)}, looking first where the class being transformed came
-   * from ({@code domain}'s code source): a super type is most often in the same jar as its
-   * subclass, and a {@link URLClassLoader} whose URLs are not plain jar files (Spring Boot's nested
-   * jars, for one) otherwise opens a connection to each of its jars in turn until one has the
-   * file, well over a hundred for a large application. Taken only where the loader's own resources
+   * The class file of {@code binaryName} as {@code loader} sees it, or null; looking first where
+   * the class being transformed came from ({@code domain}'s code source, when not null): a super
+   * type is most often in the same jar as its subclass, and a {@link URLClassLoader} whose URLs are
+   * not plain jar files (Spring Boot's nested jars, for one) otherwise opens a connection to each
+   * of its jars in turn until one has the file, well over a hundred for a large application. Taken only where the loader's own resources
    * may be read first at all ({@link #ownFirst}); a class file of the same name in two of the
    * loader's jars is then read from the subclass's jar rather than from the first in the loader's
    * order.

@@ -498,6 +498,7 @@ public final class SuperTypeMask {
     }
 
     /** {@link #of} for a type not known without reading it: reads its header and walks on. */
+    @SuppressWarnings("UnusedMethod") // called through the readAndWalk method handle below
     private int readAndWalk(String name, int depth, Table table, ClassLoader loader, long key) {
       ClassHeader h = read(name, loader);
       if (h == null) {

@@ -35,9 +35,14 @@ public final class TransformerCost {
 
   private TransformerCost() {}
 
+  /** Whether the system property {@code perfmon.debug.transformerCpu} asks for the CPU time. */
+  public static boolean cpuRequested() {
+    return Boolean.getBoolean("perfmon.debug.transformerCpu");
+  }
+
   /** Turns the CPU time measurement on when the system property asks for it (in premain). */
   public static void init() {
-    if (Boolean.getBoolean("perfmon.debug.transformerCpu")) {
+    if (cpuRequested()) {
       ThreadMXBean t = ManagementFactory.getThreadMXBean();
       if (t.isCurrentThreadCpuTimeSupported()) {
         cpu = t;

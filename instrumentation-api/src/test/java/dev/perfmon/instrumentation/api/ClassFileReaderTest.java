@@ -40,7 +40,7 @@ class ClassFileReaderTest {
   }
 
   private static byte[] read(ClassLoader loader, String name) throws IOException {
-    try (InputStream in = ClassFileReader.open(loader, name)) {
+    try (InputStream in = ClassFileReader.open(loader, name, null)) {
       return in == null ? null : in.readAllBytes();
     }
   }
