@@ -80,8 +80,16 @@ public final class ApiBinding implements ApiHooks.Handler {
     return setAll(inst, true);
   }
 
-  /** Detach: new copies stay unbound, and every loaded copy is a pass-through again. */
+  /**
+   * Detach: new copies stay unbound, and every loaded copy is a pass-through again.
+   *
+   * <p>The loaded copies are set back before the handler goes, so that a copy whose calls stop
+   * reaching the agent already has its pass-through backend (an application that polls its figures
+   * sees both changes at once); the second pass catches a copy that loaded, and bound itself, in
+   * between.
+   */
   public void close(Instrumentation inst) {
+    setAll(inst, false);
     ApiHooks.clearHandler(this);
     setAll(inst, false);
   }

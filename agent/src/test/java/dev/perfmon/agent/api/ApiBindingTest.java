@@ -7,6 +7,8 @@ import dev.perfmon.agent.CapturingLogger;
 import dev.perfmon.bootstrap.OperationRecorder;
 import dev.perfmon.bootstrap.Recorders;
 import dev.perfmon.instrumentation.api.OperationRegistry;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Proxy;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,38 @@ class ApiBindingTest {
 
   private void record(String name, long nanos, boolean error) {
     Recorders.get(registry.idOf(name)).record(nanos, error);
+  }
+
+  /**
+   * Detach sets a loaded copy of the API back to its pass-through backend before the hooks go
+   * inactive: an application that sees its figures vanish already has the pass-through backend
+   * (this order once made ApiIT fail on a slow machine). The second unbind catches a copy that
+   * loaded in between.
+   */
+  @Test
+  void detachUnbindsLoadedCopiesBeforeTheHooksGoInactive() {
+    Instrumentation inst =
+        (Instrumentation)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {Instrumentation.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("getAllLoadedClasses")) {
+                    return new Class<?>[] {String.class, dev.perfmon.api.PerfMon.class};
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
+    dev.perfmon.api.PerfMon.CALLS.clear();
+    binding.start();
+    try {
+      assertThat(binding.bindLoaded(inst)).isEqualTo(1);
+      binding.close(inst);
+      assertThat(dev.perfmon.bootstrap.ApiHooks.active()).isFalse();
+      assertThat(dev.perfmon.api.PerfMon.CALLS)
+          .containsExactly("bind while active", "unbind while active", "unbind while inactive");
+    } finally {
+      dev.perfmon.bootstrap.ApiHooks.clearHandler(binding);
+    }
   }
 
   @Test
