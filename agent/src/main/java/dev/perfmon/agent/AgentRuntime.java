@@ -18,6 +18,7 @@ import dev.perfmon.config.Durations;
 import dev.perfmon.config.Keys;
 import dev.perfmon.config.MethodPattern;
 import dev.perfmon.instrumentation.api.StackHeadroom;
+import dev.perfmon.instrumentation.api.SuperTypeMask;
 import dev.perfmon.instrumentation.api.TransformerCost;
 import dev.perfmon.instrumentation.api.AgentBuilders;
 import dev.perfmon.instrumentation.api.AgentContext;
@@ -423,8 +424,13 @@ public final class AgentRuntime {
     if (TransformerCost.cpuRequested()) {
       // For start-up measurements only (benchmarks/startup-large.sh): not a user-facing output.
       log.info(
-          "perfmon transformer: {} classes, {} ms elapsed, {} ms CPU",
-          TransformerCost.classes(), TransformerCost.nanos() / 1_000_000, TransformerCost.cpuNanos() / 1_000_000);
+          "perfmon transformer: {} classes, {} ms elapsed, {} ms CPU, {} KB allocated, {} super-type class files read ({} not beside their subclass)",
+          TransformerCost.classes(),
+          TransformerCost.nanos() / 1_000_000,
+          TransformerCost.cpuNanos() / 1_000_000,
+          TransformerCost.allocatedBytes() / 1024,
+          SuperTypeMask.sharedClassFilesRead(),
+          SuperTypeMask.classFilesNotBesideSubclass());
     }
     try {
       unmatchedWarning.accept("before the JVM exited (pattern.warn-after=" + Durations.format(config.get(Keys.PATTERN_WARN_AFTER)) + " had not passed)");

@@ -339,21 +339,40 @@ public final class AgentBuilders {
      * matching scope of the class's loader ({@link SuperTypeMask#enter}).
      */
     public boolean mayMatch(ClassLoader loader, byte[] classFile) {
+      // The constant-pool index goes into the thread's reusable array, taken out of its holder
+      // while in use: a class loaded on this thread during the test (a nested transformation)
+      // finds the holder empty and indexes into an array of its own.
+      int[][] holder = ENTRIES.get();
+      int[] scratch = holder[0];
+      holder[0] = null;
       ClassHeader header;
       try {
-        header = ClassHeader.of(classFile);
+        header = ClassHeader.of(classFile, scratch);
       } catch (RuntimeException malformed) {
+        holder[0] = scratch;
         return true;
       }
-      for (Prefiltered p : tests) {
-        if (p.mayMatch(header, loader)) {
-          passed.increment();
-          return true;
+      try {
+        SuperTypeMask.rememberLocation(loader, header);
+        for (Prefiltered p : tests) {
+          if (p.mayMatch(header, loader)) {
+            passed.increment();
+            return true;
+          }
         }
+        rejected.increment();
+        return false;
+      } finally {
+        int[] used = header.entriesArray();
+        holder[0] = used.length <= ClassHeader.MAX_ENTRIES_SCRATCH ? used : scratch;
       }
-      rejected.increment();
-      return false;
     }
+
+    /**
+     * Per thread, a constant-pool index array reused from one class's header to the next (an
+     * {@code int[][]}, a JDK type: nothing of the agent's stays in an application thread's map).
+     */
+    private static final ThreadLocal<int[][]> ENTRIES = ThreadLocal.withInitial(() -> new int[][] {new int[512]});
   }
 
   /**

@@ -34,8 +34,14 @@ import java.util.Set;
  * loader itself, different from it in its super types: then the walk reads the loader's copy where
  * a parent-first loader would define the parent's. Types of the JDK's own packages always go
  * through the parents.
+ *
+ * <p>Where to look first: the jar where classes of the super type's package came from ({@link
+ * PackageLocations}), then the subclass's own jar, then the loader's whole path.
  */
 final class ClassFileReader {
+  /** Super types looked for in their subclass's jar first and not found there (diagnostics). */
+  static final java.util.concurrent.atomic.LongAdder NOT_BESIDE_SUBCLASS = new java.util.concurrent.atomic.LongAdder();
+
   private ClassFileReader() {}
 
   /**
@@ -48,15 +54,25 @@ final class ClassFileReader {
    * loader's jars is then read from the subclass's jar rather than from the first in the loader's
    * order.
    */
+  @SuppressWarnings("ReferenceEquality") // the same location object, not an equal URL (URL.equals may resolve host names)
   static InputStream open(ClassLoader loader, String binaryName, ProtectionDomain domain) throws IOException {
     String path = binaryName.replace('.', '/') + ".class";
     if (loader instanceof URLClassLoader own && !JdkPackages.contains(binaryName) && ownFirst(own)) {
       URL location = location(domain);
+      URL ofPackage = PackageLocations.find(loader, binaryName);
+      if (ofPackage != null && ofPackage != location) {
+        try {
+          return new URL(ofPackage, path).openStream();
+        } catch (IOException | RuntimeException notThere) {
+          // a package split over jars: where the subclass is, then the loader's whole path
+        }
+      }
       if (location != null) {
         try {
           return new URL(location, path).openStream();
         } catch (IOException | RuntimeException notThere) {
           // not in the subclass's jar: the loader's whole path below
+          NOT_BESIDE_SUBCLASS.increment();
         }
       }
       URL url = own.findResource(path);
@@ -65,6 +81,21 @@ final class ClassFileReader {
       }
     }
     return loader.getResourceAsStream(path);
+  }
+
+  /**
+   * Remembers where the package of {@code binaryName}, a class that {@code loader} is defining
+   * from {@code domain}, is ({@link PackageLocations}): its super types in other jars are then
+   * looked for first in the jar of their package. Only for loaders whose own resources are read
+   * first ({@link #ownFirst}).
+   */
+  static void remember(ClassLoader loader, String binaryName, ProtectionDomain domain) {
+    if (loader instanceof URLClassLoader own && ownFirst(own)) {
+      URL location = location(domain);
+      if (location != null) {
+        PackageLocations.remember(loader, binaryName, location);
+      }
+    }
   }
 
   /** The code source of {@code domain} when it is a location {@link #ownFirst} accepts, else null. */

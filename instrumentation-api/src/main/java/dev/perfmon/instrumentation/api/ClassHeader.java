@@ -20,8 +20,14 @@ public final class ClassHeader {
 
   private final byte[] b;
   private final int length;
-  /** Offset of each constant pool entry's tag (0 for the unused second slot of longs/doubles). */
+  /**
+   * Offset of each constant pool entry's tag (0 for the unused second slot of longs/doubles), in
+   * the first {@link #count} elements (the array may be a reused, longer one).
+   */
   private final int[] entries;
+
+  /** Constant pool count (entries 1 to count - 1). */
+  private final int count;
 
   private final int access;
   private final int thisIndex;
@@ -29,14 +35,15 @@ public final class ClassHeader {
   private final int interfaces; // offset of the interface count
   private String className;
 
-  private ClassHeader(byte[] b, int length) {
+  private ClassHeader(byte[] b, int length, int[] entriesScratch) {
     this.b = b;
     this.length = length;
     if (u2(0) != 0xCAFE || u2(2) != 0xBABE) {
       throw new IllegalArgumentException("not a class file");
     }
     int count = u2(8);
-    entries = new int[count];
+    this.count = count;
+    entries = entriesScratch != null && entriesScratch.length >= count ? entriesScratch : new int[count];
     int p = 10;
     for (int i = 1; i < count; i++) {
       entries[i] = p;
@@ -46,7 +53,9 @@ public final class ClassHeader {
         case 3, 4, 9, 10, 11, 12, 17, 18 -> p += 5;
         case 5, 6 -> {
           p += 9;
-          i++; // takes two slots
+          if (++i < count) { // takes two slots
+            entries[i] = 0;
+          }
         }
         case 7, 8, 16, 19, 20 -> p += 3;
         case 15 -> p += 4;
@@ -66,7 +75,24 @@ public final class ClassHeader {
    * @throws IllegalArgumentException when the bytes are not a class file (or are cut short)
    */
   public static ClassHeader of(byte[] bytes) {
-    return new ClassHeader(bytes, bytes.length);
+    return new ClassHeader(bytes, bytes.length, null);
+  }
+
+  /**
+   * As {@link #of(byte[])}, indexing the constant pool in {@code entriesScratch} when it is long
+   * enough (else in a new array): the header is valid until that array is used again. {@link
+   * #entriesArray()} gives back the array used, for the next header.
+   */
+  static ClassHeader of(byte[] bytes, int[] entriesScratch) {
+    return new ClassHeader(bytes, bytes.length, entriesScratch);
+  }
+
+  /** Constant-pool index arrays longer than this are not kept for reuse. */
+  static final int MAX_ENTRIES_SCRATCH = 8192;
+
+  /** The array this header indexes its constant pool in (to reuse for another header). */
+  int[] entriesArray() {
+    return entries;
   }
 
   /**
@@ -75,7 +101,7 @@ public final class ClassHeader {
    * a class file. Does not close {@code in}.
    */
   static ClassHeader read(InputStream in) throws IOException {
-    return read(in, new byte[][] {new byte[4096]});
+    return read(in, new byte[][] {new byte[4096]}, null);
   }
 
   /** Buffers larger than this are not kept in a scratch holder. */
@@ -83,9 +109,10 @@ public final class ClassHeader {
 
   /**
    * As {@link #read(InputStream)}, reading into {@code scratch[0]} (replaced by a larger buffer
-   * when the header needs one): the header is valid until the holder is used again.
+   * when the header needs one) and indexing the constant pool in {@code entriesScratch} (as {@link
+   * #of(byte[], int[])}; may be null): the header is valid until either is used again.
    */
-  static ClassHeader read(InputStream in, byte[][] scratch) throws IOException {
+  static ClassHeader read(InputStream in, byte[][] scratch, int[] entriesScratch) throws IOException {
     byte[] buf = scratch[0];
     int len = 0;
     while (true) {
@@ -93,7 +120,7 @@ public final class ClassHeader {
       len += n;
       boolean complete = len < buf.length; // end of stream before the buffer filled
       try {
-        return new ClassHeader(buf, len);
+        return new ClassHeader(buf, len, entriesScratch);
       } catch (Truncated t) {
         if (complete) {
           return null;
@@ -196,7 +223,7 @@ public final class ClassHeader {
 
   /** True when the constant pool holds the UTF-8 constant {@code utf8} (see {@link #utf8}). */
   public boolean hasUtf8(byte[] utf8) {
-    for (int i = 1; i < entries.length; i++) {
+    for (int i = 1; i < count; i++) {
       int p = entries[i];
       if (p != 0 && b[p] == 1 && u2(p + 1) == utf8.length
           && Arrays.equals(b, p + 3, p + 3 + utf8.length, utf8, 0, utf8.length)) {
@@ -231,20 +258,52 @@ public final class ClassHeader {
 
   /** The binary name (dots, not slashes) of the CONSTANT_Class at {@code index}. */
   private String classNameAt(int index) {
-    if (index <= 0 || index >= entries.length || entries[index] == 0 || b[entries[index]] != 7) {
+    if (index <= 0 || index >= count || entries[index] == 0 || b[entries[index]] != 7) {
       throw new IllegalArgumentException("not a class constant: " + index);
     }
     return binaryName(u2(entries[index] + 1));
   }
 
+  /**
+   * Per thread, the bytes of the name being decoded (names are almost always ASCII: one copy
+   * into the string, where decoding through a {@code char[]} allocates three times its length).
+   */
+  private static final ThreadLocal<byte[]> NAME = ThreadLocal.withInitial(() -> new byte[256]);
+
+  /** The ASCII name at {@code [start, start + len)} with '/' read as '.', or null when not ASCII. */
+  private String asciiName(int start, int len) {
+    if (start + len > length) {
+      throw TRUNCATED;
+    }
+    byte[] name = NAME.get();
+    if (name.length < len) {
+      name = new byte[len];
+      if (len <= 4096) {
+        NAME.set(name);
+      }
+    }
+    for (int i = 0; i < len; i++) {
+      byte c = b[start + i];
+      if (c <= 0) {
+        return null; // not ASCII (or an encoded NUL)
+      }
+      name[i] = c == '/' ? (byte) '.' : c;
+    }
+    return new String(name, 0, len, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
   /** The UTF-8 constant at {@code index}, with '/' read as '.'. */
   private String binaryName(int index) {
-    if (index <= 0 || index >= entries.length || entries[index] == 0 || b[entries[index]] != 1) {
+    if (index <= 0 || index >= count || entries[index] == 0 || b[entries[index]] != 1) {
       throw new IllegalArgumentException("not a UTF-8 constant: " + index);
     }
     int p = entries[index];
     int len = u2(p + 1);
     int start = p + 3;
+    String ascii = asciiName(start, len);
+    if (ascii != null) {
+      return ascii;
+    }
     char[] chars = new char[len];
     int n = 0;
     int i = start;

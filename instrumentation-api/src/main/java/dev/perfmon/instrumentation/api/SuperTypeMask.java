@@ -186,6 +186,22 @@ public final class SuperTypeMask {
     return previous;
   }
 
+  /**
+   * Notes where the class being transformed in this thread's scope came from, for reading its
+   * package's other classes as super types later ({@link ClassFileReader#remember}). Called by
+   * the agent's transformer with each class's header.
+   */
+  public static void rememberLocation(ClassLoader loader, ClassHeader header) {
+    Scope s = scope();
+    if (s.domain != null && loader != null) {
+      try {
+        ClassFileReader.remember(loader, header.className(), s.domain);
+      } catch (RuntimeException malformed) {
+        // a class file whose name cannot be read: nothing to remember
+      }
+    }
+  }
+
   /** Restores the scope {@link #enter(ClassLoader)} replaced. */
   public static void exit(Object previous) {
     SCOPE.get()[0] = previous;
@@ -199,6 +215,16 @@ public final class SuperTypeMask {
   /** Super types' class files read by this mask's walker (diagnostics and tests). */
   public long classFilesRead() {
     return walker.reads.sum();
+  }
+
+  /** Super types' class files read by the shared walker (diagnostics: start-up measurements). */
+  public static long sharedClassFilesRead() {
+    return SHARED.reads.sum();
+  }
+
+  /** Of those, the ones first looked for in the subclass's jar and not found there (diagnostics). */
+  public static long classFilesNotBesideSubclass() {
+    return ClassFileReader.NOT_BESIDE_SUBCLASS.sum();
   }
 
   /** Bytes held by the mask tables of all walkers: the shared one's (diagnostics). */
@@ -535,16 +561,41 @@ public final class SuperTypeMask {
       }
     }
 
-    /** A per-thread buffer for super types' headers (valid until the thread's next read). */
-    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[8192]});
+    /**
+     * Per thread, the buffers a super type's header is read into: the class file's bytes ({@code
+     * [0]}) and its constant-pool index ({@code [1]}); valid until the thread's next read, which is
+     * why the walk takes the names it needs from a header before reading the next. JDK types only
+     * (see {@link #SCOPE}).
+     */
+    private static final ThreadLocal<Object[]> SCRATCH =
+        ThreadLocal.withInitial(() -> new Object[] {new byte[][] {new byte[8192]}, new int[512]});
 
     private ClassHeader read(String name, ClassLoader loader) {
       reads.increment();
       ClassLoader l = loader != null ? loader : ClassLoader.getPlatformClassLoader();
+      // Taken out of the holder while in use: a class loaded on this thread while the stream is
+      // opened or read (a nested transformation, whose walk reads too) gets buffers of its own.
+      Object[] holder = SCRATCH.get();
+      byte[][] bytes = (byte[][]) holder[0];
+      int[] entries = (int[]) holder[1];
+      holder[0] = null;
+      holder[1] = null;
       try (InputStream in = ClassFileReader.open(l, name, scope().domain)) {
-        return in == null ? null : ClassHeader.read(in, SCRATCH.get());
+        if (in == null) {
+          return null;
+        }
+        ClassHeader h = ClassHeader.read(in, bytes == null ? new byte[][] {new byte[8192]} : bytes, entries);
+        if (h != null && h.entriesArray().length <= ClassHeader.MAX_ENTRIES_SCRATCH) {
+          entries = h.entriesArray();
+        }
+        return h;
       } catch (IOException | RuntimeException e) {
         return null;
+      } finally {
+        if (bytes != null) {
+          holder[0] = bytes;
+          holder[1] = entries;
+        }
       }
     }
 

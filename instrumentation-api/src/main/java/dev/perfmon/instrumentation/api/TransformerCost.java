@@ -15,20 +15,30 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>With the system property {@code perfmon.debug.transformerCpu=true} the threads' CPU time in
  * the transformer is counted too ({@link ThreadMXBean#getCurrentThreadCpuTime}: a system call per
  * read, so only for measurements): unlike the elapsed time, it does not grow when other processes
- * take the processors, which makes builds comparable on a busy machine.
+ * take the processors, which makes builds comparable on a busy machine. The bytes the threads
+ * allocated in the transformer are counted then too ({@code
+ * com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes}), as exact as the CPU time is
+ * steady.
  */
 public final class TransformerCost {
   private static final LongAdder CLASSES = new LongAdder();
   private static final LongAdder NANOS = new LongAdder();
   private static final LongAdder CPU_NANOS = new LongAdder();
+  private static final LongAdder ALLOCATED = new LongAdder();
   /** Set at start-up when CPU time is measured, else null. */
   private static volatile ThreadMXBean cpu;
+  /**
+   * Set with {@link #cpu} when the JVM counts the bytes each thread allocates ({@code
+   * com.sun.management.ThreadMXBean.getCurrentThreadAllocatedBytes}, looked up by name: the
+   * build allows no direct use of {@code com.sun} types), else null.
+   */
+  private static volatile java.lang.invoke.MethodHandle allocation;
 
   /**
    * Per thread, how many transformations are under way (a JDK type in the thread's map: nothing
    * of the agent's stays there after a detach).
    */
-  private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+  private static final ThreadLocal<long[]> DEPTH = ThreadLocal.withInitial(() -> new long[2]);
 
   /** What {@link #enter} returns for a transformation inside another: not timed. */
   public static final long NESTED = Long.MIN_VALUE;
@@ -47,6 +57,17 @@ public final class TransformerCost {
       if (t.isCurrentThreadCpuTimeSupported()) {
         cpu = t;
       }
+      try {
+        Class<?> extended = Class.forName("com.sun.management.ThreadMXBean");
+        if (extended.isInstance(t)) {
+          allocation =
+              java.lang.invoke.MethodHandles.publicLookup()
+                  .findVirtual(extended, "getCurrentThreadAllocatedBytes", java.lang.invoke.MethodType.methodType(long.class))
+                  .bindTo(t);
+        }
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        // another JVM: no allocation figure
+      }
     }
   }
 
@@ -55,19 +76,27 @@ public final class TransformerCost {
    * transformation on this thread. Every {@code enter} must be followed by one {@link #exit}.
    */
   public static long enter() {
-    int[] depth = DEPTH.get();
+    long[] depth = DEPTH.get();
     return depth[0]++ == 0 ? System.nanoTime() : NESTED;
   }
 
   /** The CPU time of the current thread when measured and {@code start} is timed, else 0. */
   public static long cpuStart(long start) {
     ThreadMXBean t = cpu;
-    return t == null || start == NESTED ? 0 : t.getCurrentThreadCpuTime();
+    if (t == null || start == NESTED) {
+      return 0;
+    }
+    java.lang.invoke.MethodHandle a = allocation;
+    if (a != null) {
+      DEPTH.get()[1] = allocated(a); // the outermost transformation's start
+    }
+    return t.getCurrentThreadCpuTime();
   }
 
   /** At a transformation's end: counts the class, and the time since {@code start} unless nested. */
   public static void exit(long start, long cpuStart) {
-    DEPTH.get()[0]--;
+    long[] depth = DEPTH.get();
+    depth[0]--;
     CLASSES.increment();
     if (start == NESTED) {
       return;
@@ -76,6 +105,18 @@ public final class TransformerCost {
     ThreadMXBean t = cpu;
     if (t != null) {
       CPU_NANOS.add(t.getCurrentThreadCpuTime() - cpuStart);
+      java.lang.invoke.MethodHandle a = allocation;
+      if (a != null) {
+        ALLOCATED.add(allocated(a) - depth[1]);
+      }
+    }
+  }
+
+  private static long allocated(java.lang.invoke.MethodHandle a) {
+    try {
+      return (long) a.invokeExact();
+    } catch (Throwable t) {
+      return 0;
     }
   }
 
@@ -87,6 +128,11 @@ public final class TransformerCost {
   /** Elapsed time in the transformer, ns. */
   public static long nanos() {
     return NANOS.sum();
+  }
+
+  /** Bytes allocated in the transformer, measured with the CPU time; -1 when not measured. */
+  public static long allocatedBytes() {
+    return cpu == null || allocation == null ? -1 : ALLOCATED.sum();
   }
 
   /** CPU time in the transformer, ns; -1 when not measured. */

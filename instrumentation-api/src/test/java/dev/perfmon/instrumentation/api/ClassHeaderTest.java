@@ -32,6 +32,11 @@ class ClassHeaderTest {
 
   interface Iface extends Runnable {}
 
+  /** A name that is not ASCII (decoded the long way). */
+  static class Caf\u00e9Cr\u00e8me extends Sample implements Iface {
+    private static final long serialVersionUID = 1L;
+  }
+
   static byte[] bytesOf(Class<?> c) throws IOException {
     try (InputStream in = c.getResourceAsStream("/" + c.getName().replace('.', '/') + ".class")) {
       return in.readAllBytes();
@@ -60,6 +65,30 @@ class ClassHeaderTest {
     for (Class<?> c : List.of(Sample.class, Iface.class, Marked.class, String.class, Object.class, ClassHeaderTest.class)) {
       assertAgrees(ClassHeader.of(bytesOf(c)), c);
     }
+  }
+
+  /**
+   * A header indexed in a reused array (the transformer's and the walk's per-thread scratch) reads
+   * the same as one in an array of its own, also when the array held a longer constant pool with
+   * other entries before (long and double constants leave an unused slot).
+   */
+  @Test
+  void aReusedIndexArrayReadsTheSame() throws IOException {
+    int[] scratch = new int[4096];
+    ClassHeader.of(bytesOf(String.class), scratch); // fills the array with String's pool
+    for (Class<?> c : List.of(Sample.class, Iface.class, Marked.class, Object.class, Long.class, Double.class, Caf\u00e9Cr\u00e8me.class)) {
+      ClassHeader h = ClassHeader.of(bytesOf(c), scratch);
+      assertThat(h.entriesArray()).isSameAs(scratch);
+      assertAgrees(h, c);
+      assertThat(h.hasUtf8(ClassHeader.utf8(c.getName().replace('.', '/')))).as("its own name").isTrue();
+      assertThat(h.hasUtf8(ClassHeader.utf8("no/such/Name"))).isFalse();
+      ClassHeader fromStream = ClassHeader.read(new ByteArrayInputStream(bytesOf(c)), new byte[][] {new byte[64]}, scratch);
+      assertAgrees(fromStream, c);
+    }
+    int[] small = new int[2];
+    ClassHeader grown = ClassHeader.of(bytesOf(String.class), small);
+    assertThat(grown.entriesArray()).as("too small: a new array").isNotSameAs(small);
+    assertAgrees(grown, String.class);
   }
 
   @Test

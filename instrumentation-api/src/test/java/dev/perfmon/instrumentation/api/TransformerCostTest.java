@@ -25,4 +25,26 @@ class TransformerCostTest {
     assertThat(again).as("a later transformation on the thread is timed again").isNotEqualTo(TransformerCost.NESTED);
     TransformerCost.exit(again, 0);
   }
+
+  static byte[] sink;
+
+  @Test
+  void withTheDebugPropertyCpuTimeAndAllocatedBytesAreCounted() {
+    System.setProperty("perfmon.debug.transformerCpu", "true");
+    try {
+      TransformerCost.init();
+    } finally {
+      System.clearProperty("perfmon.debug.transformerCpu");
+    }
+    long allocated = TransformerCost.allocatedBytes();
+    assertThat(allocated).as("measured on this JVM").isNotNegative();
+    long start = TransformerCost.enter();
+    long cpuStart = TransformerCost.cpuStart(start);
+    long inner = TransformerCost.enter(); // nested: its allocation is in the outer one's
+    TransformerCost.exit(inner, TransformerCost.cpuStart(inner));
+    sink = new byte[1 << 20];
+    TransformerCost.exit(start, cpuStart);
+    assertThat(TransformerCost.allocatedBytes() - allocated).isBetween(1L << 20, 2L << 20);
+    assertThat(TransformerCost.cpuNanos()).isNotNegative();
+  }
 }

@@ -1,0 +1,186 @@
+package dev.perfmon.instrumentation.api;
+
+import java.lang.ref.WeakReference;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Per class loader, where the classes of each package came from (the code source location of a
+ * class of that package that went through the transformer), so that a super type's class file is
+ * looked for first in the jar that holds its package ({@link ClassFileReader}).
+ *
+ * <p>Why: a super type in another jar than its subclass (a Spring Data repository's base class,
+ * say) was found by asking the loader, which for Spring Boot's launcher opens its nested jars one
+ * after another until one has the file: on the large Spring Boot test application 424 such
+ * look-ups allocated about 25 MB and cost a good part of the reads' CPU time. A package is nearly
+ * always in one jar, and most super types' packages have had a class loaded before.
+ *
+ * <p>Memory: per loader, a table of 64-bit package-name hashes (no names) and small indexes into
+ * the loader's list of distinct locations, at most {@value #MAX_PACKAGES} packages (12 bytes
+ * each); the locations are held weakly (the loader's protection domains hold them as long as the
+ * loader lives), and the tables go with their loader. Nothing here keeps a class loader
+ * reachable. Thread-safe.
+ */
+final class PackageLocations {
+  /** Most packages remembered per loader; past it, new packages are not remembered. */
+  static final int MAX_PACKAGES = 8192;
+
+  /**
+   * Most distinct locations per loader (its jars and directories; a loader's protection domains
+   * share one location object per jar, so this is not reached by one that defines classes the
+   * usual way).
+   */
+  static final int MAX_LOCATIONS = 1024;
+
+  private static final Map<ClassLoader, Table> TABLES = new WeakHashMap<>();
+
+  private PackageLocations() {}
+
+  /** Remembers that {@code binaryName}'s package is at {@code location} for {@code loader}. */
+  static void remember(ClassLoader loader, String binaryName, URL location) {
+    int dot = binaryName.lastIndexOf('.');
+    if (loader == null || location == null || dot <= 0) {
+      return;
+    }
+    Table t;
+    synchronized (TABLES) {
+      t = TABLES.computeIfAbsent(loader, l -> new Table());
+    }
+    t.put(key(binaryName, dot), location);
+  }
+
+  /** Where {@code binaryName}'s package was seen for {@code loader}, or null. */
+  static URL find(ClassLoader loader, String binaryName) {
+    int dot = binaryName.lastIndexOf('.');
+    if (loader == null || dot <= 0) {
+      return null;
+    }
+    Table t;
+    synchronized (TABLES) {
+      t = TABLES.get(loader);
+    }
+    return t == null ? null : t.find(key(binaryName, dot));
+  }
+
+  /** Packages remembered for {@code loader} (for tests). */
+  static int size(ClassLoader loader) {
+    Table t;
+    synchronized (TABLES) {
+      t = TABLES.get(loader);
+    }
+    return t == null ? 0 : t.size();
+  }
+
+  /** A 64-bit hash of the package part ({@code [0, dot)}) of a binary name, never 0. */
+  static long key(String binaryName, int dot) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < dot; i++) {
+      h ^= binaryName.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    h ^= h >>> 29;
+    return h == 0 ? 1 : h;
+  }
+
+  /** One loader's packages: an open-addressed table of hashes to indexes into {@link #locations}. */
+  private static final class Table {
+    private long[] keys = new long[256];
+    private short[] where = new short[256];
+    private int size;
+    /** Distinct locations, held weakly; at most {@link #MAX_LOCATIONS}. */
+    private final List<WeakReference<URL>> locations = new ArrayList<>();
+    /** The index of the location remembered last (classes load in runs from one jar). */
+    private int last = -1;
+
+    synchronized void put(long key, URL location) {
+      int index = indexOf(location);
+      if (index < 0) {
+        return;
+      }
+      int n = keys.length - 1;
+      for (int i = (int) key & n; ; i = (i + 1) & n) {
+        if (keys[i] == key) {
+          where[i] = (short) index; // the latest jar of a split package
+          return;
+        }
+        if (keys[i] == 0) {
+          if ((size + 1) * 4 > keys.length * 3) {
+            if (keys.length >= MAX_PACKAGES * 2) {
+              return; // full: packages not remembered are looked for as before
+            }
+            grow();
+            put(key, location);
+            return;
+          }
+          keys[i] = key;
+          where[i] = (short) index;
+          size++;
+          return;
+        }
+      }
+    }
+
+    synchronized URL find(long key) {
+      int n = keys.length - 1;
+      for (int i = (int) key & n; ; i = (i + 1) & n) {
+        long k = keys[i];
+        if (k == key) {
+          return locations.get(where[i]).get();
+        }
+        if (k == 0) {
+          return null;
+        }
+      }
+    }
+
+    synchronized int size() {
+      return size;
+    }
+
+    /**
+     * The index of {@code location} in {@link #locations} (added when new), or -1 when full. By
+     * identity: a loader's protection domains share one location object per jar, and {@code
+     * URL.equals} may resolve host names.
+     */
+    @SuppressWarnings("ReferenceEquality")
+    private int indexOf(URL location) {
+      if (last >= 0 && locations.get(last).get() == location) {
+        return last;
+      }
+      for (int i = 0; i < locations.size(); i++) {
+        if (locations.get(i).get() == location) {
+          last = i;
+          return i;
+        }
+      }
+      if (locations.size() >= MAX_LOCATIONS) {
+        return -1;
+      }
+      locations.add(new WeakReference<>(location));
+      last = locations.size() - 1;
+      return last;
+    }
+
+    private void grow() {
+      long[] oldKeys = keys;
+      short[] oldWhere = where;
+      keys = new long[oldKeys.length * 2];
+      where = new short[oldKeys.length * 2];
+      int n = keys.length - 1;
+      for (int j = 0; j < oldKeys.length; j++) {
+        long key = oldKeys[j];
+        if (key != 0) {
+          int i = (int) key & n;
+          while (keys[i] != 0) {
+            i = (i + 1) & n;
+          }
+          keys[i] = key;
+          where[i] = oldWhere[j];
+        }
+      }
+    }
+  }
+}
