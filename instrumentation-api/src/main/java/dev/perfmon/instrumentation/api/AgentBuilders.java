@@ -289,7 +289,25 @@ public final class AgentBuilders {
         net.bytebuddy.utility.JavaModule module,
         Class<?> classBeingRedefined,
         java.security.ProtectionDomain protectionDomain) {
+      Object[] passed = SuperTypeMask.passed();
+      if (passed != null && !contains(passed, this)) {
+        // Byte Buddy asks every transformation about a class that passed any one's test; this
+        // one's failed (on the header or on the loader), so it cannot match. Answering here
+        // keeps its class loader matcher from being asked for another transformation's class: the
+        // servlet module's, asked first for an application class matched by methods=, searched
+        // every nested jar of a Spring Boot application early in its start-up.
+        return false;
+      }
       return matcher.matches(typeDescription, classLoader, module, classBeingRedefined, protectionDomain);
+    }
+
+    private static boolean contains(Object[] passed, Object transformation) {
+      for (Object p : passed) {
+        if (p == transformation) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /**
@@ -354,14 +372,25 @@ public final class AgentBuilders {
       }
       try {
         SuperTypeMask.rememberLocation(loader, header);
+        // Every test, not up to the first that passes: the transformations whose tests failed are
+        // then answered without their matchers (Prefiltered.matches).
+        Object[] passing = null;
+        int n = 0;
         for (Prefiltered p : tests) {
           if (p.mayMatch(header, loader)) {
-            passed.increment();
-            return true;
+            if (passing == null) {
+              passing = new Object[tests.length];
+            }
+            passing[n++] = p;
           }
         }
-        rejected.increment();
-        return false;
+        if (passing == null) {
+          rejected.increment();
+          return false;
+        }
+        SuperTypeMask.passed(passing);
+        passed.increment();
+        return true;
       } finally {
         int[] used = header.entriesArray();
         holder[0] = used.length <= ClassHeader.MAX_ENTRIES_SCRATCH ? used : scratch;

@@ -72,6 +72,11 @@ public final class SuperTypeMask {
     String className;
     int mask;
     boolean isInterface;
+    /**
+     * The transformations whose class-file test the class being transformed passed ({@link
+     * AgentBuilders.Prefilter}), or null when not tested.
+     */
+    Object[] passed;
 
     Scope(Object loader) {
       this.loader = loader;
@@ -200,6 +205,25 @@ public final class SuperTypeMask {
         // a class file whose name cannot be read: nothing to remember
       }
     }
+  }
+
+  /**
+   * Records which transformations' class-file tests the class being transformed passed (nothing
+   * outside a scope).
+   */
+  static void passed(Object[] transformations) {
+    Scope s = scope();
+    if (s != NO_SCOPE) {
+      s.passed = transformations;
+    }
+  }
+
+  /**
+   * What {@link #passed(Object[])} recorded for the class being transformed, or null when nothing
+   * was (outside a scope, or the class was not tested).
+   */
+  static Object[] passed() {
+    return scope().passed;
   }
 
   /** Restores the scope {@link #enter(ClassLoader)} replaced. */

@@ -113,6 +113,44 @@ class TransformerFastPathTest {
     assertThat(all.names).containsExactly("com.example.AnyType");
   }
 
+  /**
+   * A class that passes one transformation's class-file test reaches Byte Buddy, which asks every
+   * transformation about it: the others, whose tests failed, answer no without their matchers, so
+   * that their class loader matchers (which may search a loader's whole class path) are not asked.
+   */
+  @Test
+  void transformationsWhoseTestFailedAreNotAskedAgain() throws Exception {
+    Discoveries seen = new Discoveries();
+    java.util.concurrent.atomic.AtomicInteger loaderAsked = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger typeAsked = new java.util.concurrent.atomic.AtomicInteger();
+    AgentBuilder builder =
+        AgentBuilders.base(seen)
+            .type(
+                AgentBuilders.matcher(
+                    net.bytebuddy.matcher.ElementMatchers.none(),
+                    net.bytebuddy.matcher.ElementMatchers.any(),
+                    (header, loader) -> header.className().endsWith("OtherType")))
+            .transform((b, type, loader, module, domain) -> b)
+            .type(
+                AgentBuilders.matcher(
+                    type -> typeAsked.incrementAndGet() < 0,
+                    loader -> loaderAsked.incrementAndGet() > 0,
+                    (header, loader) -> header.className().endsWith("AnyType")))
+            .transform((b, type, loader, module, domain) -> b);
+    ClassFileTransformer t = builder.makeRaw();
+    ClassLoader app = getClass().getClassLoader();
+    Module unnamed = app.getUnnamedModule();
+    transform(t, unnamed, app, "com/example/OtherType", bytesOf(OtherType.class));
+    assertThat(seen.names).as("passed the first test").containsExactly("com.example.OtherType");
+    // (Byte Buddy would ask the second transformation's loader, then its type matcher.)
+    assertThat(loaderAsked).as("the second transformation's test failed: its loader matcher is not asked").hasValue(0);
+    assertThat(typeAsked).hasValue(0);
+
+    transform(t, unnamed, app, "com/example/AnyType", bytesOf(AnyType.class));
+    assertThat(loaderAsked).as("its own test passed: asked (by the test, then by Byte Buddy)").hasPositiveValue();
+    assertThat(typeAsked).hasValue(1);
+  }
+
   @Test
   void theFastPathAgreesWithTheIgnoreRuleOnNames() {
     ClassLoader app = getClass().getClassLoader();
