@@ -76,6 +76,9 @@ public final class MethodPattern {
   private final char kind; // ' ' name pattern, '+' subtype pattern, '@' annotation pattern
   private final String classPart;
   private final String classPrefix;
+  /** The class part has a wildcard: generated classes are not matched ({@link #classMatches}). */
+  private final boolean wildcardClass;
+
   private final String methodGlob; // null: every declared method
   private final List<String> parameterTypes; // null: any
   private final String operationName; // null: the agent's default
@@ -91,6 +94,7 @@ public final class MethodPattern {
     this.kind = kind;
     this.classPart = classPart;
     this.classPrefix = kind == ' ' ? Globs.literalPrefix(classPart) : "";
+    this.wildcardClass = classPart.indexOf('*') >= 0 || classPart.indexOf('?') >= 0;
     this.methodGlob = methodGlob;
     this.parameterTypes = parameterTypes;
     this.operationName = operationName;
@@ -333,7 +337,53 @@ public final class MethodPattern {
     if (!couldMatchClassName(fqcn)) {
       return false;
     }
-    return kind != ' ' || Globs.matches(classPart, fqcn);
+    if (kind != ' ') {
+      return true;
+    }
+    return Globs.matches(classPart, fqcn) && (!wildcardClass || !generatedClassName(fqcn));
+  }
+
+  /**
+   * Markers in the names of classes that proxy libraries generate at run time: Spring's and
+   * CGLIB's subclass proxies, Hibernate's entity proxies and instantiators, Byte Buddy's and
+   * Javassist's generated types. Such a class delegates to the class it was made for, whose
+   * methods a pattern that matches both already times.
+   */
+  private static final String[] GENERATED_MARKERS = {
+    "$$SpringCGLIB$$",
+    "$$EnhancerBy",
+    "$$FastClassBy",
+    "$HibernateProxy",
+    "$HibernateInstantiator",
+    "$HibernateAccessOptimizer",
+    "$ByteBuddy$",
+    "$$_javassist",
+    "_$$_jvst",
+  };
+
+  /**
+   * True for a class that a proxy library or the JDK generated at run time ({@link
+   * #GENERATED_MARKERS}, or a JDK dynamic proxy, {@code $Proxy} and a number, defined in the
+   * package of a non-public interface). A name pattern with a wildcard does not match them (they
+   * would time the same call twice, under a generated name); one that names such a class exactly,
+   * and the subtype and annotation patterns, still do.
+   */
+  public static boolean generatedClassName(String fqcn) {
+    for (String marker : GENERATED_MARKERS) {
+      if (fqcn.contains(marker)) {
+        return true;
+      }
+    }
+    int dollar = fqcn.lastIndexOf("$Proxy");
+    if (dollar >= 0 && (dollar == 0 || fqcn.charAt(dollar - 1) == '.') && dollar + 6 < fqcn.length()) {
+      for (int i = dollar + 6; i < fqcn.length(); i++) {
+        if (!Character.isDigit(fqcn.charAt(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** Whether the method name (internal form: {@code <init>} for constructors) matches. */

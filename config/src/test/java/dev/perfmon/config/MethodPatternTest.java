@@ -43,6 +43,40 @@ class MethodPatternTest {
     assertThat(p.methodMatches("save")).isFalse();
   }
 
+  /**
+   * Classes that proxy libraries generate at run time delegate to the class a wildcard pattern
+   * already matches: not matched by it (they would time each call twice, under a generated name),
+   * but still by a pattern that names them exactly and by subtype patterns.
+   */
+  @Test
+  void wildcardPatternsLeaveRuntimeGeneratedProxiesOut() {
+    MethodPattern p = MethodPattern.parse("example.app.*");
+    assertThat(p.classMatches("example.app.ClinicService")).isTrue();
+    assertThat(p.classMatches("example.app.Owner$Address")).as("a nested class").isTrue();
+    assertThat(p.classMatches("example.app.Proxy")).isTrue();
+    assertThat(p.classMatches("example.app.$Proxies")).isTrue();
+    for (String generated :
+        List.of(
+            "example.app.ClinicService$$SpringCGLIB$$0",
+            "example.app.ClinicService$$EnhancerBySpringCGLIB$$1a2b3c",
+            "example.app.ClinicService$$FastClassBySpringCGLIB$$4d5e",
+            "example.app.Owner$HibernateProxy",
+            "example.app.Owner$HibernateProxy$Xyz123",
+            "example.app.Owner$HibernateInstantiator",
+            "example.app.Owner$ByteBuddy$abc",
+            "example.app.Owner_$$_javassist_12",
+            "example.app.$Proxy167")) {
+      assertThat(p.classMatches(generated)).as(generated).isFalse();
+      assertThat(MethodPattern.generatedClassName(generated)).as(generated).isTrue();
+    }
+    assertThat(MethodPattern.parse("example.app.$Proxy167").classMatches("example.app.$Proxy167"))
+        .as("named exactly")
+        .isTrue();
+    assertThat(MethodPattern.parse("+example.app.Repo").classMatches("example.app.$Proxy167"))
+        .as("a subtype pattern decides on the hierarchy")
+        .isTrue();
+  }
+
   @Test
   void subtypePattern() {
     MethodPattern p = MethodPattern.parse("+com.example.Handler#handle");
