@@ -23,6 +23,7 @@
 # transformer (-Dperfmon.debug.transformerCpu=true: two thread-CPU-clock reads per class loaded, about
 # 20 ms in all here; the figure is read from the agent's log line at the JVM's exit). Unlike the
 # process's CPU time it hardly moves with other load, which makes two builds comparable on a busy machine.
+# With it, one more column: the bytes those threads allocated in the transformer (exact, per thread).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
@@ -63,7 +64,8 @@ args_of() { # configuration index -> agent argument (or nothing)
   esac
 }
 
-# One run: prints "wall_ms cpu_ms rss_mb heap_committed_mb transformer_cpu_ms" (the last -1 unless measured).
+# One run: prints "wall_ms cpu_ms rss_mb heap_committed_mb transformer_cpu_ms transformer_alloc_mb"
+# (the last two -1 unless measured).
 once() {
   local java=$1 cfg=$2 p=$((port++))
   local start end pid stat rss mem
@@ -81,9 +83,11 @@ once() {
   mem=$(curl -sf "http://127.0.0.1:$p/memory")
   kill "$pid"; wait "$pid" 2>/dev/null || true
   local committed=${mem##*committed=}
-  local tcpu
+  local tcpu talloc
   tcpu=$(sed -n 's/.*perfmon transformer: .* ms elapsed, \(-\?[0-9]*\) ms CPU.*/\1/p' "$out/app.log" | tail -1)
-  echo "$(( (end - start) / 1000000 )) $(( (${stat% *} + ${stat#* }) * 1000 / tick )) $(( rss / 1024 )) $(( committed / 1048576 )) ${tcpu:--1}"
+  talloc=$(sed -n 's/.*perfmon transformer: .* ms CPU, \([0-9]*\) KB allocated.*/\1/p' "$out/app.log" | tail -1)
+  [[ -n $talloc ]] && talloc=$(( talloc / 1024 ))
+  echo "$(( (end - start) / 1000000 )) $(( (${stat% *} + ${stat#* }) * 1000 / tick )) $(( rss / 1024 )) $(( committed / 1048576 )) ${tcpu:--1} ${talloc:--1}"
 }
 
 summary() { # file with "cfg wall cpu rss heap" lines
@@ -92,12 +96,15 @@ import sys, statistics
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 names = sys.argv[2:]
 tcpu = any(len(r) > 5 and int(r[5]) >= 0 for r in rows)
-print("| Configuration | launch -> first 200 (s) | CPU time at ready (s) | RSS at ready (MB) | heap committed (MB) |" + (" agent transformer CPU (ms) |" if tcpu else ""))
-print("|---|---:|---:|---:|---:|" + ("---:|" if tcpu else ""))
+talloc = any(len(r) > 6 and int(r[6]) >= 0 for r in rows)
+print("| Configuration | launch -> first 200 (s) | CPU time at ready (s) | RSS at ready (MB) | heap committed (MB) |"
+      + (" agent transformer CPU (ms) |" if tcpu else "") + (" allocated in it (MB) |" if talloc else ""))
+print("|---|---:|---:|---:|---:|" + ("---:|" if tcpu else "") + ("---:|" if talloc else ""))
 base = None
 for c, name in enumerate(names):
     vals = [[int(x) for x in r[1:5]] for r in rows if int(r[0]) == c]
     tc = sorted(int(r[5]) for r in rows if int(r[0]) == c and len(r) > 5 and int(r[5]) >= 0)
+    ta = sorted(int(r[6]) for r in rows if int(r[0]) == c and len(r) > 6 and int(r[6]) >= 0)
     if not vals: continue
     cols = list(zip(*vals))
     med = [statistics.median(col) for col in cols]
@@ -111,6 +118,8 @@ for c, name in enumerate(names):
     extra = ""
     if tcpu:
         extra = " %.0f (%d-%d) |" % (statistics.median(tc), tc[0], tc[-1]) if tc else " - |"
+    if talloc:
+        extra += " %.0f (%d-%d) |" % (statistics.median(ta), ta[0], ta[-1]) if ta else " - |"
     print("| %s | %s | %s | %s | %s |" % (name, cell(0, 1000), cell(1, 1000), cell(2, 1), cell(3, 1)) + extra)
 PY
 }

@@ -60,11 +60,14 @@ public final class AgentBuilders {
 
   /**
    * The heap the agent keeps for matching and transforming classes: the super-type mask tables
-   * (exact) and the cached type descriptions (their number times {@value #DESCRIPTION_BYTES}
-   * bytes, an estimate). Cheap: for the snapshot's {@code agent.retainedBytes}.
+   * and the package locations (exact, but for the locations' weak references), and the cached type
+   * descriptions (their number times {@value #DESCRIPTION_BYTES} bytes, an estimate). Cheap: for
+   * the snapshot's {@code agent.retainedBytes}.
    */
   public static long matchingStateBytes() {
-    return SuperTypeMask.sharedTableBytes() + BoundedTypePoolCache.descriptionsHeld() * DESCRIPTION_BYTES;
+    return SuperTypeMask.sharedTableBytes()
+        + PackageLocations.bytes()
+        + BoundedTypePoolCache.descriptionsHeld() * DESCRIPTION_BYTES;
   }
 
   /** The agent's own packages (the demo and other dev.perfmon code are not among them). */

@@ -65,6 +65,19 @@ final class PackageLocations {
     return t == null ? null : t.find(key(binaryName, dot));
   }
 
+  /** Bytes of every loader's table arrays (10 per slot) and location list (about 48 per location). */
+  static long bytes() {
+    List<Table> all;
+    synchronized (TABLES) {
+      all = new ArrayList<>(TABLES.values());
+    }
+    long bytes = 0;
+    for (Table t : all) {
+      bytes += t.bytes();
+    }
+    return bytes;
+  }
+
   /** Packages remembered for {@code loader} (for tests). */
   static int size(ClassLoader loader) {
     Table t;
@@ -138,6 +151,10 @@ final class PackageLocations {
 
     synchronized int size() {
       return size;
+    }
+
+    synchronized long bytes() {
+      return 64 + keys.length * 10L + locations.size() * 48L;
     }
 
     /**

@@ -34,6 +34,7 @@ class PackageLocationsTest {
         .as("per loader")
         .isNull();
     assertThat(PackageLocations.size(loader)).isEqualTo(2);
+    assertThat(PackageLocations.bytes()).as("counted in agent.retainedBytes").isGreaterThanOrEqualTo(256 * 10 + 2 * 48);
   }
 
   @Test
