@@ -18,7 +18,7 @@ class ClassFileReaderTest {
   @TempDir Path dir;
 
   /** A parent that counts how often it is asked for a resource, and has none. */
-  private static final class CountingParent extends ClassLoader {
+  static final class CountingParent extends ClassLoader {
     final AtomicInteger asked = new AtomicInteger();
 
     CountingParent() {

@@ -39,10 +39,6 @@ class LoaderFactsTest {
     facts.test(loader);
     WeakReference<ClassLoader> ref = new WeakReference<>(loader);
     loader = null;
-    for (int i = 0; i < 50 && ref.get() != null; i++) {
-      System.gc();
-      Thread.sleep(20);
-    }
-    assertThat(ref.get()).isNull();
+    assertThat(Collected.await(ref, 50)).isTrue();
   }
 }

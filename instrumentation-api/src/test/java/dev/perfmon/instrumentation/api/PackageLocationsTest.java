@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,26 +53,7 @@ class PackageLocationsTest {
     PackageLocations.remember(loader, "example.gone.C", dir.toUri().toURL());
     WeakReference<ClassLoader> ref = new WeakReference<>(loader);
     loader = null;
-    for (int i = 0; i < 50 && ref.get() != null; i++) {
-      System.gc();
-      Thread.sleep(20);
-    }
-    assertThat(ref.get()).isNull();
-  }
-
-  /** A parent that counts how often it is asked for a resource, and has none. */
-  private static final class CountingParent extends ClassLoader {
-    final AtomicInteger asked = new AtomicInteger();
-
-    CountingParent() {
-      super(null);
-    }
-
-    @Override
-    public URL getResource(String name) {
-      asked.incrementAndGet();
-      return super.getResource(name);
-    }
+    assertThat(Collected.await(ref, 50)).isTrue();
   }
 
   private static void classFile(Path root, String binaryName, int size) throws IOException {
@@ -96,7 +76,7 @@ class PackageLocationsTest {
     classFile(sub, "example.base.Base", 9); // a split package: tells the copies apart
     classFile(base, "example.base.Split", 5);
     try (URLClassLoader loader =
-        new URLClassLoader(new URL[] {sub.toUri().toURL(), base.toUri().toURL()}, new CountingParent())) {
+        new URLClassLoader(new URL[] {sub.toUri().toURL(), base.toUri().toURL()}, new ClassFileReaderTest.CountingParent())) {
       URL baseUrl = base.toUri().toURL();
       ProtectionDomain fromSub = new ProtectionDomain(new CodeSource(sub.toUri().toURL(), (java.security.cert.Certificate[]) null), null);
       ProtectionDomain fromBase = new ProtectionDomain(new CodeSource(baseUrl, (java.security.cert.Certificate[]) null), null);

@@ -41,11 +41,7 @@ class UnloadedLoaderTest {
         .as("super types described through the throwaway loader")
         .contains(Hierarchy.Middle.class.getName(), Hierarchy.Base.class.getName());
 
-    for (int i = 0; i < 20 && ref.get() != null; i++) {
-      System.gc();
-      Thread.sleep(20);
-    }
-    assertThat(ref.get()).as("class loader reachable after System.gc()").isNull();
+    assertThat(Collected.await(ref, 20)).as("class loader reachable after System.gc()").isTrue();
     assertThat(transformer).isNotNull(); // the transformer (and its cache) is still alive here
   }
 
