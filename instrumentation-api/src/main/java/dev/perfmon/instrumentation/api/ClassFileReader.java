@@ -62,18 +62,24 @@ final class ClassFileReader {
       URL ofPackage = PackageLocations.find(loader, binaryName);
       if (ofPackage != null && ofPackage != location) {
         try {
-          return new URL(ofPackage, path).openStream();
+          InputStream in = PackageLocations.open(loader, ofPackage, path);
+          if (in != null) {
+            return in;
+          }
         } catch (IOException | RuntimeException notThere) {
           // a package split over jars: where the subclass is, then the loader's whole path
         }
       }
       if (location != null) {
         try {
-          return new URL(location, path).openStream();
+          InputStream in = PackageLocations.open(loader, location, path);
+          if (in != null) {
+            return in;
+          }
         } catch (IOException | RuntimeException notThere) {
           // not in the subclass's jar: the loader's whole path below
-          NOT_BESIDE_SUBCLASS.increment();
         }
+        NOT_BESIDE_SUBCLASS.increment();
       }
       URL url = own.findResource(path);
       if (url != null) {

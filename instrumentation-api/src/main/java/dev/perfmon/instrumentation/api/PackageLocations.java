@@ -1,7 +1,13 @@
 package dev.perfmon.instrumentation.api;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.ref.WeakReference;
+import java.net.JarURLConnection;
 import java.net.URL;
+import java.net.URLConnection;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +84,34 @@ final class PackageLocations {
     return bytes;
   }
 
+  /**
+   * Opens {@code path} in {@code location}, a location remembered for {@code loader}; null when
+   * the location does not hold it. A location that is a jar URL whose connection hands out a
+   * shared, cached jar file (Spring Boot's nested jars) is opened once, and its jar file then asked
+   * for the entry directly: no URL and no connection per read, and a miss is a look-up rather than
+   * an exception. Any other location is read through a URL as before.
+   */
+  static InputStream open(ClassLoader loader, URL location, String path) throws IOException {
+    JarFile jar = null;
+    Table t;
+    synchronized (TABLES) {
+      t = TABLES.get(loader);
+    }
+    if (t != null && "jar".equals(location.getProtocol())) {
+      jar = t.jarOf(location);
+    }
+    if (jar == null) {
+      return new URL(location, path).openStream(); // throws when not there
+    }
+    try {
+      JarEntry entry = jar.getJarEntry(path);
+      return entry == null ? null : jar.getInputStream(entry);
+    } catch (IllegalStateException closed) {
+      t.forgetJar(location); // closed by its owner (the loader was closed): through the URL
+      return new URL(location, path).openStream();
+    }
+  }
+
   /** Packages remembered for {@code loader} (for tests). */
   static int size(ClassLoader loader) {
     Table t;
@@ -85,6 +119,26 @@ final class PackageLocations {
       t = TABLES.get(loader);
     }
     return t == null ? 0 : t.size();
+  }
+
+  /** Marks a location without a shared jar file. */
+  private static final WeakReference<JarFile> NO_JAR = new WeakReference<>(null);
+
+  /**
+   * The jar file behind a {@code jar:} location when its connection hands out a cached, shared
+   * one (the URL handler's cache keeps it open for the loader; the agent never closes it), else
+   * null.
+   */
+  private static JarFile sharedJar(URL location) {
+    try {
+      URLConnection c = location.openConnection();
+      if (c instanceof JarURLConnection j && j.getUseCaches()) {
+        return j.getJarFile();
+      }
+    } catch (IOException | RuntimeException e) {
+      // not a jar we can use: read through URLs
+    }
+    return null;
   }
 
   /** A 64-bit hash of the package part ({@code [0, dot)}) of a binary name, never 0. */
@@ -105,6 +159,13 @@ final class PackageLocations {
     private int size;
     /** Distinct locations, held weakly; at most {@link #MAX_LOCATIONS}. */
     private final List<WeakReference<URL>> locations = new ArrayList<>();
+
+    /**
+     * Per location (same index), its shared jar file, held weakly (its owner, the URL handler's
+     * cache, holds it as long as the loader uses it), {@link #NO_JAR} when it has none or it was
+     * closed, null when not asked yet.
+     */
+    private final List<WeakReference<JarFile>> jars = new ArrayList<>();
     /** The index of the location remembered last (classes load in runs from one jar). */
     private int last = -1;
 
@@ -153,6 +214,40 @@ final class PackageLocations {
       return size;
     }
 
+    /** The shared jar file of {@code location} (opened on first use), or null. */
+    JarFile jarOf(URL location) {
+      WeakReference<JarFile> held;
+      synchronized (this) {
+        int index = indexOf(location);
+        if (index < 0) {
+          return null;
+        }
+        held = jars.get(index);
+      }
+      if (held == NO_JAR) {
+        return null;
+      }
+      JarFile jar = held == null ? null : held.get();
+      if (jar != null) {
+        return jar;
+      }
+      jar = sharedJar(location); // outside the lock: opens a connection
+      synchronized (this) {
+        int index = indexOf(location);
+        if (index >= 0) {
+          jars.set(index, jar == null ? NO_JAR : new WeakReference<>(jar));
+        }
+      }
+      return jar;
+    }
+
+    synchronized void forgetJar(URL location) {
+      int index = indexOf(location);
+      if (index >= 0) {
+        jars.set(index, NO_JAR);
+      }
+    }
+
     synchronized long bytes() {
       return 64 + keys.length * 10L + locations.size() * 48L;
     }
@@ -177,6 +272,7 @@ final class PackageLocations {
         return -1;
       }
       locations.add(new WeakReference<>(location));
+      jars.add(null);
       last = locations.size() - 1;
       return last;
     }

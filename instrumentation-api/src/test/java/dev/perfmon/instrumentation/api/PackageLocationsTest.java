@@ -92,4 +92,32 @@ class PackageLocationsTest {
       }
     }
   }
+
+  /**
+   * A jar location whose connection hands out a shared jar file is read through that jar file:
+   * an entry it holds is opened, one it does not is null (a look-up, no exception), and a jar file
+   * closed by its owner is passed by for the URL.
+   */
+  @Test
+  void aJarLocationIsReadThroughItsSharedJarFile() throws IOException {
+    Path jarPath = dir.resolve("lib.jar");
+    try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jarPath))) {
+      out.putNextEntry(new java.util.jar.JarEntry("example/lib/Base.class"));
+      out.write(new byte[] {1, 2, 3});
+      out.closeEntry();
+    }
+    URL location = new URL("jar:" + jarPath.toUri() + "!/");
+    ClassLoader loader = new URLClassLoader(new URL[0]);
+    PackageLocations.remember(loader, "example.lib.Sub", location);
+    try (InputStream in = PackageLocations.open(loader, location, "example/lib/Base.class")) {
+      assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+    }
+    assertThat(PackageLocations.open(loader, location, "example/lib/Missing.class")).isNull();
+
+    java.net.JarURLConnection c = (java.net.JarURLConnection) location.openConnection();
+    c.getJarFile().close(); // its owner closes it
+    try (InputStream in = PackageLocations.open(loader, location, "example/lib/Base.class")) {
+      assertThat(in.readAllBytes()).as("through the URL again").containsExactly(1, 2, 3);
+    }
+  }
 }
