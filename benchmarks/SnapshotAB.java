@@ -64,14 +64,24 @@ public final class SnapshotAB {
       }
     }
     long[][] cpu = new long[k][n];
+    int differ = 0;
     for (int i = 0; i < n; i++) {
+      String first = null;
       for (int v = 0; v < k; v++) {
         interval[v].run();
         long c0 = threads.getCurrentThreadCpuTime();
-        snapshot[v].get();
+        byte[] line = snapshot[v].get();
         cpu[v][i] = threads.getCurrentThreadCpuTime() - c0;
+        // The same calls in every build: their operations' figures must be written the same.
+        String section = operations(line);
+        if (v == 0) {
+          first = section;
+        } else if (!section.equals(first)) {
+          differ++;
+        }
       }
     }
+    System.out.printf("turns whose operations differ between builds: %d of %d%n", differ, n);
     for (int v = 0; v < k; v++) {
       long[] c = cpu[v];
       Arrays.sort(c);
@@ -79,5 +89,13 @@ public final class SnapshotAB {
           a[5 + 2 * v], c[0] / 1e6, c[n / 4] / 1e6, c[n / 2] / 1e6, c[3 * n / 4] / 1e6);
     }
     System.exit(0);
+  }
+
+  /** The snapshot line's {@code "operations"} object (the rest holds times and memory readings). */
+  private static String operations(byte[] line) {
+    String s = new String(line, java.nio.charset.StandardCharsets.UTF_8);
+    int from = s.indexOf("\"operations\":{");
+    int to = s.indexOf("\"memory\":{", from);
+    return from < 0 || to < 0 ? s : s.substring(from, to);
   }
 }

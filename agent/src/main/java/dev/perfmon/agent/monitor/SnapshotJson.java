@@ -80,7 +80,7 @@ public final class SnapshotJson {
    */
   static byte[] snapshot(Snapshot s, java.util.List<Body> extras, int sizeHint, Names names) {
     Faults.check(Faults.JSON);
-    JsonBytes out = new JsonBytes(sizeHint);
+    JsonBytes out = names == null ? new JsonBytes(sizeHint) : names.buffer(sizeHint);
     try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       g.writeStartObject();
       writeSnapshot(g, out, s, names == null ? new Names() : names);
@@ -113,6 +113,19 @@ public final class SnapshotJson {
      */
     private final long[] millisNanos = new long[Buckets.BUCKETS];
     private final byte[][] millisText = new byte[Buckets.BUCKETS][];
+
+    /** The buffer the lines are written into, reused from line to line (its bytes are copied out). */
+    private JsonBytes buffer;
+
+    /** {@link #buffer}, emptied for a line of about {@code size} bytes. */
+    JsonBytes buffer(int size) {
+      if (buffer == null) {
+        buffer = new JsonBytes(size);
+      } else {
+        buffer.reset(size);
+      }
+      return buffer;
+    }
 
     /** Appends {@code nanos} as {@link JsonBytes#millis} does, its text kept per bucket. */
     void millis(JsonBytes out, double nanos) {
