@@ -159,6 +159,32 @@ public final class SnapshotJson {
       return b;
     }
 
+    /**
+     * The names of the operations of the previous line by position, and their bytes: a snapshot
+     * lists the operations in the same order every time (by id), so the name at a position is
+     * nearly always the same string as last time, told by one comparison of references instead
+     * of a hash look-up.
+     */
+    private String[] lastNames = new String[0];
+
+    private byte[][] lastBytes = new byte[0][];
+
+    /** As {@link #operation(String)}, for the operation at {@code position} in the line. */
+    byte[] operation(int position, String name) {
+      if (position < lastNames.length && lastNames[position] == name) {
+        return lastBytes[position];
+      }
+      byte[] b = operation(name);
+      if (position >= lastNames.length) {
+        int n = Math.max(position + 1, 2 * lastNames.length);
+        lastNames = java.util.Arrays.copyOf(lastNames, n);
+        lastBytes = java.util.Arrays.copyOf(lastBytes, n);
+      }
+      lastNames[position] = name;
+      lastBytes[position] = b;
+      return b;
+    }
+
     /** The bytes of the quoted {@code name}, a colon and an opening brace: an operation's object. */
     byte[] operation(String name) {
       byte[] b = operations.get(name);
@@ -213,13 +239,12 @@ public final class SnapshotJson {
 
   /** The members of {@code "operations"}: one object per operation, separated by commas. */
   static void writeOperations(JsonBytes out, java.util.List<Snapshot.Operation> ops, Names names) {
-    boolean first = true;
+    int position = 0;
     for (Snapshot.Operation op : ops) {
-      if (!first) {
+      if (position > 0) {
         out.raw(',');
       }
-      first = false;
-      out.raw(names.operation(op.name()));
+      out.raw(names.operation(position++, op.name()));
       writeDistribution(out, op.cumulative(), op.extra(), names);
       out.raw(INTERVAL);
       writeDistribution(out, op.interval(), op.intervalExtra(), names);
