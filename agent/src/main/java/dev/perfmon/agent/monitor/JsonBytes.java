@@ -50,7 +50,8 @@ final class JsonBytes extends OutputStream {
     return Arrays.copyOf(buf, len);
   }
 
-  private void ensure(int more) {
+  /** Makes room for {@code more} bytes (see {@link #put}). */
+  void ensure(int more) {
     if (len + more > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
     }
@@ -72,6 +73,12 @@ final class JsonBytes extends OutputStream {
   /** Appends {@code b} as it is. */
   void raw(byte[] b) {
     write(b, 0, b.length);
+  }
+
+  /** Appends {@code b} as it is, in room made by a previous {@link #ensure}. */
+  void put(byte[] b) {
+    System.arraycopy(b, 0, buf, len, b.length);
+    len += b.length;
   }
 
   /** Appends one ASCII character. */
@@ -111,7 +118,12 @@ final class JsonBytes extends OutputStream {
 
   /** Appends {@code v} in decimal, as {@code Long.toString} writes it. */
   void number(long v) {
-    scaled(v, 0);
+    if (v >= 0 && v <= Integer.MAX_VALUE) {
+      ensure(10);
+      digits((int) v);
+    } else {
+      scaled(v, 0);
+    }
   }
 
   /**

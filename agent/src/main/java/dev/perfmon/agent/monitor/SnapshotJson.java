@@ -325,25 +325,27 @@ public final class SnapshotJson {
 
   /** The members of one distribution's object (from its first, without a leading comma). */
   static void writeDistribution(JsonBytes out, Distribution d, Map<String, Long> extra, Names names) {
-    out.raw(COUNT);
+    // Room for the fixed field names and the values: the names are then copied unchecked.
+    out.ensure(DISTRIBUTION_BYTES);
+    out.put(COUNT);
     out.number(d.count());
-    out.raw(SUCCESS_COUNT);
+    out.put(SUCCESS_COUNT);
     out.number(d.successes());
-    out.raw(ERROR_COUNT);
+    out.put(ERROR_COUNT);
     out.number(d.errors());
     if (d.sampled() != d.count()) {
-      out.raw(SAMPLED_COUNT);
+      out.put(SAMPLED_COUNT);
       out.number(d.sampled());
     }
-    out.raw(AVG_DURATION);
+    out.put(AVG_DURATION);
     out.millis(d.avgNanos());
-    out.raw(MIN_DURATION);
+    out.put(MIN_DURATION);
     out.millis((double) d.minNanos());
-    out.raw(MAX_DURATION);
+    out.put(MAX_DURATION);
     out.millis((double) d.maxNanos());
     double[] p = d.percentiles();
     for (int i = 0; i < p.length; i++) {
-      out.raw(PERCENTILE_FIELDS[i]);
+      out.put(PERCENTILE_FIELDS[i]);
       names.millis(out, p[i]);
     }
     if (extra instanceof Counters c) {
@@ -406,6 +408,15 @@ public final class SnapshotJson {
   private static final byte[] MAX_DURATION = JsonBytes.fieldName("maxDuration", true);
   private static final byte[][] PERCENTILE_FIELDS =
       Distribution.PERCENTILE_NAMES.stream().map(n -> JsonBytes.fieldName(n, true)).toArray(byte[][]::new);
+  /**
+   * At least the bytes of a distribution's fixed fields: their names, and at most 21 bytes per
+   * value (a sign, 19 digits and a decimal point).
+   */
+  private static final int DISTRIBUTION_BYTES =
+      COUNT.length + SUCCESS_COUNT.length + ERROR_COUNT.length + SAMPLED_COUNT.length
+          + AVG_DURATION.length + MIN_DURATION.length + MAX_DURATION.length
+          + java.util.Arrays.stream(PERCENTILE_FIELDS).mapToInt(f -> f.length).sum()
+          + 21 * (7 + PERCENTILE_FIELDS.length);
   private static final byte[] INTERVAL = ascii(",\"interval\":{");
   private static final byte[] HISTOGRAM = ascii(",\"histogram\":[");
   private static final byte[] METADATA = ascii(",\"metadata\":{");
