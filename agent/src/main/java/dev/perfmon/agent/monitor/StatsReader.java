@@ -242,17 +242,28 @@ final class StatsReader {
    */
   Reading finish(Buffers b, long mask, double[] extra) {
     long intervalMask = 0;
+    boolean done = false;
     try {
       intervalMask = readChangedPages(b, mask);
-      return figures(b, extra, mask, intervalMask);
+      Reading r = figures(b, extra, mask, intervalMask);
+      done = true;
+      return r;
     } catch (RuntimeException | Error e) {
       positions = null; // may not match the pages any more: locate them again next time
       intervalMask = Distribution.ALL_PAGES; // written where the mask may not say
       Arrays.fill(b.page, 0);
       throw e;
     } finally {
-      for (long m = intervalMask; m != 0; m &= m - 1) {
-        Arrays.fill(b.delta[Long.numberOfTrailingZeros(m)], 0);
+      if (done) {
+        // The interval's buckets written are those listed: cleared one by one.
+        for (int k = 0; k < b.changed; k++) {
+          int index = b.changedIndex[k];
+          b.delta[index / Buckets.SUB_BUCKETS][index % Buckets.SUB_BUCKETS] = 0;
+        }
+      } else {
+        for (long m = intervalMask; m != 0; m &= m - 1) {
+          Arrays.fill(b.delta[Long.numberOfTrailingZeros(m)], 0);
+        }
       }
       Arrays.fill(b.pageArrays, null); // no recorder's page kept reachable from the buffers
     }
@@ -387,7 +398,7 @@ final class StatsReader {
         }
         positions.locate(pages, b.pageTotals, mask);
       }
-      cumulative = Distribution.ofPositions(positions, errors, sum, totals[2], totals[3]);
+      cumulative = Distribution.ofPositions(positions, errors, sum, totals[2], totals[3], prevCumulative);
       b.interval.locateSparse(b.changedIndex, b.changedCount, b.changed);
       interval =
           Distribution.ofPositions(
