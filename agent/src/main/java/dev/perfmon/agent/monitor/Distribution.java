@@ -210,17 +210,6 @@ public record Distribution(
    * first and last non-empty buckets.
    */
   static Distribution ofPositions(Positions positions, long errors, long sum, long min, long max) {
-    return ofPositions(positions, errors, sum, min, max, null);
-  }
-
-  /**
-   * As {@link #ofPositions(Positions, long, long, long, long)}; when the percentiles' values are
-   * those of {@code like} (an operation's previous cumulative figures, whose percentiles rarely
-   * leave their buckets), the new distribution shares its arrays of values instead of new ones
-   * (they are never written once built, as {@link #withSkipped} already relies on).
-   */
-  static Distribution ofPositions(
-      Positions positions, long errors, long sum, long min, long max, Distribution like) {
     long total = positions.total;
     if (total == 0) {
       return empty(positions.extra);
@@ -236,21 +225,7 @@ public record Distribution(
     }
     int[] bucket = positions.bucket;
     double[] extra = positions.extra;
-    int n = PERCENTILES.length;
-    boolean same =
-        like != null
-            && like.extraPercentiles == extra
-            && like.percentiles.length == n
-            && like.extraValues.length == extra.length;
-    for (int k = 0; same && k < bucket.length; k++) {
-      double v = Math.max((double) mn, Math.min((double) mx, MIDPOINTS[bucket[k]]));
-      same = v == (k < n ? like.percentiles[k] : like.extraValues[k - n]);
-    }
-    if (same) {
-      return new Distribution(
-          total, Math.min(errors, total), sum, mn, mx, like.percentiles, extra, like.extraValues, total);
-    }
-    double[] p = new double[n];
+    double[] p = new double[PERCENTILES.length];
     double[] e = extra.length == 0 ? NONE : new double[extra.length];
     for (int k = 0; k < bucket.length; k++) {
       double v = Math.max((double) mn, Math.min((double) mx, MIDPOINTS[bucket[k]]));

@@ -398,7 +398,7 @@ final class StatsReader {
         }
         positions.locate(pages, b.pageTotals, mask);
       }
-      cumulative = Distribution.ofPositions(positions, errors, sum, totals[2], totals[3], prevCumulative);
+      cumulative = Distribution.ofPositions(positions, errors, sum, totals[2], totals[3]);
       b.interval.locateSparse(b.changedIndex, b.changedCount, b.changed);
       interval =
           Distribution.ofPositions(
