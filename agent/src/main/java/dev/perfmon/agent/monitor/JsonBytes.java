@@ -253,6 +253,22 @@ final class JsonBytes extends OutputStream {
         : v < 100_000_000 ? 8 : v < 1_000_000_000 ? 9 : 10;
   }
 
+  /**
+   * As {@link #millis(double)} for a whole number of nanoseconds (a minimum or maximum), the same
+   * text without the conversion to a double and back: exact up to 2^53 ns, beyond which the
+   * double's rounding is kept.
+   */
+  void millis(long nanos) {
+    if (nanos < 0 || nanos > 1L << 53) {
+      millis((double) nanos);
+      return;
+    }
+    ensure(21);
+    long whole = nanos / 1_000_000L;
+    digits(whole);
+    fraction((int) (nanos - whole * 1_000_000L), 6);
+  }
+
   /** Appends {@code nanos} as milliseconds rounded to the nanosecond (see {@link #scaled}). */
   void millis(double nanos) {
     long v = Math.round(nanos);

@@ -340,9 +340,9 @@ public final class SnapshotJson {
     out.put(AVG_DURATION);
     out.millis(d.avgNanos());
     out.put(MIN_DURATION);
-    out.millis((double) d.minNanos());
+    out.millis(d.minNanos());
     out.put(MAX_DURATION);
-    out.millis((double) d.maxNanos());
+    out.millis(d.maxNanos());
     double[] p = d.percentiles();
     for (int i = 0; i < p.length; i++) {
       out.put(PERCENTILE_FIELDS[i]);
