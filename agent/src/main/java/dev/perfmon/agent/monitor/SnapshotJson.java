@@ -169,7 +169,12 @@ public final class SnapshotJson {
 
     private byte[][] lastBytes = new byte[0][];
 
-    /** As {@link #operation(String)}, for the operation at {@code position} in the line. */
+    /**
+     * As {@link #operation(String)}, for the operation at {@code position} in the line. The same
+     * string object as last time has the same bytes; another string, even an equal one, is looked
+     * up.
+     */
+    @SuppressWarnings("ReferenceEquality") // identity first: equals would read both strings
     byte[] operation(int position, String name) {
       if (position < lastNames.length && lastNames[position] == name) {
         return lastBytes[position];
