@@ -10,7 +10,9 @@ import java.util.function.Supplier;
  * Compares whole snapshots of two (or more) agent builds in one JVM: each build's {@code
  * SnapshotWorkload} is loaded with its own bootstrap classes in a class loader of its own, and the
  * builds take turns, one snapshot each, so that they see the same load on a shared machine. Prints
- * each build's cold snapshot and the CPU time of its warm snapshots (min, quartiles, median).
+ * each build's cold snapshot and the CPU time of its warm snapshots (min, quartiles, median),
+ * and checks that all builds write the same operations' figures (the same calls, the same
+ * output format).
  *
  *   java benchmarks/SnapshotAB.java OPERATIONS CALLS_PER_INTERVAL WARMUP MEASURED \
  *       BOOTSTRAP_CLASSES_A AGENT_JAR_A BOOTSTRAP_CLASSES_B AGENT_JAR_B ...
@@ -57,21 +59,35 @@ public final class SnapshotAB {
       snapshot[v].get();
       System.out.printf("%s: cold snapshot %.1f ms CPU%n", a[5 + 2 * v], (threads.getCurrentThreadCpuTime() - c0) / 1e6);
     }
+    // The builds take turns in alternating order (first to last, then last to first), so that
+    // none is always the one whose state the others' snapshots have just pushed out of the caches.
     for (int i = 0; i < warm; i++) {
-      for (int v = 0; v < k; v++) {
+      for (int t = 0; t < k; t++) {
+        int v = i % 2 == 0 ? t : k - 1 - t;
         interval[v].run();
         snapshot[v].get();
       }
     }
     long[][] cpu = new long[k][n];
+    int differ = 0;
     for (int i = 0; i < n; i++) {
-      for (int v = 0; v < k; v++) {
+      String first = null;
+      for (int t = 0; t < k; t++) {
+        int v = i % 2 == 0 ? t : k - 1 - t;
         interval[v].run();
         long c0 = threads.getCurrentThreadCpuTime();
-        snapshot[v].get();
+        byte[] line = snapshot[v].get();
         cpu[v][i] = threads.getCurrentThreadCpuTime() - c0;
+        // The same calls in every build: their operations' figures must be written the same.
+        String section = operations(line);
+        if (t == 0) {
+          first = section;
+        } else if (!section.equals(first)) {
+          differ++;
+        }
       }
     }
+    System.out.printf("turns whose operations differ between builds: %d of %d%n", differ, n);
     for (int v = 0; v < k; v++) {
       long[] c = cpu[v];
       Arrays.sort(c);
@@ -79,5 +95,13 @@ public final class SnapshotAB {
           a[5 + 2 * v], c[0] / 1e6, c[n / 4] / 1e6, c[n / 2] / 1e6, c[3 * n / 4] / 1e6);
     }
     System.exit(0);
+  }
+
+  /** The snapshot line's {@code "operations"} object (the rest holds times and memory readings). */
+  private static String operations(byte[] line) {
+    String s = new String(line, java.nio.charset.StandardCharsets.UTF_8);
+    int from = s.indexOf("\"operations\":{");
+    int to = s.indexOf("\"memory\":{", from);
+    return from < 0 || to < 0 ? s : s.substring(from, to);
   }
 }

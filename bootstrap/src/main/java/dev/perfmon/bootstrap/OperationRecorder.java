@@ -414,6 +414,37 @@ public final class OperationRecorder {
     retired.readBuckets(p, from, to, into);
   }
 
+  /** The most arrays {@link #pageArrays} gives: one per lane, the shared stripe's and the retired one's. */
+  public static final int MAX_PAGE_ARRAYS = LANE_COUNT + 2;
+
+  /**
+   * The arrays that hold page {@code p}'s 64 bucket counts in this recorder's stripes (those that
+   * have the page), into {@code into} (at least {@link #MAX_PAGE_ARRAYS} long); returns how many.
+   * Page {@code p}'s bucket {@code i} is the sum of element {@code i} of these arrays. For a reader
+   * that reads many buckets of a page (usually of one array: a single recording thread's lane)
+   * without a call per bucket range: it must read them as {@link #readPage} does (acquire loads,
+   * see there) and never write them. Single reader only.
+   */
+  public int pageArrays(int p, long[][] into) {
+    int n = 0;
+    for (int i = 0; i < LANE_COUNT; i++) {
+      Stripe s = (Stripe) LANES.getAcquire(lanes, i);
+      long[] page = s == null ? null : (long[]) PAGES.getAcquire(s.pages, p);
+      if (page != null) {
+        into[n++] = page;
+      }
+    }
+    long[] page = (long[]) PAGES.getAcquire(shared.pages, p);
+    if (page != null) {
+      into[n++] = page;
+    }
+    page = (long[]) PAGES.getAcquire(retired.pages, p);
+    if (page != null) {
+      into[n++] = page;
+    }
+    return n;
+  }
+
   /**
    * Loads what {@link #readPageTotals} reads first (each stripe and its page totals) and returns a
    * value derived from it, meaningless but for making the loads happen: a reader about to read

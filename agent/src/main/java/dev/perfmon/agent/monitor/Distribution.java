@@ -151,6 +151,15 @@ public record Distribution(
     return ofPages(pages, pageTotals, ALL_PAGES, errors, sum, min, max, extra);
   }
 
+  /** {@link Buckets#midpoint} of every bucket. */
+  private static final double[] MIDPOINTS = new double[Buckets.BUCKETS];
+
+  static {
+    for (int i = 0; i < MIDPOINTS.length; i++) {
+      MIDPOINTS[i] = Buckets.midpoint(i);
+    }
+  }
+
   /** Every page of the {@link Buckets} layout. */
   static final long ALL_PAGES = (1L << Buckets.PAGES) - 1;
 
@@ -219,7 +228,7 @@ public record Distribution(
     double[] p = new double[PERCENTILES.length];
     double[] e = extra.length == 0 ? NONE : new double[extra.length];
     for (int k = 0; k < bucket.length; k++) {
-      double v = Math.max((double) mn, Math.min((double) mx, Buckets.midpoint(bucket[k])));
+      double v = Math.max((double) mn, Math.min((double) mx, MIDPOINTS[bucket[k]]));
       if (k < p.length) {
         p[k] = v;
       } else {

@@ -25,6 +25,19 @@ final class JsonBytes extends OutputStream {
     buf = new byte[Math.max(256, size)];
   }
 
+  /**
+   * Empties this buffer for the next line of about {@code size} bytes, keeping its array unless
+   * it is too small or much larger than needed: a snapshot writer reuses one buffer rather than
+   * allocating (and zeroing) a line's worth of bytes at every snapshot.
+   */
+  void reset(int size) {
+    len = 0;
+    int want = Math.max(256, size);
+    if (buf.length < want || buf.length > 4 * want) {
+      buf = new byte[want];
+    }
+  }
+
   /** The bytes written so far and a final newline, in a new array. */
   byte[] toLine() {
     byte[] line = Arrays.copyOf(buf, len + 1);
@@ -37,7 +50,8 @@ final class JsonBytes extends OutputStream {
     return Arrays.copyOf(buf, len);
   }
 
-  private void ensure(int more) {
+  /** Makes room for {@code more} bytes (see {@link #put}). */
+  void ensure(int more) {
     if (len + more > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
     }
@@ -59,6 +73,12 @@ final class JsonBytes extends OutputStream {
   /** Appends {@code b} as it is. */
   void raw(byte[] b) {
     write(b, 0, b.length);
+  }
+
+  /** Appends {@code b} as it is, in room made by a previous {@link #ensure}. */
+  void put(byte[] b) {
+    System.arraycopy(b, 0, buf, len, b.length);
+    len += b.length;
   }
 
   /** Appends one ASCII character. */
@@ -98,7 +118,12 @@ final class JsonBytes extends OutputStream {
 
   /** Appends {@code v} in decimal, as {@code Long.toString} writes it. */
   void number(long v) {
-    scaled(v, 0);
+    if (v >= 0 && v <= Integer.MAX_VALUE) {
+      ensure(10);
+      digits((int) v);
+    } else {
+      scaled(v, 0);
+    }
   }
 
   /**
@@ -135,22 +160,43 @@ final class JsonBytes extends OutputStream {
     fraction(frac, decimals);
   }
 
-  /** Appends {@code .} and the {@code decimals} digits of {@code frac} without trailing zeros (nothing for 0). */
+  /**
+   * Appends {@code .} and the {@code decimals} digits of {@code frac} (below {@code
+   * 10^decimals}) without trailing zeros (nothing for 0): all the digits written two at a time,
+   * then the trailing zeros taken back.
+   */
   private void fraction(int frac, int decimals) {
     if (frac == 0) {
       return;
     }
-    int d = decimals;
-    while (frac % 10 == 0) {
-      frac /= 10;
-      d--;
-    }
     buf[len++] = '.';
-    for (int k = d - 1; k >= 0; k--) {
-      buf[len + k] = (byte) ('0' + frac % 10);
-      frac /= 10;
+    int end = len + decimals;
+    int pos = end;
+    int v = frac;
+    for (int k = decimals; k >= 2; k -= 2) {
+      int q = v / 100;
+      int r = (v - q * 100) << 1;
+      v = q;
+      buf[--pos] = PAIRS[r + 1];
+      buf[--pos] = PAIRS[r];
     }
-    len += d;
+    if ((decimals & 1) != 0) {
+      buf[--pos] = (byte) ('0' + v);
+    }
+    while (buf[end - 1] == '0') {
+      end--; // stops at a non-zero digit: frac is not 0
+    }
+    len = end;
+  }
+
+  /** "00", "01", ... "99": the two digits of every number below 100, side by side. */
+  private static final byte[] PAIRS = new byte[200];
+
+  static {
+    for (int i = 0; i < 100; i++) {
+      PAIRS[2 * i] = (byte) ('0' + i / 10);
+      PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+    }
   }
 
   private static final long[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
@@ -174,19 +220,53 @@ final class JsonBytes extends OutputStream {
     len = end;
   }
 
-  /** As {@link #digits(long)} for an int (the common case: int division is cheaper). */
+  /**
+   * As {@link #digits(long)} for an int (the common case: int division is cheaper), two digits
+   * at a time.
+   */
   private void digits(int v) {
-    int n = 1;
-    for (int p = 10; n < 10 && v >= p; p *= 10) {
-      n++;
-    }
-    int end = len + n;
+    int end = len + length(v);
     int pos = end;
-    do {
-      buf[--pos] = (byte) ('0' + v % 10);
-      v /= 10;
-    } while (v != 0);
+    while (v >= 100) {
+      int q = v / 100;
+      int r = (v - q * 100) << 1;
+      v = q;
+      buf[--pos] = PAIRS[r + 1];
+      buf[--pos] = PAIRS[r];
+    }
+    if (v >= 10) {
+      buf[--pos] = PAIRS[2 * v + 1];
+      buf[--pos] = PAIRS[2 * v];
+    } else {
+      buf[--pos] = (byte) ('0' + v);
+    }
     len = end;
+  }
+
+  /** The number of decimal digits of {@code v} (at least 0). */
+  private static int length(int v) {
+    if (v < 100_000) {
+      return v < 100 ? (v < 10 ? 1 : 2) : v < 1_000 ? 3 : v < 10_000 ? 4 : 5;
+    }
+    return v < 10_000_000
+        ? (v < 1_000_000 ? 6 : 7)
+        : v < 100_000_000 ? 8 : v < 1_000_000_000 ? 9 : 10;
+  }
+
+  /**
+   * As {@link #millis(double)} for a whole number of nanoseconds (a minimum or maximum), the same
+   * text without the conversion to a double and back: exact up to 2^53 ns, beyond which the
+   * double's rounding is kept.
+   */
+  void millis(long nanos) {
+    if (nanos < 0 || nanos > 1L << 53) {
+      millis((double) nanos);
+      return;
+    }
+    ensure(21);
+    long whole = nanos / 1_000_000L;
+    digits(whole);
+    fraction((int) (nanos - whole * 1_000_000L), 6);
   }
 
   /** Appends {@code nanos} as milliseconds rounded to the nanosecond (see {@link #scaled}). */

@@ -80,7 +80,7 @@ public final class SnapshotJson {
    */
   static byte[] snapshot(Snapshot s, java.util.List<Body> extras, int sizeHint, Names names) {
     Faults.check(Faults.JSON);
-    JsonBytes out = new JsonBytes(sizeHint);
+    JsonBytes out = names == null ? new JsonBytes(sizeHint) : names.buffer(sizeHint);
     try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       g.writeStartObject();
       writeSnapshot(g, out, s, names == null ? new Names() : names);
@@ -114,6 +114,19 @@ public final class SnapshotJson {
     private final long[] millisNanos = new long[Buckets.BUCKETS];
     private final byte[][] millisText = new byte[Buckets.BUCKETS][];
 
+    /** The buffer the lines are written into, reused from line to line (its bytes are copied out). */
+    private JsonBytes buffer;
+
+    /** {@link #buffer}, emptied for a line of about {@code size} bytes. */
+    JsonBytes buffer(int size) {
+      if (buffer == null) {
+        buffer = new JsonBytes(size);
+      } else {
+        buffer.reset(size);
+      }
+      return buffer;
+    }
+
     /** Appends {@code nanos} as {@link JsonBytes#millis} does, its text kept per bucket. */
     void millis(JsonBytes out, double nanos) {
       long n = Math.round(nanos);
@@ -143,6 +156,37 @@ public final class SnapshotJson {
         b = JsonBytes.quoted(text);
         strings.put(text, b);
       }
+      return b;
+    }
+
+    /**
+     * The names of the operations of the previous line by position, and their bytes: a snapshot
+     * lists the operations in the same order every time (by id), so the name at a position is
+     * nearly always the same string as last time, told by one comparison of references instead
+     * of a hash look-up.
+     */
+    private String[] lastNames = new String[0];
+
+    private byte[][] lastBytes = new byte[0][];
+
+    /**
+     * As {@link #operation(String)}, for the operation at {@code position} in the line. The same
+     * string object as last time has the same bytes; another string, even an equal one, is looked
+     * up.
+     */
+    @SuppressWarnings("ReferenceEquality") // identity first: equals would read both strings
+    byte[] operation(int position, String name) {
+      if (position < lastNames.length && lastNames[position] == name) {
+        return lastBytes[position];
+      }
+      byte[] b = operation(name);
+      if (position >= lastNames.length) {
+        int n = Math.max(position + 1, 2 * lastNames.length);
+        lastNames = java.util.Arrays.copyOf(lastNames, n);
+        lastBytes = java.util.Arrays.copyOf(lastBytes, n);
+      }
+      lastNames[position] = name;
+      lastBytes[position] = b;
       return b;
     }
 
@@ -200,13 +244,12 @@ public final class SnapshotJson {
 
   /** The members of {@code "operations"}: one object per operation, separated by commas. */
   static void writeOperations(JsonBytes out, java.util.List<Snapshot.Operation> ops, Names names) {
-    boolean first = true;
+    int position = 0;
     for (Snapshot.Operation op : ops) {
-      if (!first) {
+      if (position > 0) {
         out.raw(',');
       }
-      first = false;
-      out.raw(names.operation(op.name()));
+      out.raw(names.operation(position++, op.name()));
       writeDistribution(out, op.cumulative(), op.extra(), names);
       out.raw(INTERVAL);
       writeDistribution(out, op.interval(), op.intervalExtra(), names);
@@ -287,25 +330,27 @@ public final class SnapshotJson {
 
   /** The members of one distribution's object (from its first, without a leading comma). */
   static void writeDistribution(JsonBytes out, Distribution d, Map<String, Long> extra, Names names) {
-    out.raw(COUNT);
+    // Room for the fixed field names and the values: the names are then copied unchecked.
+    out.ensure(DISTRIBUTION_BYTES);
+    out.put(COUNT);
     out.number(d.count());
-    out.raw(SUCCESS_COUNT);
+    out.put(SUCCESS_COUNT);
     out.number(d.successes());
-    out.raw(ERROR_COUNT);
+    out.put(ERROR_COUNT);
     out.number(d.errors());
     if (d.sampled() != d.count()) {
-      out.raw(SAMPLED_COUNT);
+      out.put(SAMPLED_COUNT);
       out.number(d.sampled());
     }
-    out.raw(AVG_DURATION);
+    out.put(AVG_DURATION);
     out.millis(d.avgNanos());
-    out.raw(MIN_DURATION);
-    out.millis((double) d.minNanos());
-    out.raw(MAX_DURATION);
-    out.millis((double) d.maxNanos());
+    out.put(MIN_DURATION);
+    out.millis(d.minNanos());
+    out.put(MAX_DURATION);
+    out.millis(d.maxNanos());
     double[] p = d.percentiles();
     for (int i = 0; i < p.length; i++) {
-      out.raw(PERCENTILE_FIELDS[i]);
+      out.put(PERCENTILE_FIELDS[i]);
       names.millis(out, p[i]);
     }
     if (extra instanceof Counters c) {
@@ -368,6 +413,15 @@ public final class SnapshotJson {
   private static final byte[] MAX_DURATION = JsonBytes.fieldName("maxDuration", true);
   private static final byte[][] PERCENTILE_FIELDS =
       Distribution.PERCENTILE_NAMES.stream().map(n -> JsonBytes.fieldName(n, true)).toArray(byte[][]::new);
+  /**
+   * At least the bytes of a distribution's fixed fields: their names, and at most 21 bytes per
+   * value (a sign, 19 digits and a decimal point).
+   */
+  private static final int DISTRIBUTION_BYTES =
+      COUNT.length + SUCCESS_COUNT.length + ERROR_COUNT.length + SAMPLED_COUNT.length
+          + AVG_DURATION.length + MIN_DURATION.length + MAX_DURATION.length
+          + java.util.Arrays.stream(PERCENTILE_FIELDS).mapToInt(f -> f.length).sum()
+          + 21 * (7 + PERCENTILE_FIELDS.length);
   private static final byte[] INTERVAL = ascii(",\"interval\":{");
   private static final byte[] HISTOGRAM = ascii(",\"histogram\":[");
   private static final byte[] METADATA = ascii(",\"metadata\":{");

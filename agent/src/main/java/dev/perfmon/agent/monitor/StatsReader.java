@@ -21,6 +21,9 @@ import java.util.Arrays;
  * <p>Not thread-safe: owned by the single snapshot thread.
  */
 final class StatsReader {
+  /** Acquire loads of the recorders' bucket counts (as {@link OperationRecorder#readPage}). */
+  private static final java.lang.invoke.VarHandle COUNTS =
+      java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
   private static final double[] NO_EXTRA = new double[0];
   private static final long[] NO_TOTALS = new long[0];
 
@@ -89,6 +92,8 @@ final class StatsReader {
   static final class Buffers {
     /** One page's buckets, read from the recorder. */
     final long[] page = new long[Buckets.SUB_BUCKETS];
+    /** The recorder's arrays of the page being read ({@link OperationRecorder#pageArrays}). */
+    final long[][] pageArrays = new long[OperationRecorder.MAX_PAGE_ARRAYS][];
     /** The interval's buckets, page by page. */
     final long[][] delta = new long[Buckets.PAGES][Buckets.SUB_BUCKETS];
     /**
@@ -237,18 +242,30 @@ final class StatsReader {
    */
   Reading finish(Buffers b, long mask, double[] extra) {
     long intervalMask = 0;
+    boolean done = false;
     try {
       intervalMask = readChangedPages(b, mask);
-      return figures(b, extra, mask, intervalMask);
+      Reading r = figures(b, extra, mask, intervalMask);
+      done = true;
+      return r;
     } catch (RuntimeException | Error e) {
       positions = null; // may not match the pages any more: locate them again next time
       intervalMask = Distribution.ALL_PAGES; // written where the mask may not say
       Arrays.fill(b.page, 0);
       throw e;
     } finally {
-      for (long m = intervalMask; m != 0; m &= m - 1) {
-        Arrays.fill(b.delta[Long.numberOfTrailingZeros(m)], 0);
+      if (done) {
+        // The interval's buckets written are those listed: cleared one by one.
+        for (int k = 0; k < b.changed; k++) {
+          int index = b.changedIndex[k];
+          b.delta[index / Buckets.SUB_BUCKETS][index % Buckets.SUB_BUCKETS] = 0;
+        }
+      } else {
+        for (long m = intervalMask; m != 0; m &= m - 1) {
+          Arrays.fill(b.delta[Long.numberOfTrailingZeros(m)], 0);
+        }
       }
+      Arrays.fill(b.pageArrays, null); // no recorder's page kept reachable from the buffers
     }
   }
 
@@ -267,7 +284,7 @@ final class StatsReader {
   private long readChangedPages(Buffers b, long mask) {
     long[] pageTotals = b.pageTotals;
     long[] pageDeltas = b.pageDeltas;
-    long[] page = b.page;
+    long[][] stripes = b.pageArrays;
     int[] changedIndex = b.changedIndex;
     long[] changedCount = b.changedCount;
     int changed = 0;
@@ -292,11 +309,21 @@ final class StatsReader {
       long found = 0;
       int i = 0;
       int first = changed;
+      // The recorder's arrays of the page, read in place (usually one: a single thread's lane).
+      int arrays = recorder.pageArrays(p, stripes);
+      long[] only = arrays == 1 ? stripes[0] : null;
       for (int end : READ_ENDS) {
-        recorder.readBuckets(p, i, end, page);
         for (; i < end; i++) {
-          long d = page[i] - prev[i];
-          page[i] = 0;
+          long now;
+          if (only != null) {
+            now = (long) COUNTS.getAcquire(only, i);
+          } else {
+            now = 0;
+            for (int s = 0; s < arrays; s++) {
+              now += (long) COUNTS.getAcquire(stripes[s], i);
+            }
+          }
+          long d = now - prev[i];
           if (d != 0) {
             delta[i] = d;
             found += d;

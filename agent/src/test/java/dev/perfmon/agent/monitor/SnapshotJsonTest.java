@@ -167,6 +167,14 @@ class SnapshotJsonTest {
       JsonBytes six = new JsonBytes(0);
       six.scaled(nanos, 6);
       assertThat(ms.toLine()).as("%d ns", nanos).isEqualTo(six.toLine());
+      // A whole number of nanoseconds (minimum, maximum): the same text as through a double.
+      long[] wholes = {nanos, units, 1L << 53, (1L << 53) + 1, (1L << 60) + 12_345, Long.MAX_VALUE};
+      long whole = wholes[trial % wholes.length];
+      JsonBytes asLong = new JsonBytes(0);
+      asLong.millis(whole);
+      JsonBytes asDouble = new JsonBytes(0);
+      asDouble.millis((double) whole);
+      assertThat(asLong.toLine()).as("%d ns", whole).isEqualTo(asDouble.toLine());
     }
   }
 
