@@ -5,7 +5,6 @@ import dev.perfmon.agent.monitor.Snapshot;
 import dev.perfmon.api.BudgetViolation;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,15 +15,21 @@ import java.util.Map;
  * violation with {@code severity = actual / budget}.
  *
  * <p>Percentiles come from the interval histogram, within its 0.78% bucket error. Not
- * thread-safe: used by the snapshot thread only. The per-name resolution is cached (bounded by the
- * operations cap).
+ * thread-safe: used by the snapshot thread only. The per-name resolution is cached by the
+ * operation's position in the snapshot (operations keep their place from one snapshot to the next,
+ * and their name is the same string): one reference comparison per operation instead of a hash
+ * look-up, whose string comparisons were about 5 % of a snapshot of 10,000 active operations.
+ * Bounded by the operations cap.
  */
 final class BudgetCheck {
   private static final long NONE = -1;
 
   private final GlobTable<Duration> budgets;
   private final double percentile;
-  private final Map<String, Long> cache = new HashMap<>();
+  /** By position in the snapshot: the name whose budget is below ({@link #NONE}: none). */
+  private String[] names = new String[0];
+
+  private long[] resolved = new long[0];
 
   BudgetCheck(Map<String, Duration> budgets, double percentile) {
     this.budgets = new GlobTable<>(budgets);
@@ -44,12 +49,18 @@ final class BudgetCheck {
     if (budgets.isEmpty()) {
       return out;
     }
-    for (Snapshot.Operation op : s.operations()) {
+    List<Snapshot.Operation> ops = s.operations();
+    if (names.length < ops.size()) {
+      names = java.util.Arrays.copyOf(names, ops.size());
+      resolved = java.util.Arrays.copyOf(resolved, ops.size());
+    }
+    for (int i = 0; i < ops.size(); i++) {
+      Snapshot.Operation op = ops.get(i);
       Distribution d = op.interval();
       if (d.count() == 0) {
         continue;
       }
-      long budget = cache.computeIfAbsent(op.name(), this::budgetNanos);
+      long budget = budgetAt(i, op.name());
       if (budget == NONE) {
         continue;
       }
@@ -67,6 +78,15 @@ final class BudgetCheck {
               s.timestamp()));
     }
     return out;
+  }
+
+  @SuppressWarnings("ReferenceEquality") // the same name string as at this position last time
+  private long budgetAt(int position, String name) {
+    if (names[position] != name) {
+      resolved[position] = budgetNanos(name);
+      names[position] = name;
+    }
+    return resolved[position];
   }
 
   private long budgetNanos(String name) {

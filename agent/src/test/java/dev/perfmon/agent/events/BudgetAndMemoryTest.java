@@ -63,6 +63,21 @@ class BudgetAndMemoryTest {
     assertThat(owners.timestamp()).isEqualTo(s.timestamp());
   }
 
+  /**
+   * The budget is resolved once per operation and position; an operation at a position that held
+   * another one in the previous snapshot is resolved again (no stale budget by position).
+   */
+  @Test
+  void budgetsFollowTheOperationWhenPositionsChange() {
+    BudgetCheck check = new BudgetCheck(Map.of("a", Duration.ofMillis(50), "b", Duration.ofMillis(500)), 0.95);
+    assertThat(check.check(snapshot(op("a", calls(10, 80)), op("b", calls(10, 80))))).extracting(BudgetViolation::operation).containsExactly("a");
+    assertThat(check.check(snapshot(op("a", calls(10, 80)), op("b", calls(10, 80))))).extracting(BudgetViolation::operation).containsExactly("a");
+    assertThat(check.check(snapshot(op("b", calls(10, 80)), op("a", calls(10, 80)), op("c", calls(10, 80)))))
+        .extracting(BudgetViolation::operation)
+        .containsExactly("a");
+    assertThat(check.check(snapshot(op("c", calls(10, 80)))) ).isEmpty();
+  }
+
   @Test
   void anotherPercentileUsesTheRequestedExtraValue() {
     BudgetCheck p97 = new BudgetCheck(Map.of("op", Duration.ofMillis(50)), 0.97);
