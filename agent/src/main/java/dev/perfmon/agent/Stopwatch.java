@@ -1,7 +1,5 @@
 package dev.perfmon.agent;
 
-import java.lang.management.ManagementFactory;
-
 /**
  * Times the phases of start-up for one debug line ("config 12 ms, builder 180 ms, ..."): each
  * phase's elapsed time and, with {@code -Dperfmon.debug.transformerCpu=true} (a measurement
@@ -31,20 +29,9 @@ final class Stopwatch {
     lastAllocated = allocated;
   }
 
-  /** Bytes the current thread has allocated, or -1 when the JVM does not say. */
-  @SuppressForbidden // com.sun.management's extension of the thread bean, where the JVM has it
+  /** Bytes the current thread has allocated, or -1 when not measured or the JVM does not say. */
   private static long allocated() {
-    if (!ALLOCATION) {
-      return -1;
-    }
-    try {
-      if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
-        return t.getCurrentThreadAllocatedBytes();
-      }
-    } catch (RuntimeException | LinkageError e) {
-      // not this JVM's
-    }
-    return -1;
+    return ALLOCATION ? dev.perfmon.instrumentation.api.TransformerCost.currentThreadAllocatedBytes() : -1;
   }
 
   @Override

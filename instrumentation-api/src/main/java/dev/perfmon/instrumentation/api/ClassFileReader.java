@@ -45,14 +45,15 @@ final class ClassFileReader {
   private ClassFileReader() {}
 
   /**
-   * The class file of {@code binaryName} as {@code loader} sees it, or null; looking first where
-   * the class being transformed came from ({@code domain}'s code source, when not null): a super
-   * type is most often in the same jar as its subclass, and a {@link URLClassLoader} whose URLs are
-   * not plain jar files (Spring Boot's nested jars, for one) otherwise opens a connection to each
-   * of its jars in turn until one has the file, well over a hundred for a large application. Taken only where the loader's own resources
-   * may be read first at all ({@link #ownFirst}); a class file of the same name in two of the
-   * loader's jars is then read from the subclass's jar rather than from the first in the loader's
-   * order.
+   * The class file of {@code binaryName} as {@code loader} sees it, or null; looking first in the
+   * jar its package came from ({@link PackageLocations}), then where the class being transformed
+   * came from ({@code domain}'s code source, when not null): a super type is most often in the same
+   * jar as its subclass, and a {@link URLClassLoader} whose URLs are not plain jar files (Spring
+   * Boot's nested jars, for one) otherwise opens a connection to each of its jars in turn until one
+   * has the file, well over a hundred for a large application. Taken only where the loader's own
+   * resources may be read first at all ({@link #ownFirst}); a class file of the same name in two of
+   * the loader's jars is then read from one of those two rather than from the first in the
+   * loader's order.
    */
   @SuppressWarnings("ReferenceEquality") // the same location object, not an equal URL (URL.equals may resolve host names)
   static InputStream open(ClassLoader loader, String binaryName, ProtectionDomain domain) throws IOException {
@@ -60,26 +61,16 @@ final class ClassFileReader {
     if (loader instanceof URLClassLoader own && !JdkPackages.contains(binaryName) && ownFirst(own)) {
       URL location = location(domain);
       URL ofPackage = PackageLocations.find(loader, binaryName);
-      if (ofPackage != null && ofPackage != location) {
-        try {
-          InputStream in = PackageLocations.open(loader, ofPackage, path);
-          if (in != null) {
-            return in;
-          }
-        } catch (IOException | RuntimeException notThere) {
-          // a package split over jars: where the subclass is, then the loader's whole path
+      // A package split over jars: where the subclass is next, then the loader's whole path.
+      InputStream in = ofPackage != null && ofPackage != location ? openAt(loader, ofPackage, path) : null;
+      if (in == null && location != null) {
+        in = openAt(loader, location, path);
+        if (in == null) {
+          NOT_BESIDE_SUBCLASS.increment(); // the loader's whole path below
         }
       }
-      if (location != null) {
-        try {
-          InputStream in = PackageLocations.open(loader, location, path);
-          if (in != null) {
-            return in;
-          }
-        } catch (IOException | RuntimeException notThere) {
-          // not in the subclass's jar: the loader's whole path below
-        }
-        NOT_BESIDE_SUBCLASS.increment();
+      if (in != null) {
+        return in;
       }
       URL url = own.findResource(path);
       if (url != null) {
@@ -87,6 +78,15 @@ final class ClassFileReader {
       }
     }
     return loader.getResourceAsStream(path);
+  }
+
+  /** {@code path} in {@code location} (see {@link PackageLocations#open}), or null when not there. */
+  private static InputStream openAt(ClassLoader loader, URL location, String path) {
+    try {
+      return PackageLocations.open(loader, location, path);
+    } catch (IOException | RuntimeException notThere) {
+      return null;
+    }
   }
 
   /**

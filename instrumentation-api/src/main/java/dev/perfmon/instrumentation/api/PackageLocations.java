@@ -25,8 +25,8 @@ import java.util.WeakHashMap;
  * always in one jar, and most super types' packages have had a class loaded before.
  *
  * <p>Memory: per loader, a table of 64-bit package-name hashes (no names) and small indexes into
- * the loader's list of distinct locations, at most {@value #MAX_PACKAGES} packages (12 bytes
- * each); the locations are held weakly (the loader's protection domains hold them as long as the
+ * the loader's list of distinct locations, at most {@value #MAX_PACKAGES} packages (10 bytes
+ * a slot); the locations are held weakly (the loader's protection domains hold them as long as the
  * loader lives), and the tables go with their loader. Nothing here keeps a class loader
  * reachable. Thread-safe.
  */
@@ -44,6 +44,13 @@ final class PackageLocations {
   private static final Map<ClassLoader, Table> TABLES = new WeakHashMap<>();
 
   private PackageLocations() {}
+
+  /** The table of {@code loader}, or null. */
+  private static Table tableOf(ClassLoader loader) {
+    synchronized (TABLES) {
+      return TABLES.get(loader);
+    }
+  }
 
   /** Remembers that {@code binaryName}'s package is at {@code location} for {@code loader}. */
   static void remember(ClassLoader loader, String binaryName, URL location) {
@@ -64,10 +71,7 @@ final class PackageLocations {
     if (loader == null || dot <= 0) {
       return null;
     }
-    Table t;
-    synchronized (TABLES) {
-      t = TABLES.get(loader);
-    }
+    Table t = tableOf(loader);
     return t == null ? null : t.find(key(binaryName, dot));
   }
 
@@ -93,10 +97,7 @@ final class PackageLocations {
    */
   static InputStream open(ClassLoader loader, URL location, String path) throws IOException {
     JarFile jar = null;
-    Table t;
-    synchronized (TABLES) {
-      t = TABLES.get(loader);
-    }
+    Table t = tableOf(loader);
     if (t != null && "jar".equals(location.getProtocol())) {
       jar = t.jarOf(location);
     }
@@ -114,10 +115,7 @@ final class PackageLocations {
 
   /** Packages remembered for {@code loader} (for tests). */
   static int size(ClassLoader loader) {
-    Table t;
-    synchronized (TABLES) {
-      t = TABLES.get(loader);
-    }
+    Table t = tableOf(loader);
     return t == null ? 0 : t.size();
   }
 
@@ -143,13 +141,7 @@ final class PackageLocations {
 
   /** A 64-bit hash of the package part ({@code [0, dot)}) of a binary name, never 0. */
   static long key(String binaryName, int dot) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < dot; i++) {
-      h ^= binaryName.charAt(i);
-      h *= 0x100000001b3L;
-    }
-    h ^= h >>> 29;
-    return h == 0 ? 1 : h;
+    return SuperTypeMask.Table.key(binaryName, dot);
   }
 
   /** One loader's packages: an open-addressed table of hashes to indexes into {@link #locations}. */

@@ -693,8 +693,16 @@ public final class SuperTypeMask {
 
     /** A 64-bit hash of {@code name}, never 0 (0 marks a free slot). */
     static long key(String name) {
+      return key(name, name.length());
+    }
+
+    /**
+     * A 64-bit hash of {@code name}'s first {@code end} characters, never 0 (also the package
+     * hash of {@link PackageLocations}).
+     */
+    static long key(String name, int end) {
       long h = 0xcbf29ce484222325L;
-      for (int i = 0; i < name.length(); i++) {
+      for (int i = 0; i < end; i++) {
         h ^= name.charAt(i);
         h *= 0x100000001b3L;
       }

@@ -57,17 +57,37 @@ public final class TransformerCost {
       if (t.isCurrentThreadCpuTimeSupported()) {
         cpu = t;
       }
+      allocation = AllocationCounter.HANDLE;
+    }
+  }
+
+  /**
+   * The bytes the current thread has allocated so far, or -1 when the JVM does not count them.
+   * For measurements only (the first call loads the JVM's management classes): the transformer's
+   * figure and the start-up phases' debug line.
+   */
+  public static long currentThreadAllocatedBytes() {
+    java.lang.invoke.MethodHandle a = AllocationCounter.HANDLE;
+    return a == null ? -1 : allocated(a);
+  }
+
+  /** {@code getCurrentThreadAllocatedBytes} of the JVM's thread bean, looked up at first use. */
+  private static final class AllocationCounter {
+    static final java.lang.invoke.MethodHandle HANDLE = lookup();
+
+    private static java.lang.invoke.MethodHandle lookup() {
       try {
+        ThreadMXBean t = ManagementFactory.getThreadMXBean();
         Class<?> extended = Class.forName("com.sun.management.ThreadMXBean");
         if (extended.isInstance(t)) {
-          allocation =
-              java.lang.invoke.MethodHandles.publicLookup()
-                  .findVirtual(extended, "getCurrentThreadAllocatedBytes", java.lang.invoke.MethodType.methodType(long.class))
-                  .bindTo(t);
+          return java.lang.invoke.MethodHandles.publicLookup()
+              .findVirtual(extended, "getCurrentThreadAllocatedBytes", java.lang.invoke.MethodType.methodType(long.class))
+              .bindTo(t);
         }
-      } catch (ReflectiveOperationException | RuntimeException e) {
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
         // another JVM: no allocation figure
       }
+      return null;
     }
   }
 
