@@ -22,9 +22,11 @@ import dev.perfmon.instrumentation.api.SuperTypeMask;
 import dev.perfmon.instrumentation.api.TransformerCost;
 import dev.perfmon.instrumentation.api.AgentBuilders;
 import dev.perfmon.instrumentation.api.AgentContext;
+import dev.perfmon.instrumentation.api.DeferredTransformer;
 import dev.perfmon.instrumentation.api.InstrumentationModule;
 import dev.perfmon.instrumentation.api.OperationRegistry;
 import dev.perfmon.instrumentation.api.Operations;
+import dev.perfmon.instrumentation.api.TooLargeMethods;
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 import java.time.Instant;
@@ -286,7 +288,8 @@ public final class AgentRuntime {
     // slow-call thresholds before woven code can reach its recorder.
     reactions = Reactions.start(cfg, registry, monitor, log);
     phases.lap("monitor");
-    install(enabled, patterns);
+    // At start-up (premain) Byte Buddy's transformer is built when the first class may need it.
+    install(enabled, patterns, previous == null && !partialFirst);
     // The endpoint starts on the snapshot thread, after the start-up grace in premain (before the
     // status file is written, which then names the port); the MXBeans at the first snapshot.
     live.apply(cfg, monitor, previous == null && !partialFirst ? START_UP_GRACE : Duration.ZERO);
@@ -297,17 +300,14 @@ public final class AgentRuntime {
     phases.lap("start");
   }
 
-  private void install(List<InstrumentationModule> enabled, List<MethodPattern> patterns) {
-    AgentContext context =
-        AgentContext.of(config, registry, log);
-    AgentBuilder builder = AgentBuilders.base(transforms, transforms);
-    phases.lap("builder");
-    ClassLoader adviceLoader = AgentRuntime.class.getClassLoader();
+  private void install(List<InstrumentationModule> enabled, List<MethodPattern> patterns, boolean deferred) {
+    AgentContext context = AgentContext.of(config, registry, log);
     modules = new ArrayList<>();
+    List<AgentBuilder.RawMatcher> matchers = new ArrayList<>();
     for (InstrumentationModule m : enabled) {
       try {
         m.start(context);
-        builder = AgentBuilders.add(builder, m, adviceLoader);
+        matchers.addAll(AgentBuilders.matchersOf(m));
         modules.add(m);
       } catch (Throwable t) {
         log.warn("instrumentation module '{}' could not start and is left out: {}", m.name(), t.toString());
@@ -322,11 +322,45 @@ public final class AgentRuntime {
             registry,
             coverage,
             name -> samples.resolve(name, 1.0));
-    builder = methods.install(builder);
+    matchers.addAll(methods.rawMatchers());
     transforms.resetRetransformed();
-    phases.lap("transformations");
+    List<InstrumentationModule> woven = List.copyOf(modules);
+    AgentBuilders.Prefilter prefilter = deferred ? AgentBuilders.prefilter(matchers) : null;
+    phases.lap("modules started");
+    if (prefilter != null) {
+      // Byte Buddy's builder and transformer are made when the first class passes the pre-test
+      // (DeferredTransformer): an application that never loads such a class never loads them.
+      DeferredTransformer deferredTransformer =
+          new DeferredTransformer(
+              prefilter,
+              () -> {
+                TooLargeMethods.Wiring wiring = TooLargeMethods.wiring(transforms);
+                return AgentBuilders.unregistered(builder(AgentBuilders.base(transforms, wiring), woven, methods), wiring);
+              },
+              failed -> log.warn("perfmon could not build its class transformer; nothing is instrumented: {}", failed.toString()));
+      inst.addTransformer(deferredTransformer, true);
+      transformer = deferredTransformer;
+      phases.lap("installOn");
+      return;
+    }
+    AgentBuilder builder = builder(AgentBuilders.base(transforms, transforms), woven, methods);
+    phases.lap("builder");
     transformer = builder.installOn(inst);
     phases.lap("installOn");
+  }
+
+  /** {@code base} with the transformations of {@code woven} and {@code methods}. */
+  private AgentBuilder builder(AgentBuilder base, List<InstrumentationModule> woven, MethodInstrumentation methods) {
+    AgentBuilder builder = base;
+    ClassLoader adviceLoader = AgentRuntime.class.getClassLoader();
+    for (InstrumentationModule m : woven) {
+      try {
+        builder = AgentBuilders.add(builder, m, adviceLoader);
+      } catch (Throwable t) {
+        log.warn("instrumentation module '{}' could not be woven and is left out: {}", m.name(), t.toString());
+      }
+    }
+    return methods.install(builder);
   }
 
   /**

@@ -38,7 +38,8 @@ public final class MethodInstrumentation {
   private final List<String> annotations;
   private final Coverage coverage;
   private final java.util.function.ToDoubleFunction<String> sampleRates;
-  private final Advice.WithCustomMapping mapping;
+  private final Operations operations;
+  private volatile Advice.WithCustomMapping mapping;
   /** Each advice class is read (parsed) when first needed, which keeps it out of start-up. */
   private final java.util.Map<Class<?>, Advice> advices = new java.util.concurrent.ConcurrentHashMap<>();
   /**
@@ -66,30 +67,47 @@ public final class MethodInstrumentation {
     this.annotations = List.copyOf(annotations);
     this.coverage = coverage;
     this.sampleRates = sampleRates;
-    Advice.WithCustomMapping mapping =
-        AdviceSupport.withOperationIds(
-            (type, method) -> {
-              Match m = match(type, method);
-              if (m == null) {
-                return operations.idOf(Operations.OVERFLOW);
-              }
-              int id = operations.idOf(m.operation());
-              double rate = sampleRates.applyAsDouble(m.operation());
-              if (rate < 1) {
-                dev.perfmon.bootstrap.OperationRecorder r = dev.perfmon.bootstrap.Recorders.get(id);
-                if (r != null) {
-                  r.setSampleRate(rate);
-                }
-                operations.describe(id, "sampleRate", Double.toString(rate));
-              }
-              return id;
-            });
-    this.mapping = mapping;
+    this.operations = operations;
+  }
+
+  /**
+   * The advice mapping that binds each woven method's operation id, made at the first weave: it
+   * loads Byte Buddy's advice classes, which an application without a matching class never needs.
+   */
+  private Advice.WithCustomMapping mapping() {
+    Advice.WithCustomMapping m = mapping;
+    if (m == null) {
+      synchronized (this) {
+        m = mapping;
+        if (m == null) {
+          m = AdviceSupport.withOperationIds(this::operationId);
+          mapping = m;
+        }
+      }
+    }
+    return m;
+  }
+
+  private int operationId(TypeDescription type, MethodDescription method) {
+    Match m = match(type, method);
+    if (m == null) {
+      return operations.idOf(Operations.OVERFLOW);
+    }
+    int id = operations.idOf(m.operation());
+    double rate = sampleRates.applyAsDouble(m.operation());
+    if (rate < 1) {
+      dev.perfmon.bootstrap.OperationRecorder r = dev.perfmon.bootstrap.Recorders.get(id);
+      if (r != null) {
+        r.setSampleRate(rate);
+      }
+      operations.describe(id, "sampleRate", Double.toString(rate));
+    }
+    return id;
   }
 
   private Advice advice(Class<?> adviceClass) {
     return advices.computeIfAbsent(
-        adviceClass, c -> mapping.to(c).withExceptionHandler(AdviceSupport.exceptionHandler(dev.perfmon.bootstrap.AgentErrors.METHODS)));
+        adviceClass, c -> mapping().to(c).withExceptionHandler(AdviceSupport.exceptionHandler(dev.perfmon.bootstrap.AgentErrors.METHODS)));
   }
 
   public boolean isEmpty() {
@@ -101,10 +119,16 @@ public final class MethodInstrumentation {
     if (isEmpty()) {
       return builder;
     }
-    return builder
-        .with(new CoverageCommit())
-        .type(AgentBuilders.matcher(typeMatcher(), ElementMatchers.any(), classFileTest()))
-        .transform(this::transform);
+    return builder.with(new CoverageCommit()).type(rawMatcher()).transform(this::transform);
+  }
+
+  /** The raw matcher {@link #install} gives Byte Buddy (for the class-file pre-test); none when empty. */
+  public java.util.List<AgentBuilder.RawMatcher> rawMatchers() {
+    return isEmpty() ? java.util.List.of() : java.util.List.of(rawMatcher());
+  }
+
+  private AgentBuilder.RawMatcher rawMatcher() {
+    return AgentBuilders.matcher(typeMatcher(), ElementMatchers.any(), classFileTest());
   }
 
   private net.bytebuddy.dynamic.DynamicType.Builder<?> transform(

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.PerfmonAgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -44,7 +45,14 @@ public final class AgentBuilders {
    * {@code tooLarge} hears of each such method, {@code listener} of no such failure.
    */
   public static AgentBuilder base(AgentBuilder.Listener listener, TooLargeMethods.Reporter tooLarge) {
-    TooLargeMethods.Wiring tooLargeMethods = TooLargeMethods.wiring(tooLarge);
+    return base(listener, TooLargeMethods.wiring(tooLarge));
+  }
+
+  /**
+   * {@link #base(AgentBuilder.Listener, TooLargeMethods.Reporter)} with the caller's wiring, for a
+   * transformer that is made without {@code installOn} ({@link #unregistered}).
+   */
+  public static AgentBuilder base(AgentBuilder.Listener listener, TooLargeMethods.Wiring tooLargeMethods) {
     return new PerfmonAgentBuilder(
             tooLargeMethods.listener(listener),
             new BoundedTypePoolCache(),
@@ -53,6 +61,34 @@ public final class AgentBuilders {
             retransformListener(),
             tooLargeMethods)
         .ignore(ignored());
+  }
+
+  /**
+   * The transformer {@code builder.installOn} would register, decorated as it would be, but neither
+   * registered with the JVM nor applied to loaded classes: for {@link DeferredTransformer}, which
+   * delegates to it. {@code tooLargeMethods} must be the wiring {@code builder} was based on.
+   */
+  public static ResettableClassFileTransformer unregistered(AgentBuilder builder, TooLargeMethods.Wiring tooLargeMethods) {
+    return tooLargeMethods.decorate((ResettableClassFileTransformer) builder.makeRaw());
+  }
+
+  /**
+   * The circularity lock of every transformer of the agent (Byte Buddy's, and {@link
+   * DeferredTransformer} before it): a class loaded while the agent matches another on the same
+   * thread is left alone.
+   */
+  public static final AgentBuilder.CircularityLock CIRCULARITY_LOCK = new AgentBuilder.CircularityLock.Default();
+
+  /**
+   * The raw matchers of {@code module}'s transformations, as {@link #add} gives them to Byte Buddy
+   * (for a {@link #prefilter} before the builder is made).
+   */
+  public static List<AgentBuilder.RawMatcher> matchersOf(InstrumentationModule module) {
+    List<AgentBuilder.RawMatcher> out = new ArrayList<>();
+    for (TypeInstrumentation ti : module.typeInstrumentations()) {
+      out.add(matcher(ti.typeMatcher(), module.classLoaderMatcher(), ti.classFileTest()));
+    }
+    return out;
   }
 
   /** Estimated heap of one cached type description (parsed signatures, no code). */

@@ -26,7 +26,7 @@ import net.bytebuddy.implementation.Implementation;
  */
 public final class PerfmonAgentBuilder extends AgentBuilder.Default {
   /** One circularity lock for every builder of the agent, as Byte Buddy's default builders share one. */
-  private static final CircularityLock LOCK = new CircularityLock.Default();
+  private static final CircularityLock LOCK = dev.perfmon.instrumentation.api.AgentBuilders.CIRCULARITY_LOCK;
 
   public PerfmonAgentBuilder(
       Listener listener,

@@ -1,0 +1,178 @@
+package dev.perfmon.instrumentation.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.matcher.ElementMatchers;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The start-up transformer builds Byte Buddy's only when a class passes the class-file pre-test,
+ * once, on a thread of its own, and hands that class and every later one to it.
+ */
+class DeferredTransformerTest {
+  /** Fails the pre-test below (implements nothing). */
+  public static class Plain {}
+
+  /** Passes it. */
+  public static class Task implements Runnable {
+    @Override
+    public void run() {}
+  }
+
+  private static final class Built {
+    final AtomicInteger builds = new AtomicInteger();
+    final List<String> buildThreads = new CopyOnWriteArrayList<>();
+    final List<String> discovered = new CopyOnWriteArrayList<>();
+    volatile boolean fail;
+    final List<Throwable> failures = new ArrayList<>();
+
+    DeferredTransformer transformer() {
+      AgentBuilder.RawMatcher runnables =
+          AgentBuilders.matcher(
+              ElementMatchers.none(),
+              ElementMatchers.any(),
+              (header, loader) -> header.interfaceCount() > 0 && header.interfaceName(0).equals("java.lang.Runnable"));
+      return new DeferredTransformer(
+          AgentBuilders.prefilter(List.of(runnables)),
+          () -> {
+            builds.incrementAndGet();
+            buildThreads.add(Thread.currentThread().getName());
+            if (fail) {
+              throw new IllegalStateException("planted build failure");
+            }
+            TooLargeMethods.Wiring wiring = TooLargeMethods.wiring(TooLargeMethods.Reporter.NONE);
+            AgentBuilder b =
+                AgentBuilders.base(
+                        new AgentBuilder.Listener.Adapter() {
+                          @Override
+                          public void onDiscovery(String typeName, ClassLoader classLoader, net.bytebuddy.utility.JavaModule module, boolean loaded) {
+                            discovered.add(typeName);
+                          }
+                        },
+                        wiring)
+                    .type(runnables)
+                    .transform((builder, type, loader, module, domain) -> builder);
+            return AgentBuilders.unregistered(b, wiring);
+          },
+          failures::add);
+    }
+  }
+
+  @Test
+  void byteBuddyIsBuiltAtTheFirstClassThatPassesThePreTestOnItsOwnThread() throws Exception {
+    Built built = new Built();
+    DeferredTransformer t = built.transformer();
+    transform(t, "com/example/Plain", Plain.class);
+    transform(t, "com/example/Plain2", Plain.class);
+    transform(t, "dev/perfmon/agent/monitor/Monitor", Task.class); // the agent's own: fast path
+    assertThat(built.builds).as("no class passed: nothing built").hasValue(0);
+    assertThat(t.built()).isFalse();
+
+    transform(t, "com/example/Task", Task.class);
+    assertThat(built.builds).hasValue(1);
+    assertThat(built.buildThreads).containsExactly("perfmon-weaver-start");
+    assertThat(t.built()).isTrue();
+    assertThat(built.discovered).as("the class that started the build reached Byte Buddy").containsExactly("com.example.Task");
+
+    transform(t, "com/example/Plain3", Plain.class);
+    transform(t, "com/example/Task2", Task.class);
+    assertThat(built.builds).as("built once").hasValue(1);
+    assertThat(built.discovered)
+        .as("after the build every class goes to Byte Buddy's transformer, whose own pre-test leaves Plain3 out")
+        .containsExactly("com.example.Task", "com.example.Task2");
+    assertThat(built.failures).isEmpty();
+  }
+
+  @Test
+  void aFailedBuildIsReportedOnceAndNothingIsTransformed() throws Exception {
+    Built built = new Built();
+    built.fail = true;
+    DeferredTransformer t = built.transformer();
+    assertThat(transform(t, "com/example/Task", Task.class)).isNull();
+    assertThat(transform(t, "com/example/Task2", Task.class)).isNull();
+    assertThat(built.builds).hasValue(1);
+    assertThat(built.failures).hasSize(1);
+    assertThat(built.failures.get(0)).hasMessage("planted build failure");
+  }
+
+  @Test
+  void resetBeforeAnyBuildRemovesTheTransformerAndNoBuildFollows() throws Exception {
+    Built built = new Built();
+    DeferredTransformer t = built.transformer();
+    List<Object> removed = new ArrayList<>();
+    Instrumentation inst =
+        (Instrumentation)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {Instrumentation.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("removeTransformer")) {
+                    removed.add(args[0]);
+                    return true;
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
+    assertThat(t.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)).isTrue();
+    assertThat(removed).containsExactly(t);
+    assertThat(transform(t, "com/example/Task", Task.class)).isNull();
+    assertThat(built.builds).as("removed: no build").hasValue(0);
+  }
+
+  @Test
+  void resetAfterTheBuildRemovesThisTransformerThroughByteBuddys() throws Exception {
+    Built built = new Built();
+    DeferredTransformer t = built.transformer();
+    transform(t, "com/example/Task", Task.class);
+    List<Object> removed = new ArrayList<>();
+    Instrumentation inst =
+        (Instrumentation)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {Instrumentation.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("removeTransformer")) {
+                    removed.add(args[0]);
+                    return true;
+                  }
+                  if (method.getName().equals("getAllLoadedClasses")) {
+                    return new Class<?>[0];
+                  }
+                  if (method.getName().equals("isRetransformClassesSupported")) {
+                    return true;
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
+    assertThat(
+            t.reset(
+                inst,
+                AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
+                AgentBuilders.loadedClassDiscovery(),
+                AgentBuilders.retransformBatches(),
+                AgentBuilders.retransformListener()))
+        .isTrue();
+    assertThat(removed).as("the registered transformer is this one, not Byte Buddy's").containsExactly(t);
+  }
+
+  private static byte[] transform(ResettableClassFileTransformer t, String internalName, Class<?> bytesOf) throws Exception {
+    ClassFileTransformer cft = t;
+    ClassLoader app = DeferredTransformerTest.class.getClassLoader();
+    return cft.transform(app.getUnnamedModule(), app, internalName, null, null, bytesOf(bytesOf));
+  }
+
+  private static byte[] bytesOf(Class<?> c) throws IOException {
+    try (InputStream in = c.getResourceAsStream("/" + c.getName().replace('.', '/') + ".class")) {
+      return in.readAllBytes();
+    }
+  }
+}
