@@ -334,8 +334,14 @@ public final class AgentRuntime {
           new DeferredTransformer(
               prefilter,
               () -> {
+                long t0 = System.nanoTime();
                 TooLargeMethods.Wiring wiring = TooLargeMethods.wiring(transforms);
-                return AgentBuilders.unregistered(builder(AgentBuilders.base(transforms, wiring), woven, methods), wiring);
+                ResettableClassFileTransformer built =
+                    AgentBuilders.unregistered(builder(AgentBuilders.base(transforms, wiring), woven, methods), wiring);
+                log.debug(
+                    "class transformer built in {} ms, at the first class that may be instrumented",
+                    (System.nanoTime() - t0) / 1_000_000);
+                return built;
               },
               failed -> log.warn("perfmon could not build its class transformer; nothing is instrumented: {}", failed.toString()));
       inst.addTransformer(deferredTransformer, true);

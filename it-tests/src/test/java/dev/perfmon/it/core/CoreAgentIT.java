@@ -127,6 +127,44 @@ class CoreAgentIT {
     }
   }
 
+  /**
+   * Byte Buddy's agent builder and transformer are built when the first class that may be
+   * instrumented is loaded: an application without one (no servlet, no JDBC, no listed method)
+   * never loads them, and the agent still runs (snapshots, the transformer's own figures). The
+   * test above covers the other side: its listed methods make the agent build them and weave.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void anApplicationWithNothingToInstrumentNeverLoadsByteBuddysTransformer(Jdk jdk) throws Exception {
+    Path dir = ForkedJvm.workDir("lazy-" + jdk.name());
+    try (ForkedJvm.Running jvm =
+        ForkedJvm.builder(jdk)
+            .mainClass(LoopApp.class)
+            .workDir(dir)
+            .jvmArg("-Xlog:class+load=info:file=" + dir.resolve("classes.log"))
+            .agent("interval=200ms,output.file=stats.jsonl,log.level=debug")
+            .args("1500")
+            .start()) {
+      assertThat(jvm.waitForExit(Duration.ofSeconds(60))).as(jvm.describe()).isZero();
+      AgentOutput out = AgentOutput.read(dir.resolve("stats.jsonl"));
+      assertThat(out.snapshots()).as(jvm.describe()).hasSizeGreaterThan(2);
+      JsonNode agent = out.lastSnapshot().get("agent");
+      assertThat(agent.get("transformer").get("classes").asLong())
+          .as("the classes loaded after premain went through the agent's transformer")
+          .isPositive();
+      assertThat(agent.get("suppressedErrors").asLong()).isZero();
+      String classes = Files.readString(dir.resolve("classes.log"));
+      assertThat(classes)
+          .as("the start-up transformer is loaded, Byte Buddy's transformer and weaving are not")
+          .contains("dev.perfmon.instrumentation.api.DeferredTransformer ")
+          .doesNotContain("dev.perfmon.shaded.net.bytebuddy.agent.builder.AgentBuilder$Default ")
+          .doesNotContain("dev.perfmon.shaded.net.bytebuddy.agent.builder.PerfmonTransformerFactory$ModuleAware ")
+          .doesNotContain("dev.perfmon.shaded.net.bytebuddy.asm.Advice ")
+          .doesNotContain("dev.perfmon.shaded.net.bytebuddy.dynamic.scaffold.TypeWriter ");
+      assertThat(jvm.stderr()).doesNotContain("could not").doesNotContain("Exception").doesNotContain("[ERROR]");
+    }
+  }
+
   private static long countOf(Path stats, String operation) throws java.io.IOException {
     if (!Files.exists(stats)) {
       return 0;
