@@ -16,7 +16,7 @@ public interface AgentContext {
    * The agent's logger. Modules log through it and never through SLF4J's {@code LoggerFactory}:
    * that would read the host's {@code -Dslf4j.provider} (a property whose name shading cannot
    * change) and print SLF4J's errors on the application's stderr; the agent's logger is created
-   * without it (see the agent's {@code LazyLogger}).
+   * without it (see the agent's {@code StderrLogger}).
    */
   Logger log();
 

@@ -148,7 +148,14 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
         Thread t = new Thread(task, "perfmon-weaver-start");
         t.setDaemon(true);
         builder = t;
-        t.start();
+        try {
+          t.start();
+        } catch (Throwable cannotStart) { // no thread to be had (native memory): give up, do not retry
+          builder = null;
+          off = true;
+          buildFailed.accept(cannotStart);
+          return null;
+        }
         boolean interrupted = false;
         while (true) {
           try {
