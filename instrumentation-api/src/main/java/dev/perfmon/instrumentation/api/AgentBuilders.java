@@ -437,6 +437,26 @@ public final class AgentBuilders {
     }
 
     /**
+     * {@link #mayMatch(ClassLoader, byte[])} under {@code lock}, Byte Buddy's circularity lock, as
+     * its own matching is: a class loaded while a super type's class file is read (by the class
+     * loader's own machinery) is then left alone, as Byte Buddy leaves it, instead of reading class
+     * files through a class loader that is in the middle of loading that very class. True when the
+     * test fails unexpectedly (Byte Buddy decides); false when the lock is held (nested).
+     */
+    public boolean mayMatch(AgentBuilder.CircularityLock lock, ClassLoader loader, byte[] classFile) {
+      if (!lock.acquire()) {
+        return false; // nested in the agent's own matching on this thread: Byte Buddy would skip it too
+      }
+      try {
+        return mayMatch(loader, classFile);
+      } catch (Throwable t) {
+        return true; // Byte Buddy decides
+      } finally {
+        lock.release();
+      }
+    }
+
+    /**
      * Per thread, a constant-pool index array reused from one class's header to the next (an
      * {@code int[][]}, a JDK type: nothing of the agent's stays in an application thread's map).
      */

@@ -124,17 +124,7 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
     }
     Object scope = SuperTypeMask.enter(loader, domain);
     try {
-      AgentBuilder.CircularityLock lock = AgentBuilders.CIRCULARITY_LOCK;
-      if (!lock.acquire()) {
-        return false; // nested in the agent's own matching on this thread, as Byte Buddy skips it
-      }
-      try {
-        return prefilter.mayMatch(loader, classFile);
-      } catch (Throwable t) {
-        return true; // Byte Buddy decides
-      } finally {
-        lock.release();
-      }
+      return prefilter.mayMatch(AgentBuilders.CIRCULARITY_LOCK, loader, classFile);
     } finally {
       SuperTypeMask.exit(scope);
     }

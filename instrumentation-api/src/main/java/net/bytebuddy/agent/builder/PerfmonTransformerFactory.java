@@ -188,23 +188,9 @@ public enum PerfmonTransformerFactory implements AgentBuilder.Default.ExecutingT
       }
     }
 
-    /**
-     * The pre-test on the class file's header, under Byte Buddy's circularity lock as its own
-     * matching is: a class loaded while a super type's class file is read (by the class loader's
-     * own machinery) is then left alone, as Byte Buddy leaves it, instead of reading class files
-     * through a class loader that is in the middle of loading that very class.
-     */
+    /** The pre-test on the class file's header, under Byte Buddy's circularity lock. */
     private boolean mayMatch(ClassLoader classLoader, byte[] classFile) {
-      if (!circularityLock.acquire()) {
-        return false; // nested in the agent's own matching on this thread: Byte Buddy would skip it too
-      }
-      try {
-        return prefilter.mayMatch(classLoader, classFile);
-      } catch (Throwable t) {
-        return true; // Byte Buddy decides
-      } finally {
-        circularityLock.release();
-      }
+      return prefilter.mayMatch(circularityLock, classLoader, classFile);
     }
   }
 }

@@ -111,18 +111,7 @@ class DeferredTransformerTest {
     Built built = new Built();
     DeferredTransformer t = built.transformer();
     List<Object> removed = new ArrayList<>();
-    Instrumentation inst =
-        (Instrumentation)
-            Proxy.newProxyInstance(
-                getClass().getClassLoader(),
-                new Class<?>[] {Instrumentation.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("removeTransformer")) {
-                    removed.add(args[0]);
-                    return true;
-                  }
-                  throw new UnsupportedOperationException(method.getName());
-                });
+    Instrumentation inst = removing(removed);
     assertThat(t.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)).isTrue();
     assertThat(removed).containsExactly(t);
     assertThat(transform(t, "com/example/Task", Task.class)).isNull();
@@ -135,24 +124,7 @@ class DeferredTransformerTest {
     DeferredTransformer t = built.transformer();
     transform(t, "com/example/Task", Task.class);
     List<Object> removed = new ArrayList<>();
-    Instrumentation inst =
-        (Instrumentation)
-            Proxy.newProxyInstance(
-                getClass().getClassLoader(),
-                new Class<?>[] {Instrumentation.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("removeTransformer")) {
-                    removed.add(args[0]);
-                    return true;
-                  }
-                  if (method.getName().equals("getAllLoadedClasses")) {
-                    return new Class<?>[0];
-                  }
-                  if (method.getName().equals("isRetransformClassesSupported")) {
-                    return true;
-                  }
-                  throw new UnsupportedOperationException(method.getName());
-                });
+    Instrumentation inst = removing(removed);
     assertThat(
             t.reset(
                 inst,
@@ -162,6 +134,24 @@ class DeferredTransformerTest {
                 AgentBuilders.retransformListener()))
         .isTrue();
     assertThat(removed).as("the registered transformer is this one, not Byte Buddy's").containsExactly(t);
+  }
+
+  /**
+   * An instrumentation that records the transformers removed from it and has no loaded class to
+   * retransform.
+   */
+  private static Instrumentation removing(List<Object> removed) {
+    return (Instrumentation)
+        Proxy.newProxyInstance(
+            DeferredTransformerTest.class.getClassLoader(),
+            new Class<?>[] {Instrumentation.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "removeTransformer" -> removed.add(args[0]);
+                  case "getAllLoadedClasses" -> new Class<?>[0];
+                  case "isRetransformClassesSupported" -> true;
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
   }
 
   private static byte[] transform(ResettableClassFileTransformer t, String internalName, Class<?> bytesOf) throws Exception {
