@@ -95,6 +95,37 @@ class DeferredTransformerTest {
   }
 
   @Test
+  void threadsThatPassAtOnceWaitForOneBuildAndAllReachByteBuddy() throws Exception {
+    Built built = new Built();
+    DeferredTransformer t = built.transformer();
+    int threads = 8;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    List<Thread> all = new ArrayList<>();
+    List<Throwable> failed = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      String name = "com/example/Task" + i;
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                  transform(t, name, Task.class);
+                } catch (Throwable e) {
+                  failed.add(e);
+                }
+              });
+      all.add(th);
+      th.start();
+    }
+    for (Thread th : all) {
+      th.join(30_000);
+    }
+    assertThat(failed).isEmpty();
+    assertThat(built.builds).as("one build for all").hasValue(1);
+    assertThat(built.discovered).hasSize(threads);
+  }
+
+  @Test
   void aFailedBuildIsReportedOnceAndNothingIsTransformed() throws Exception {
     Built built = new Built();
     built.fail = true;
