@@ -235,6 +235,22 @@ public final class AgentBuilders {
         || internalName.contains("$$Lambda");
   }
 
+  /**
+   * Whether the transformer goes on to match this class now: not when {@link #skippedBeforeMatching
+   * the fast path} leaves it, and not too close to the end of this thread's stack ({@link
+   * StackHeadroom}), where the class is deferred: transformed later on the agent's thread.
+   */
+  public static boolean toBeMatchedNow(ClassLoader loader, String internalName) {
+    if (skippedBeforeMatching(loader, internalName)) {
+      return false;
+    }
+    if (!StackHeadroom.ample()) {
+      StackHeadroom.defer(loader, internalName);
+      return false;
+    }
+    return true;
+  }
+
   private static String[] concat(String[] first, String... more) {
     String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
     System.arraycopy(more, 0, all, first.length, more.length);

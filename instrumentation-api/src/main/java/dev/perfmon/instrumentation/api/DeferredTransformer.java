@@ -114,12 +114,7 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
 
   /** The test Byte Buddy's transformer starts with (its fast path, the stack, the pre-test). */
   private boolean mayMatch(ClassLoader loader, String internalName, ProtectionDomain domain, byte[] classFile) {
-    if (AgentBuilders.skippedBeforeMatching(loader, internalName)) {
-      return false;
-    }
-    if (!StackHeadroom.ample()) {
-      // Too close to the end of this thread's stack: transformed later on the agent's thread.
-      StackHeadroom.defer(loader, internalName);
+    if (!AgentBuilders.toBeMatchedNow(loader, internalName)) {
       return false;
     }
     Object scope = SuperTypeMask.enter(loader, domain);

@@ -3,7 +3,6 @@ package net.bytebuddy.agent.builder;
 import java.security.ProtectionDomain;
 import java.util.List;
 import dev.perfmon.instrumentation.api.AgentBuilders;
-import dev.perfmon.instrumentation.api.StackHeadroom;
 import dev.perfmon.instrumentation.api.TransformerCost;
 import dev.perfmon.instrumentation.api.SuperTypeMask;
 import net.bytebuddy.ByteBuddy;
@@ -162,12 +161,7 @@ public enum PerfmonTransformerFactory implements AgentBuilder.Default.ExecutingT
         Class<?> classBeingRedefined,
         ProtectionDomain protectionDomain,
         byte[] binaryRepresentation) {
-      if (AgentBuilders.skippedBeforeMatching(classLoader, internalName)) {
-        return null;
-      }
-      if (!StackHeadroom.ample()) {
-        // Too close to the end of this thread's stack: transformed later on the agent's thread.
-        StackHeadroom.defer(classLoader, internalName);
+      if (!AgentBuilders.toBeMatchedNow(classLoader, internalName)) {
         return null;
       }
       // The matchers' super-type masks are kept per class loader: say whose class this is.
