@@ -130,10 +130,13 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
     synchronized (buildLock) {
       if (delegate == null && !off) {
         FutureTask<ResettableClassFileTransformer> task = new FutureTask<>(build::get);
-        Thread t = new Thread(task, "perfmon-weaver-start");
-        t.setDaemon(true);
-        builder = t;
         try {
+          // Nothing of the loading thread's is passed on: no inheritable thread-locals, and the
+          // agent's class loader as context loader instead of the application's.
+          Thread t = new Thread(null, task, "perfmon-weaver-start", 0, false);
+          t.setDaemon(true);
+          t.setContextClassLoader(DeferredTransformer.class.getClassLoader());
+          builder = t;
           t.start();
         } catch (Throwable cannotStart) { // no thread to be had (native memory): give up, do not retry
           builder = null;

@@ -30,9 +30,14 @@ class DeferredTransformerTest {
     public void run() {}
   }
 
+  /** Set on the loading thread: the build thread must not inherit it. */
+  private static final InheritableThreadLocal<String> INHERITED = new InheritableThreadLocal<>();
+
   private static final class Built {
     final AtomicInteger builds = new AtomicInteger();
     final List<String> buildThreads = new CopyOnWriteArrayList<>();
+    volatile ClassLoader buildContextLoader;
+    volatile String buildSawInherited = "unset";
     final List<String> discovered = new CopyOnWriteArrayList<>();
     volatile boolean fail;
     final List<Throwable> failures = new ArrayList<>();
@@ -48,6 +53,8 @@ class DeferredTransformerTest {
           () -> {
             builds.incrementAndGet();
             buildThreads.add(Thread.currentThread().getName());
+            buildContextLoader = Thread.currentThread().getContextClassLoader();
+            buildSawInherited = INHERITED.get();
             if (fail) {
               throw new IllegalStateException("planted build failure");
             }
@@ -79,9 +86,19 @@ class DeferredTransformerTest {
     assertThat(built.builds).as("no class passed: nothing built").hasValue(0);
     assertThat(t.built()).isFalse();
 
-    transform(t, "com/example/Task", Task.class);
+    ClassLoader previous = Thread.currentThread().getContextClassLoader();
+    try (java.net.URLClassLoader appContext = new java.net.URLClassLoader(new java.net.URL[0])) {
+      Thread.currentThread().setContextClassLoader(appContext);
+      INHERITED.set("the application's");
+      transform(t, "com/example/Task", Task.class);
+    } finally {
+      INHERITED.remove();
+      Thread.currentThread().setContextClassLoader(previous);
+    }
     assertThat(built.builds).hasValue(1);
     assertThat(built.buildThreads).containsExactly("perfmon-weaver-start");
+    assertThat(built.buildContextLoader).as("the agent's loader, not the loading thread's").isSameAs(DeferredTransformer.class.getClassLoader());
+    assertThat(built.buildSawInherited).as("no inheritable thread-local of the loading thread").isNull();
     assertThat(t.built()).isTrue();
     assertThat(built.discovered).as("the class that started the build reached Byte Buddy").containsExactly("com.example.Task");
 
