@@ -108,6 +108,25 @@ public final class AgentOutput {
     return ofType("snapshot");
   }
 
+  /**
+   * The median {@code intervalMs} of the scheduled snapshots: all but the first (which covers the
+   * start) and the last (the final one, at exit). One interval alone says little: snapshots are
+   * due at multiples of the interval, so the one after a late snapshot comes sooner. Fails when
+   * there are fewer than three snapshots.
+   */
+  public long medianScheduledIntervalMs() {
+    List<JsonNode> s = snapshots();
+    if (s.size() < 3) {
+      throw new AssertionError("fewer than 3 snapshots in " + file + ":\n" + text);
+    }
+    List<Long> intervals = new ArrayList<>();
+    for (JsonNode n : s.subList(1, s.size() - 1)) {
+      intervals.add(n.get("intervalMs").asLong());
+    }
+    intervals.sort(null);
+    return intervals.get(intervals.size() / 2);
+  }
+
   /** The last snapshot line; fails when there is none. */
   public JsonNode lastSnapshot() {
     List<JsonNode> s = snapshots();
