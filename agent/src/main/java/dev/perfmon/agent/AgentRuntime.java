@@ -307,7 +307,9 @@ public final class AgentRuntime {
     for (InstrumentationModule m : enabled) {
       try {
         m.start(context);
-        matchers.addAll(AgentBuilders.matchersOf(m));
+        if (deferred) {
+          matchers.addAll(AgentBuilders.matchersOf(m)); // for the pre-test before Byte Buddy is built
+        }
         modules.add(m);
       } catch (Throwable t) {
         log.warn("instrumentation module '{}' could not start and is left out: {}", m.name(), t.toString());
@@ -322,10 +324,13 @@ public final class AgentRuntime {
             registry,
             coverage,
             name -> samples.resolve(name, 1.0));
-    matchers.addAll(methods.rawMatchers());
     transforms.resetRetransformed();
     List<InstrumentationModule> woven = List.copyOf(modules);
-    AgentBuilders.Prefilter prefilter = deferred ? AgentBuilders.prefilter(matchers) : null;
+    AgentBuilders.Prefilter prefilter = null;
+    if (deferred) {
+      matchers.addAll(methods.rawMatchers());
+      prefilter = AgentBuilders.prefilter(matchers);
+    }
     phases.lap("modules started");
     if (prefilter != null) {
       // Byte Buddy's builder and transformer are made when the first class passes the pre-test

@@ -123,8 +123,8 @@ public final class MethodInstrumentation {
   }
 
   /** The raw matcher {@link #install} gives Byte Buddy (for the class-file pre-test); none when empty. */
-  public java.util.List<AgentBuilder.RawMatcher> rawMatchers() {
-    return isEmpty() ? java.util.List.of() : java.util.List.of(rawMatcher());
+  public List<AgentBuilder.RawMatcher> rawMatchers() {
+    return isEmpty() ? List.of() : List.of(rawMatcher());
   }
 
   private AgentBuilder.RawMatcher rawMatcher() {

@@ -86,9 +86,14 @@ public final class AgentBuilders {
   public static List<AgentBuilder.RawMatcher> matchersOf(InstrumentationModule module) {
     List<AgentBuilder.RawMatcher> out = new ArrayList<>();
     for (TypeInstrumentation ti : module.typeInstrumentations()) {
-      out.add(matcher(ti.typeMatcher(), module.classLoaderMatcher(), ti.classFileTest()));
+      out.add(matcherOf(module, ti));
     }
     return out;
+  }
+
+  /** The raw matcher of one of {@code module}'s type instrumentations. */
+  private static AgentBuilder.RawMatcher matcherOf(InstrumentationModule module, TypeInstrumentation ti) {
+    return matcher(ti.typeMatcher(), module.classLoaderMatcher(), ti.classFileTest());
   }
 
   /** Estimated heap of one cached type description (parsed signatures, no code). */
@@ -305,7 +310,7 @@ public final class AgentBuilders {
       AgentBuilder.Identified.Extendable ext = null;
       for (AgentBuilder.Transformer t : transformers) {
         ext = ext == null
-            ? result.type(matcher(ti.typeMatcher(), module.classLoaderMatcher(), ti.classFileTest())).transform(t)
+            ? result.type(matcherOf(module, ti)).transform(t)
             : ext.transform(t);
       }
       if (ext != null) {
