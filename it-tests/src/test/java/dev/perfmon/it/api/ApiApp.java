@@ -35,6 +35,10 @@ public final class ApiApp {
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0] : "agent";
     PerformanceMonitor m = PerfMon.monitor();
+    Module api = PerfMon.class.getModule();
+    if (api.isNamed()) {
+      System.out.println("OK the API is module " + api.getName());
+    }
     if (mode.equals("attach")) {
       passThroughChecks(m, "before attach");
       System.out.println("WAITING");

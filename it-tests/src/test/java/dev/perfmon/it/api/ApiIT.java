@@ -76,15 +76,51 @@ class ApiIT {
     }
   }
 
+  /**
+   * The API as a named module ({@code Automatic-Module-Name: dev.perfmon.api}) on the module path,
+   * the application on the class path: the agent keeps its own copy of the handler interfaces
+   * (package {@code dev.perfmon.api} too) in its own class loader, so it starts beside the
+   * application's module, binds it at start-up, and binds and unbinds it on attach and detach.
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
-  void attachedAfterTheApiWasUsedThenDetached(Jdk jdk) throws Exception {
-    Path dir = ForkedJvm.workDir("api-attach-" + jdk.name());
+  void theApiAsANamedModuleOnTheModulePath(Jdk jdk) throws Exception {
+    Path dir = ForkedJvm.workDir("api-module-" + jdk.name());
     Files.writeString(dir.resolve("agent.properties"), config(), StandardCharsets.UTF_8);
     try (ForkedJvm.Running app =
         ForkedJvm.builder(jdk)
             .mainClass(ApiApp.class)
-            .classpath(apiJar())
+            .jvmArg("--module-path=" + apiJar())
+            .jvmArg("--add-modules=dev.perfmon.api")
+            .workDir(dir)
+            .agent("config=agent.properties")
+            .jvmArg("-Dexample.handler.file=handler-events.txt")
+            .args("agent")
+            .start()) {
+      int code = app.waitForExit(Duration.ofMinutes(2));
+      assertThat(app.stdout()).as(app.describe()).contains("OK the API is module dev.perfmon.api", "DONE failures=0").doesNotContain("FAIL");
+      assertThat(code).as(app.describe()).isZero();
+      checkOutputs(dir, app.stderr());
+    }
+    attachThenDetach(jdk, ForkedJvm.workDir("api-module-attach-" + jdk.name()), true);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void attachedAfterTheApiWasUsedThenDetached(Jdk jdk) throws Exception {
+    attachThenDetach(jdk, ForkedJvm.workDir("api-attach-" + jdk.name()), false);
+  }
+
+  private static void attachThenDetach(Jdk jdk, Path dir, boolean namedModule) throws Exception {
+    Files.writeString(dir.resolve("agent.properties"), config(), StandardCharsets.UTF_8);
+    ForkedJvm.Builder builder = ForkedJvm.builder(jdk).mainClass(ApiApp.class);
+    if (namedModule) {
+      builder.jvmArg("--module-path=" + apiJar()).jvmArg("--add-modules=dev.perfmon.api");
+    } else {
+      builder.classpath(apiJar());
+    }
+    try (ForkedJvm.Running app =
+        builder
             .workDir(dir)
             .jvmArg("-Dexample.handler.file=handler-events.txt")
             .jvmArg("-Dperfmon.config=agent.properties") // read by the agent when it attaches
@@ -105,6 +141,9 @@ class ApiIT {
           .contains("OK backend bound", "OK backend pass-through")
           .contains("DONE failures=0")
           .doesNotContain("FAIL");
+      if (namedModule) {
+        assertThat(app.stdout()).as(app.describe()).contains("OK the API is module dev.perfmon.api");
+      }
       assertThat(code).as(app.describe()).isZero();
       checkOutputs(dir, app.stderr());
     }
