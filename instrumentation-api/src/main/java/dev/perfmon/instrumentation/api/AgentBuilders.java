@@ -77,7 +77,7 @@ public final class AgentBuilders {
    * DeferredTransformer} before it): a class loaded while the agent matches another on the same
    * thread is left alone.
    */
-  public static final AgentBuilder.CircularityLock CIRCULARITY_LOCK = new AgentBuilder.CircularityLock.Default();
+  public static final AgentBuilder.CircularityLock CIRCULARITY_LOCK = new ThreadCircularityLock();
 
   /**
    * The raw matchers of {@code module}'s transformations, as {@link #add} gives them to Byte Buddy
@@ -121,9 +121,11 @@ public final class AgentBuilders {
     "dev.perfmon.api."
   };
 
+  private static final NamePrefixes AGENT_PACKAGE_NAMES = NamePrefixes.of(AGENT_PACKAGES);
+
   /** True for classes of the agent itself, which are never instrumented. */
   public static boolean isAgentOwn(String className) {
-    return SuperTypeMask.startsWithAny(className, AGENT_PACKAGES);
+    return AGENT_PACKAGE_NAMES.matches(className);
   }
 
   /**
@@ -204,14 +206,18 @@ public final class AgentBuilders {
           "jdk.internal.reflect.",
           "java.lang.invoke.");
 
-  /** {@link #NEVER_TRANSFORMED} as internal names ({@code a/b/C}), for the transformer's fast path. */
-  private static final String[] NEVER_TRANSFORMED_INTERNAL = new String[NEVER_TRANSFORMED.length];
+  private static final NamePrefixes NEVER_TRANSFORMED_NAMES = NamePrefixes.of(NEVER_TRANSFORMED);
 
-  static {
-    // Plain loops, no streams: this runs in premain, in a cold JVM.
-    for (int i = 0; i < NEVER_TRANSFORMED.length; i++) {
-      NEVER_TRANSFORMED_INTERNAL[i] = NEVER_TRANSFORMED[i].replace('.', '/');
+  /** {@link #NEVER_TRANSFORMED} as internal names ({@code a/b/C}), for the transformer's fast path. */
+  private static final NamePrefixes NEVER_TRANSFORMED_INTERNAL = internalNames(NEVER_TRANSFORMED);
+
+  private static NamePrefixes internalNames(String[] prefixes) {
+    // A plain loop, no streams: this runs in premain, in a cold JVM.
+    String[] internal = new String[prefixes.length];
+    for (int i = 0; i < prefixes.length; i++) {
+      internal[i] = prefixes[i].replace('.', '/');
     }
+    return NamePrefixes.of(internal);
   }
 
   private static final ClassLoader PLATFORM_LOADER = ClassLoader.getPlatformClassLoader();
@@ -236,7 +242,7 @@ public final class AgentBuilders {
     if (loader == null || loader == PLATFORM_LOADER) {
       return !(internalName.startsWith("java/sql/") || internalName.startsWith("javax/sql/"));
     }
-    return SuperTypeMask.startsWithAny(internalName, NEVER_TRANSFORMED_INTERNAL)
+    return NEVER_TRANSFORMED_INTERNAL.matches(internalName)
         || internalName.contains("$$Lambda");
   }
 
@@ -266,7 +272,7 @@ public final class AgentBuilders {
   private static final class NeverTransformedNames extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
     @Override
     public boolean matches(TypeDescription target) {
-      return SuperTypeMask.startsWithAny(target.getName(), NEVER_TRANSFORMED);
+      return NEVER_TRANSFORMED_NAMES.matches(target.getName());
     }
   }
 

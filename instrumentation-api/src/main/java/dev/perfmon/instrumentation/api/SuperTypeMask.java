@@ -107,7 +107,7 @@ public final class SuperTypeMask {
   private final int shift;
 
   private final int width;
-  private final String[] irrelevant;
+  private final NamePrefixes irrelevant;
 
   /** Super-type masks taken from the per-loader tables (diagnostics and tests). */
   public final LongAdder tableHits;
@@ -140,7 +140,7 @@ public final class SuperTypeMask {
     this.walker = walker;
     this.width = bits;
     this.shift = walker.join(known, notDescended, 32 - Integer.numberOfLeadingZeros(bits));
-    this.irrelevant = irrelevant.clone();
+    this.irrelevant = NamePrefixes.of(irrelevant);
     this.tableHits = walker.tableHits;
     this.walks = walker.walks;
     this.memoHits = walker.memoHits;
@@ -284,7 +284,7 @@ public final class SuperTypeMask {
 
   /** The known super types of the class whose header is {@code header}, as a bit mask. */
   public int mask(ClassHeader header, ClassLoader loader) {
-    if (SuperTypeMask.startsWithAny(header.className(), irrelevant)) {
+    if (irrelevant.matches(header.className())) {
       return 0;
     }
     return (walker.mask(header, loader) >>> shift) & width;
@@ -292,20 +292,10 @@ public final class SuperTypeMask {
 
   /** The known super types of {@code type}, as a bit mask. */
   public int mask(TypeDescription type) {
-    if (startsWithAny(type.getName(), irrelevant)) {
+    if (irrelevant.matches(type.getName())) {
       return 0;
     }
     return (walker.mask(type) >>> shift) & width;
-  }
-
-  /** True when {@code name} starts with one of {@code prefixes}. */
-  public static boolean startsWithAny(String name, String[] prefixes) {
-    for (String p : prefixes) {
-      if (name.startsWith(p)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private final class Matcher extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
@@ -323,7 +313,7 @@ public final class SuperTypeMask {
       Scope s = scope();
       if (s.walker == walker && target.getName().equals(s.className)) {
         // The class being transformed, whose header the class-file test walked already.
-        if (s.isInterface || startsWithAny(s.className, irrelevant)) {
+        if (s.isInterface || irrelevant.matches(s.className)) {
           return false;
         }
         walker.memoHits.increment();
@@ -352,6 +342,8 @@ public final class SuperTypeMask {
     private volatile Map<String, Integer> known = Map.of();
 
     private volatile String[] notDescended;
+    /** {@link #notDescended} as asked on every walk step (replaced with it). */
+    private volatile NamePrefixes notDescendedNames = NamePrefixes.of();
     /** The tables; replaced when a mask joins, so that no mask computed before is reused. */
     private volatile Tables tables = new Tables();
 
@@ -402,6 +394,7 @@ public final class SuperTypeMask {
       }
       usedBits = shift + bits;
       notDescended = prefixes;
+      notDescendedNames = NamePrefixes.of(prefixes);
       known = Map.copyOf(all);
       tables = new Tables();
       return shift;
@@ -520,7 +513,7 @@ public final class SuperTypeMask {
       if (bits != null) {
         return bits;
       }
-      if (startsWithAny(name, notDescended)) {
+      if (notDescendedNames.matches(name)) {
         return 0;
       }
       if (table != null) {

@@ -1,6 +1,7 @@
 package dev.perfmon.instrumentation.jdbc;
 
 import dev.perfmon.instrumentation.api.ClassFileTest;
+import dev.perfmon.instrumentation.api.NamePrefixes;
 import dev.perfmon.instrumentation.api.SuperTypeMask;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -71,7 +72,9 @@ final class JdbcTypes {
     return MASK.mask(type);
   }
 
+  private static final NamePrefixes IRRELEVANT_NAMES = NamePrefixes.of(IRRELEVANT);
+
   static boolean irrelevant(String name) {
-    return SuperTypeMask.startsWithAny(name, IRRELEVANT);
+    return IRRELEVANT_NAMES.matches(name);
   }
 }
