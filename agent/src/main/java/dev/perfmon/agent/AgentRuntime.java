@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import org.slf4j.Logger;
@@ -82,12 +83,37 @@ public final class AgentRuntime {
   /** The application API's binding (perfmon-api); outlives reconfigurations like the registry. */
   private final dev.perfmon.agent.api.ApiBinding api;
   /** Logs the start-up line once; see startOrReconfigure. */
-  private volatile Runnable startLine = () -> {};
+  private volatile Runnable startLine = NOTHING;
   /**
    * Warns once about the method patterns that matched nothing, with the moment as text: at {@code
    * pattern.warn-after}, or at shutdown when the JVM ends sooner. Replaced with each configuration.
    */
-  private volatile java.util.function.Consumer<String> unmatchedWarning = when -> {};
+  private volatile java.util.function.Consumer<String> unmatchedWarning = IGNORED;
+
+  // Anonymous classes instead of lambdas and method references in what premain and the final
+  // snapshot run: on Java 24 and later the JDK spins each lambda's class with its class-file API,
+  // which then gets hot enough to be compiled, and a hello-world's peak RSS grew by several MB with
+  // the agent's 53 lambdas (docs/startup.md). CoreAgentIT checks that none is spun.
+  private static final Runnable NOTHING =
+      new Runnable() {
+        @Override
+        public void run() {}
+      };
+
+  private static final java.util.function.Consumer<String> IGNORED =
+      new java.util.function.Consumer<>() {
+        @Override
+        public void accept(String when) {}
+      };
+
+  /** This runtime's monitor, for the API binding and the live views. */
+  private final Supplier<Monitor> currentMonitor =
+      new Supplier<>() {
+        @Override
+        public Monitor get() {
+          return monitor;
+        }
+      };
 
   // Replaced as a whole on each reconfiguration, always under the class lock (start-up, attach and
   // detach are serialised by startOrReconfigure). Volatile because the snapshot thread reads them
@@ -118,11 +144,19 @@ public final class AgentRuntime {
     this.log = log;
     this.registry = registry;
     this.attached = attached;
-    this.shutdownHook = new Thread(this::shutdown, "perfmon-shutdown");
+    this.shutdownHook =
+        new Thread(
+            new Runnable() {
+              @Override
+              public void run() {
+                shutdown();
+              }
+            },
+            "perfmon-shutdown");
     this.transforms = new TransformListener(log);
     this.deferred = new DeferredClasses(inst, log);
-    this.api = new dev.perfmon.agent.api.ApiBinding(registry, () -> monitor, log);
-    this.live = new dev.perfmon.agent.http.LiveViews(() -> monitor, registry.cap(), log);
+    this.api = new dev.perfmon.agent.api.ApiBinding(registry, currentMonitor, log);
+    this.live = new dev.perfmon.agent.http.LiveViews(currentMonitor, registry.cap(), log);
   }
 
   /** The running agent, or null. */
@@ -190,12 +224,16 @@ public final class AgentRuntime {
     OperationRegistry registry =
         new OperationRegistry(
             maxOps,
-            name ->
+            new java.util.function.Consumer<String>() {
+              @Override
+              public void accept(String name) {
                 log.warn(
                     "more than {} operations (max-operations): further operations, such as '{}', are counted under '{}'",
                     maxOps,
                     safeName(name),
-                    Operations.OVERFLOW));
+                    Operations.OVERFLOW);
+              }
+            });
     AgentRuntime rt = new AgentRuntime(inst, config, log, registry, attach);
     rt.phases = phases;
     rt.arguments = List.of(given);
@@ -234,9 +272,12 @@ public final class AgentRuntime {
       describeOutputs()
     };
     AtomicBoolean done = new AtomicBoolean();
-    return () -> {
-      if (done.compareAndSet(false, true)) {
-        log.info("perfmon {} {} in {} ms{}: {} method pattern(s), modules {}, snapshots every {} to {}", line);
+    return new Runnable() {
+      @Override
+      public void run() {
+        if (done.compareAndSet(false, true)) {
+          log.info("perfmon {} {} in {} ms{}: {} method pattern(s), modules {}, snapshots every {} to {}", line);
+        }
       }
     };
   }
@@ -260,7 +301,13 @@ public final class AgentRuntime {
     for (InstrumentationModule m : ServiceLoader.load(InstrumentationModule.class, AgentRuntime.class.getClassLoader())) {
       if (moduleEnabled(cfg, m.name())) {
         enabled.add(m);
-        counters.add(m::readCounters);
+        counters.add(
+            new Monitor.CounterSource() {
+              @Override
+              public void read(int operationId, java.util.function.ObjLongConsumer<String> sink) {
+                m.readCounters(operationId, sink);
+              }
+            });
       }
     }
     phases.lap("modules");
@@ -272,17 +319,23 @@ public final class AgentRuntime {
     // Not after the final snapshot: the status file is then deleted (shutdown, detach) or
     // rewritten for the new configuration.
     monitor.addTickListener(
-        (m, s) -> {
-          if (!m.isClosing()) {
-            writeStatus();
+        new Monitor.TickListener() {
+          @Override
+          public void onTick(Monitor m, dev.perfmon.agent.monitor.Snapshot s) {
+            if (!m.isClosing()) {
+              writeStatus();
+            }
           }
         });
     // Classes that were loaded too close to the end of an application thread's stack to be
     // transformed there (StackHeadroom) are transformed here, on the snapshot thread.
     monitor.addTickListener(
-        (m, s) -> {
-          deferred.retransform();
-          reportSuppressed();
+        new Monitor.TickListener() {
+          @Override
+          public void onTick(Monitor m, dev.perfmon.agent.monitor.Snapshot s) {
+            deferred.retransform();
+            reportSuppressed();
+          }
         });
     // Before the transformations, so that every operation registered from now on gets its
     // slow-call thresholds before woven code can reach its recorder.
@@ -295,7 +348,16 @@ public final class AgentRuntime {
     live.apply(cfg, monitor, previous == null && !partialFirst ? START_UP_GRACE : Duration.ZERO);
     monitor.start();
     unmatchedWarning =
-        new CoverageReport(monitor, coverage, log, this::loadedClassNames)
+        new CoverageReport(
+                monitor,
+                coverage,
+                log,
+                new Supplier<List<String>>() {
+                  @Override
+                  public List<String> get() {
+                    return loadedClassNames();
+                  }
+                })
             .schedule(min(cfg.get(Keys.INTERVAL), Duration.ofSeconds(5)), cfg.get(Keys.PATTERN_WARN_AFTER));
     phases.lap("start");
   }
@@ -323,7 +385,12 @@ public final class AgentRuntime {
             config.get(Keys.ANNOTATIONS),
             registry,
             coverage,
-            name -> samples.resolve(name, 1.0));
+            new java.util.function.ToDoubleFunction<String>() {
+              @Override
+              public double applyAsDouble(String name) {
+                return samples.resolve(name, 1.0);
+              }
+            });
     transforms.resetRetransformed();
     List<InstrumentationModule> woven = List.copyOf(modules);
     AgentBuilders.Prefilter prefilter = null;
@@ -338,17 +405,25 @@ public final class AgentRuntime {
       DeferredTransformer deferredTransformer =
           new DeferredTransformer(
               prefilter,
-              () -> {
-                long t0 = System.nanoTime();
-                TooLargeMethods.Wiring wiring = TooLargeMethods.wiring(transforms);
-                ResettableClassFileTransformer built =
-                    AgentBuilders.unregistered(builder(AgentBuilders.base(transforms, wiring), woven, methods), wiring);
-                log.debug(
-                    "class transformer built in {} ms, at the first class that may be instrumented",
-                    (System.nanoTime() - t0) / 1_000_000);
-                return built;
+              new Supplier<ResettableClassFileTransformer>() {
+                @Override
+                public ResettableClassFileTransformer get() {
+                  long t0 = System.nanoTime();
+                  TooLargeMethods.Wiring wiring = TooLargeMethods.wiring(transforms);
+                  ResettableClassFileTransformer built =
+                      AgentBuilders.unregistered(builder(AgentBuilders.base(transforms, wiring), woven, methods), wiring);
+                  log.debug(
+                      "class transformer built in {} ms, at the first class that may be instrumented",
+                      (System.nanoTime() - t0) / 1_000_000);
+                  return built;
+                }
               },
-              failed -> log.warn("perfmon could not build its class transformer; nothing is instrumented: {}", failed.toString()));
+              new java.util.function.Consumer<Throwable>() {
+                @Override
+                public void accept(Throwable failed) {
+                  log.warn("perfmon could not build its class transformer; nothing is instrumented: {}", failed.toString());
+                }
+              });
       inst.addTransformer(deferredTransformer, true);
       transformer = deferredTransformer;
       phases.lap("installOn");
@@ -413,7 +488,7 @@ public final class AgentRuntime {
 
   /** Final snapshot, outputs closed, transformations removed, modules stopped. */
   private void uninstall() {
-    unmatchedWarning = when -> {};
+    unmatchedWarning = IGNORED;
     // The monitor first, so the final snapshot still carries the slow calls and budget violations.
     monitor.close();
     reactions.close();
@@ -495,7 +570,14 @@ public final class AgentRuntime {
     lastChangeMillis = (System.nanoTime() - t0) / 1_000_000;
     // On the snapshot thread: the first JSON written in a JVM initialises jackson-core, which is
     // worth tens of milliseconds of start-up; the CLI polls for the new generation anyway.
-    monitor.schedule(this::writeStatus, statusAfter);
+    monitor.schedule(
+        new Runnable() {
+          @Override
+          public void run() {
+            writeStatus();
+          }
+        },
+        statusAfter);
   }
 
   private void writeStatus() {
@@ -577,7 +659,15 @@ public final class AgentRuntime {
    */
   private void reportSuppressed() {
     if (suppressed == null) {
-      suppressed = new SuppressedErrors(log, System::currentTimeMillis);
+      suppressed =
+          new SuppressedErrors(
+              log,
+              new java.util.function.LongSupplier() {
+                @Override
+                public long getAsLong() {
+                  return System.currentTimeMillis();
+                }
+              });
     }
     suppressed.report();
   }

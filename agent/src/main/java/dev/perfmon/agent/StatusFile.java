@@ -58,36 +58,39 @@ final class StatusFile {
     }
     byte[] line =
         SnapshotJson.line(
-            g -> {
-              g.writeStringField("type", "status");
-              g.writeStringField("version", s.version());
-              g.writeNumberField("pid", ProcessHandle.current().pid());
-              g.writeStringField("startedAt", s.startedAt().toString());
-              g.writeBooleanField("attached", s.attached());
-              g.writeNumberField("generation", s.generation());
-              g.writeStringField("lastChange", s.lastChange());
-              g.writeNumberField("lastChangeMs", s.lastChangeMillis());
-              g.writeNumberField("retransformedClasses", s.retransformed());
-              g.writeNumberField("transformErrors", s.transformErrors());
-              g.writeNumberField("operations", s.operations());
-              g.writeArrayFieldStart("outputs");
-              for (String o : s.outputs()) {
-                g.writeString(o);
+            new SnapshotJson.Body() { // not a lambda: see AgentRuntime
+              @Override
+              public void write(com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
+                g.writeStringField("type", "status");
+                g.writeStringField("version", s.version());
+                g.writeNumberField("pid", ProcessHandle.current().pid());
+                g.writeStringField("startedAt", s.startedAt().toString());
+                g.writeBooleanField("attached", s.attached());
+                g.writeNumberField("generation", s.generation());
+                g.writeStringField("lastChange", s.lastChange());
+                g.writeNumberField("lastChangeMs", s.lastChangeMillis());
+                g.writeNumberField("retransformedClasses", s.retransformed());
+                g.writeNumberField("transformErrors", s.transformErrors());
+                g.writeNumberField("operations", s.operations());
+                g.writeArrayFieldStart("outputs");
+                for (String o : s.outputs()) {
+                  g.writeString(o);
+                }
+                g.writeEndArray();
+                if (!s.http().isEmpty()) {
+                  g.writeStringField("http", s.http());
+                }
+                g.writeArrayFieldStart("problems");
+                for (String p : s.problems()) {
+                  g.writeString(p);
+                }
+                g.writeEndArray();
+                g.writeObjectFieldStart("config");
+                for (Map.Entry<String, String> e : s.config().entrySet()) {
+                  g.writeStringField(e.getKey(), e.getValue());
+                }
+                g.writeEndObject();
               }
-              g.writeEndArray();
-              if (!s.http().isEmpty()) {
-                g.writeStringField("http", s.http());
-              }
-              g.writeArrayFieldStart("problems");
-              for (String p : s.problems()) {
-                g.writeString(p);
-              }
-              g.writeEndArray();
-              g.writeObjectFieldStart("config");
-              for (Map.Entry<String, String> e : s.config().entrySet()) {
-                g.writeStringField(e.getKey(), e.getValue());
-              }
-              g.writeEndObject();
             });
     try {
       Path tmp = Files.createTempFile(file.getParent(), ".perfmon-", ".tmp");

@@ -278,17 +278,20 @@ public final class Types {
           false,
           null,
           "1 to 100 durations above 0 in strictly ascending order, separated by , or ; (e.g. 1ms;5ms;25ms)",
-          items -> {
-            if (items.isEmpty() || items.size() > 100) {
-              throw new IllegalArgumentException("needs 1 to 100 durations");
-            }
-            Duration previous = Duration.ZERO;
-            for (String item : items) {
-              Duration d = Durations.parse(item);
-              if (d.compareTo(previous) <= 0) {
-                throw new IllegalArgumentException("not above 0 and ascending");
+          new java.util.function.Consumer<List<String>>() { // not a lambda: a class spun in premain
+            @Override
+            public void accept(List<String> items) {
+              if (items.isEmpty() || items.size() > 100) {
+                throw new IllegalArgumentException("needs 1 to 100 durations");
               }
-              previous = d;
+              Duration previous = Duration.ZERO;
+              for (String item : items) {
+                Duration d = Durations.parse(item);
+                if (d.compareTo(previous) <= 0) {
+                  throw new IllegalArgumentException("not above 0 and ascending");
+                }
+                previous = d;
+              }
             }
           });
 

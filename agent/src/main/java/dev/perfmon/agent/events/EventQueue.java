@@ -35,7 +35,15 @@ final class EventQueue {
     this.process = process;
     this.onTurn = onTurn;
     this.log = log;
-    this.thread = new Thread(this::loop, "perfmon-events");
+    this.thread =
+        new Thread(
+            new Runnable() { // not a method reference: see AgentRuntime
+              @Override
+              public void run() {
+                loop();
+              }
+            },
+            "perfmon-events");
     thread.setDaemon(true);
   }
 

@@ -54,7 +54,14 @@ public final class Reactions {
   private final SnapshotSection section;
   private final HeapCheck heapCheck;
 
-  private final SlowCalls.Listener slowListener = this::onSlow;
+  // Anonymous classes, not lambdas or method references: see AgentRuntime.
+  private final SlowCalls.Listener slowListener =
+      new SlowCalls.Listener() {
+        @Override
+        public void onSlow(int id, long nanos, boolean error) {
+          Reactions.this.onSlow(id, nanos, error);
+        }
+      };
   private final Consumer<OperationRecorder> onRegister;
   private final Monitor.TickListener snapshotListener;
   private Monitor.Task memoryTask;
@@ -74,10 +81,38 @@ public final class Reactions {
     RecentSlowCalls recent = new RecentSlowCalls();
     this.dispatcher =
         new EventDispatcher(registry, monitor, new Thresholds(config), recent, logHandler, handlers, log);
-    this.events = new EventQueue(dispatcher::process, handlers::checkTimeouts, log);
-    this.section = new SnapshotSection(budgets, recent, events, handlers);
-    this.onRegister = dispatcher::configure;
-    this.snapshotListener = (m, s) -> section.afterSnapshot(s);
+    EventDispatcher d = dispatcher;
+    this.events =
+        new EventQueue(
+            new Consumer<ReactionEvent>() {
+              @Override
+              public void accept(ReactionEvent e) {
+                d.process(e);
+              }
+            },
+            new Runnable() {
+              @Override
+              public void run() {
+                handlers.checkTimeouts();
+              }
+            },
+            log);
+    SnapshotSection sec = new SnapshotSection(budgets, recent, events, handlers);
+    this.section = sec;
+    this.onRegister =
+        new Consumer<OperationRecorder>() {
+          @Override
+          public void accept(OperationRecorder r) {
+            d.configure(r);
+          }
+        };
+    this.snapshotListener =
+        new Monitor.TickListener() {
+          @Override
+          public void onTick(Monitor m, dev.perfmon.agent.monitor.Snapshot s) {
+            sec.afterSnapshot(s);
+          }
+        };
     MemoryWatch memoryWatch =
         new MemoryWatch(
             config.get(Keys.MEMORY_WARN_HEAP_USED).orElse(0L),

@@ -46,25 +46,28 @@ final class SnapshotSection implements Monitor.SnapshotContributor {
     lastSlow = slow.events();
     lastViolations = violations;
     long droppedNow = events.dropped();
-    return g -> {
-      g.writeArrayFieldStart("slowOperations");
-      for (SlowOperationEvent e : slow.events()) {
-        g.writeStartObject();
-        EventJson.slowFields(g, e);
-        g.writeEndObject();
+    return new SnapshotJson.Body() { // not a lambda: see AgentRuntime
+      @Override
+      public void write(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+        g.writeArrayFieldStart("slowOperations");
+        for (SlowOperationEvent e : slow.events()) {
+          g.writeStartObject();
+          EventJson.slowFields(g, e);
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        if (slow.omitted() > 0) {
+          g.writeNumberField("slowOperationsOmitted", slow.omitted());
+        }
+        g.writeArrayFieldStart("budgetViolations");
+        for (BudgetViolation v : violations) {
+          g.writeStartObject();
+          EventJson.budgetFields(g, v);
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeNumberField("droppedEvents", droppedNow);
       }
-      g.writeEndArray();
-      if (slow.omitted() > 0) {
-        g.writeNumberField("slowOperationsOmitted", slow.omitted());
-      }
-      g.writeArrayFieldStart("budgetViolations");
-      for (BudgetViolation v : violations) {
-        g.writeStartObject();
-        EventJson.budgetFields(g, v);
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeNumberField("droppedEvents", droppedNow);
     };
   }
 

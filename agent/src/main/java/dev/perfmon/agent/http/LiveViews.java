@@ -68,7 +68,13 @@ public final class LiveViews {
       }
     }
     if (on) {
-      m.addTickListener(this::jmxTick);
+      m.addTickListener(
+          new Monitor.TickListener() { // not a method reference: see AgentRuntime
+            @Override
+            public void onTick(Monitor monitor, Snapshot snapshot) {
+              jmxTick(monitor, snapshot);
+            }
+          });
     }
   }
 

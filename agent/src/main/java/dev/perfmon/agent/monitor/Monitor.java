@@ -112,7 +112,35 @@ public final class Monitor {
       boolean memoryEnabled,
       boolean partialFirst,
       Logger log) {
-    this(registry, outputs, interval, counterSources, memoryEnabled, partialFirst, log, System::nanoTime);
+    this(registry, outputs, interval, counterSources, memoryEnabled, partialFirst, log, NANO_TIME);
+  }
+
+  // Named classes instead of lambdas and method references on the start-up and final-snapshot
+  // paths: see the note in AgentRuntime (lambdas spun on Java 24+ cost a hello-world MBs of RSS).
+  private static final LongSupplier NANO_TIME =
+      new LongSupplier() {
+        @Override
+        public long getAsLong() {
+          return System.nanoTime();
+        }
+      };
+
+  /** The schedule's and the snapshot taker's calls back into this monitor. */
+  private final class Callbacks implements SnapshotTaker.Failures, SnapshotSchedule.Body, SnapshotSchedule.Failures {
+    @Override
+    public void warnOnce(String part, String what, Throwable t) {
+      Monitor.this.warnOnce(part, what, t);
+    }
+
+    @Override
+    public void run(long lateNanos, long skippedIntervals) {
+      runScheduledSnapshot(lateNanos, skippedIntervals);
+    }
+
+    @Override
+    public void snapshotFailed(Throwable t) {
+      Monitor.this.warnOnce("snapshot", "snapshot failed; recording goes on and the next snapshot is tried at the next interval", t);
+    }
   }
 
   /** As the public constructor, reading time from {@code clock} (nanoseconds, monotonic). */
@@ -128,13 +156,9 @@ public final class Monitor {
     this.outputs = List.copyOf(outputs);
     this.interval = interval;
     this.log = log;
-    this.taker = new SnapshotTaker(registry, counterSources, memoryEnabled, partialFirst, clock, this::warnOnce);
-    this.schedule =
-        new SnapshotSchedule(
-            Math.max(1, interval.toMillis()) * 1_000_000L,
-            clock,
-            this::runScheduledSnapshot,
-            t -> warnOnce("snapshot", "snapshot failed; recording goes on and the next snapshot is tried at the next interval", t));
+    Callbacks callbacks = new Callbacks();
+    this.taker = new SnapshotTaker(registry, counterSources, memoryEnabled, partialFirst, clock, callbacks);
+    this.schedule = new SnapshotSchedule(Math.max(1, interval.toMillis()) * 1_000_000L, clock, callbacks, callbacks);
   }
 
   /** See {@link SnapshotSchedule#lateThresholdNanos()}. */
@@ -224,11 +248,14 @@ public final class Monitor {
   }
 
   private Runnable guard(Runnable task) {
-    return () -> {
-      try {
-        task.run();
-      } catch (Throwable t) {
-        log.warn("perfmon task failed: {}", t.toString());
+    return new Runnable() {
+      @Override
+      public void run() {
+        try {
+          task.run();
+        } catch (Throwable t) {
+          log.warn("perfmon task failed: {}", t.toString());
+        }
       }
     };
   }

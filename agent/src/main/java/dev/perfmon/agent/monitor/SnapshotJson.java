@@ -411,8 +411,7 @@ public final class SnapshotJson {
   private static final byte[] AVG_DURATION = JsonBytes.fieldName("avgDuration", true);
   private static final byte[] MIN_DURATION = JsonBytes.fieldName("minDuration", true);
   private static final byte[] MAX_DURATION = JsonBytes.fieldName("maxDuration", true);
-  private static final byte[][] PERCENTILE_FIELDS =
-      Distribution.PERCENTILE_NAMES.stream().map(n -> JsonBytes.fieldName(n, true)).toArray(byte[][]::new);
+  private static final byte[][] PERCENTILE_FIELDS = percentileFields();
   /**
    * At least the bytes of a distribution's fixed fields: their names, and at most 21 bytes per
    * value (a sign, 19 digits and a decimal point).
@@ -420,12 +419,29 @@ public final class SnapshotJson {
   private static final int DISTRIBUTION_BYTES =
       COUNT.length + SUCCESS_COUNT.length + ERROR_COUNT.length + SAMPLED_COUNT.length
           + AVG_DURATION.length + MIN_DURATION.length + MAX_DURATION.length
-          + java.util.Arrays.stream(PERCENTILE_FIELDS).mapToInt(f -> f.length).sum()
+          + totalLength(PERCENTILE_FIELDS)
           + 21 * (7 + PERCENTILE_FIELDS.length);
   private static final byte[] INTERVAL = ascii(",\"interval\":{");
   private static final byte[] HISTOGRAM = ascii(",\"histogram\":[");
   private static final byte[] METADATA = ascii(",\"metadata\":{");
   private static final byte[] NULL = ascii("null");
+
+  // Loops, not streams and lambdas: this runs at the first snapshot (see AgentRuntime).
+  private static byte[][] percentileFields() {
+    byte[][] fields = new byte[Distribution.PERCENTILE_NAMES.size()][];
+    for (int i = 0; i < fields.length; i++) {
+      fields[i] = JsonBytes.fieldName(Distribution.PERCENTILE_NAMES.get(i), true);
+    }
+    return fields;
+  }
+
+  private static int totalLength(byte[][] arrays) {
+    int n = 0;
+    for (byte[] a : arrays) {
+      n += a.length;
+    }
+    return n;
+  }
 
   private static byte[] ascii(String s) {
     return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);

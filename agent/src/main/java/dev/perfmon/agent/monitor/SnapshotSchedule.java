@@ -39,6 +39,15 @@ final class SnapshotSchedule {
 
   private final Body body;
   private final Failures failures;
+
+  /** {@link #tick} as a task (not a method reference: see AgentRuntime). */
+  private final Runnable tickTask =
+      new Runnable() {
+        @Override
+        public void run() {
+          tick();
+        }
+      };
   /** The monotonic clock (System.nanoTime, or a test's). */
   private final LongSupplier clock;
   /** The snapshot period, ns. */
@@ -74,13 +83,16 @@ final class SnapshotSchedule {
     }
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "perfmon-snapshot");
-              t.setDaemon(true);
-              // A little above the application's threads, so that a busy host delays snapshots
-              // less (where the JVM applies Java priorities; HotSpot on Linux does not by default).
-              t.setPriority(Thread.NORM_PRIORITY + 2);
-              return t;
+            new java.util.concurrent.ThreadFactory() { // not a lambda: see AgentRuntime
+              @Override
+              public Thread newThread(Runnable r) {
+                Thread t = new Thread(r, "perfmon-snapshot");
+                t.setDaemon(true);
+                // A little above the application's threads, so that a busy host delays snapshots
+                // less (where the JVM applies Java priorities; HotSpot on Linux does not by default).
+                t.setPriority(Thread.NORM_PRIORITY + 2);
+                return t;
+              }
             });
     nextDueNanos = clock.getAsLong() + periodNanos;
     scheduleTick(periodNanos);
@@ -128,7 +140,7 @@ final class SnapshotSchedule {
       return;
     }
     try {
-      scheduler.schedule(this::tick, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+      scheduler.schedule(tickTask, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       // shut down by stop() meanwhile
     }

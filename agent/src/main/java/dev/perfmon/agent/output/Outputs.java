@@ -26,20 +26,19 @@ public final class Outputs {
         out.add(new LogOutput(log));
       }
     }
-    config
-        .get(Keys.OUTPUT_LATEST)
-        .ifPresent(
-            p -> {
-              Path latest = Path.of(p).toAbsolutePath().normalize();
-              if (latest.equals(Path.of(config.get(Keys.OUTPUT_FILE)).toAbsolutePath().normalize())) {
-                log.warn(
-                    "output.latest is the same file as output.file ({}): output.latest ignored, the"
-                        + " JSON Lines file would be replaced at every snapshot",
-                    latest);
-              } else {
-                out.add(new LatestOutput(latest, log));
-              }
-            });
+    // isPresent/get, not ifPresent with a lambda: this runs in premain (see AgentRuntime).
+    java.util.Optional<String> latestFile = config.get(Keys.OUTPUT_LATEST);
+    if (latestFile.isPresent()) {
+      Path latest = Path.of(latestFile.get()).toAbsolutePath().normalize();
+      if (latest.equals(Path.of(config.get(Keys.OUTPUT_FILE)).toAbsolutePath().normalize())) {
+        log.warn(
+            "output.latest is the same file as output.file ({}): output.latest ignored, the"
+                + " JSON Lines file would be replaced at every snapshot",
+            latest);
+      } else {
+        out.add(new LatestOutput(latest, log));
+      }
+    }
     return out;
   }
 }

@@ -42,16 +42,40 @@ public final class CoverageReport {
    *     (it warns at most once)
    */
   public Consumer<String> schedule(Duration first, Duration warnAfter) {
-    monitor.schedule(this::writeIfChanged, first);
-    monitor.addTickListener((mon, s) -> writeIfChanged());
+    // Anonymous classes, not lambdas or method references: see AgentRuntime.
+    monitor.schedule(
+        new Runnable() {
+          @Override
+          public void run() {
+            writeIfChanged();
+          }
+        },
+        first);
+    monitor.addTickListener(
+        new Monitor.TickListener() {
+          @Override
+          public void onTick(Monitor mon, dev.perfmon.agent.monitor.Snapshot s) {
+            writeIfChanged();
+          }
+        });
     AtomicBoolean warned = new AtomicBoolean();
     Consumer<String> warning =
-        when -> {
-          if (warned.compareAndSet(false, true)) {
-            warnUnmatched(when);
+        new Consumer<>() {
+          @Override
+          public void accept(String when) {
+            if (warned.compareAndSet(false, true)) {
+              warnUnmatched(when);
+            }
           }
         };
-    monitor.schedule(() -> warning.accept(Durations.format(warnAfter) + " after start-up"), warnAfter);
+    monitor.schedule(
+        new Runnable() {
+          @Override
+          public void run() {
+            warning.accept(Durations.format(warnAfter) + " after start-up");
+          }
+        },
+        warnAfter);
     return warning;
   }
 
@@ -79,34 +103,37 @@ public final class CoverageReport {
     List<Coverage.Entry> entries = coverage.entries();
     monitor.writeLine(
         SnapshotJson.line(
-            g -> {
-              g.writeStringField("type", "instrumentation");
-              g.writeStringField("timestamp", Instant.now().toString());
-              g.writeArrayFieldStart("patterns");
-              for (Coverage.Entry e : entries) {
-                g.writeStartObject();
-                g.writeStringField("pattern", e.pattern());
-                g.writeNumberField("classes", e.classes());
-                g.writeNumberField("methods", e.methods());
-                g.writeArrayFieldStart("matched");
-                for (String s : e.listed()) {
-                  g.writeString(s);
-                }
-                g.writeEndArray();
-                if (!e.skipped().isEmpty()) {
-                  g.writeArrayFieldStart("skipped");
-                  for (Coverage.Skip s : e.skipped()) {
-                    g.writeStartObject();
-                    g.writeStringField("method", s.method());
-                    g.writeStringField("reason", s.reason());
-                    g.writeNumberField("wovenCodeBytes", s.wovenCodeBytes());
-                    g.writeEndObject();
+            new SnapshotJson.Body() {
+              @Override
+              public void write(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+                g.writeStringField("type", "instrumentation");
+                g.writeStringField("timestamp", Instant.now().toString());
+                g.writeArrayFieldStart("patterns");
+                for (Coverage.Entry e : entries) {
+                  g.writeStartObject();
+                  g.writeStringField("pattern", e.pattern());
+                  g.writeNumberField("classes", e.classes());
+                  g.writeNumberField("methods", e.methods());
+                  g.writeArrayFieldStart("matched");
+                  for (String s : e.listed()) {
+                    g.writeString(s);
                   }
                   g.writeEndArray();
+                  if (!e.skipped().isEmpty()) {
+                    g.writeArrayFieldStart("skipped");
+                    for (Coverage.Skip s : e.skipped()) {
+                      g.writeStartObject();
+                      g.writeStringField("method", s.method());
+                      g.writeStringField("reason", s.reason());
+                      g.writeNumberField("wovenCodeBytes", s.wovenCodeBytes());
+                      g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                  }
+                  g.writeEndObject();
                 }
-                g.writeEndObject();
+                g.writeEndArray();
               }
-              g.writeEndArray();
             }));
     for (Coverage.Entry e : entries) {
       if (e.skipped().isEmpty()) {

@@ -487,7 +487,13 @@ public final class AgentBuilders {
      * Per thread, a constant-pool index array reused from one class's header to the next (an
      * {@code int[][]}, a JDK type: nothing of the agent's stays in an application thread's map).
      */
-    private static final ThreadLocal<int[][]> ENTRIES = ThreadLocal.withInitial(() -> new int[][] {new int[512]});
+    private static final ThreadLocal<int[][]> ENTRIES =
+        new ThreadLocal<>() { // not a lambda: see LambdaFree
+          @Override
+          protected int[][] initialValue() {
+            return new int[][] {new int[512]};
+          }
+        };
   }
 
   /**

@@ -116,7 +116,14 @@ final class ClassFileReader {
 
   /** Per loader, whether its own resources may be read first. */
   private static final LoaderFacts<URLClassLoader> OWN_FIRST =
-      new LoaderFacts<>(l -> keepsUrlClassLoaderLookups(l.getClass()) && allUrlsUncached(l.getURLs()), false);
+      new LoaderFacts<>(
+          new java.util.function.Predicate<URLClassLoader>() { // not a lambda: see LambdaFree
+            @Override
+            public boolean test(URLClassLoader l) {
+              return keepsUrlClassLoaderLookups(l.getClass()) && allUrlsUncached(l.getURLs());
+            }
+          },
+          false);
 
   /** Whether {@code loader}'s own resources may be read before its parents' (see above). */
   static boolean ownFirst(URLClassLoader loader) {

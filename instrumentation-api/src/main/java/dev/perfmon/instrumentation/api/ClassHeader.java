@@ -268,7 +268,13 @@ public final class ClassHeader {
    * Per thread, the bytes of the name being decoded (names are almost always ASCII: one copy
    * into the string, where decoding through a {@code char[]} allocates three times its length).
    */
-  private static final ThreadLocal<byte[]> NAME = ThreadLocal.withInitial(() -> new byte[256]);
+  private static final ThreadLocal<byte[]> NAME =
+      new ThreadLocal<>() { // not a lambda: see LambdaFree
+        @Override
+        protected byte[] initialValue() {
+          return new byte[256];
+        }
+      };
 
   /** The ASCII name at {@code [start, start + len)} with '/' read as '.', or null when not ASCII. */
   private String asciiName(int start, int len) {

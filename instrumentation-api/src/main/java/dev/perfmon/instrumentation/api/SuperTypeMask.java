@@ -91,7 +91,13 @@ public final class SuperTypeMask {
    * during a transformation): a value of an agent class left there would keep the agent's class
    * loader reachable after a detach, from every thread that loaded a class while the agent ran.
    */
-  private static final ThreadLocal<Object[]> SCOPE = ThreadLocal.withInitial(() -> new Object[1]);
+  private static final ThreadLocal<Object[]> SCOPE =
+      new ThreadLocal<>() { // not a lambda: see LambdaFree
+        @Override
+        protected Object[] initialValue() {
+          return new Object[1];
+        }
+      };
 
   /** The thread's scope, or {@link #NO_SCOPE}. */
   private static Scope scope() {
@@ -273,12 +279,15 @@ public final class SuperTypeMask {
    * about the same class afterwards, do not walk again.
    */
   public ClassFileTest classFileTest(int bits, boolean all) {
-    return (header, loader) -> {
-      if (header.isInterface()) {
-        return false;
+    return new ClassFileTest() { // not a lambda: see LambdaFree
+      @Override
+      public boolean mayMatch(ClassHeader header, ClassLoader loader) {
+        if (header.isInterface()) {
+          return false;
+        }
+        int m = mask(header, loader) & bits;
+        return all ? m == bits : m != 0;
       }
-      int m = mask(header, loader) & bits;
-      return all ? m == bits : m != 0;
     };
   }
 
@@ -377,7 +386,8 @@ public final class SuperTypeMask {
       }
       Map<String, Integer> all = new HashMap<>(known);
       for (Map.Entry<String, Integer> e : types.entrySet()) {
-        all.merge(e.getKey(), e.getValue() << shift, (a, b) -> a | b);
+        Integer had = all.get(e.getKey()); // no lambda (Map.merge): see LambdaFree
+        all.put(e.getKey(), (had == null ? 0 : had) | (e.getValue() << shift));
       }
       // A prefix is skipped only when no mask descends into it.
       String[] prefixes;
@@ -432,7 +442,11 @@ public final class SuperTypeMask {
       }
       Table table;
       synchronized (t.byLoader) {
-        table = t.byLoader.computeIfAbsent((ClassLoader) loader, l -> new Table());
+        table = t.byLoader.get((ClassLoader) loader); // no lambda (computeIfAbsent): see LambdaFree
+        if (table == null) {
+          table = new Table();
+          t.byLoader.put((ClassLoader) loader, table);
+        }
       }
       m.tables = t;
       m.loader = new WeakReference<>((ClassLoader) loader);
@@ -585,7 +599,12 @@ public final class SuperTypeMask {
      * (see {@link #SCOPE}).
      */
     private static final ThreadLocal<Object[]> SCRATCH =
-        ThreadLocal.withInitial(() -> new Object[] {new byte[][] {new byte[8192]}, new int[512]});
+        new ThreadLocal<>() { // not a lambda: see LambdaFree
+          @Override
+          protected Object[] initialValue() {
+            return new Object[] {new byte[][] {new byte[8192]}, new int[512]};
+          }
+        };
 
     private ClassHeader read(String name, ClassLoader loader) {
       reads.increment();

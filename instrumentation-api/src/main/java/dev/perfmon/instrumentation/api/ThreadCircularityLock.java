@@ -18,10 +18,16 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  */
 final class ThreadCircularityLock implements AgentBuilder.CircularityLock {
   @SuppressWarnings("ThreadLocalUsage") // one per agent, referenced from a static final field
-  private final ThreadLocal<boolean[]> held = ThreadLocal.withInitial(() -> new boolean[1]);
+  private final ThreadLocal<boolean[]> held =
+      new ThreadLocal<>() { // not a lambda: see LambdaFree
+        @Override
+        protected boolean[] initialValue() {
+          return new boolean[1];
+        }
+      };
 
   ThreadCircularityLock() {
-    held.get(); // the initial-value lambda's class is spun now, in premain, not inside a transformation
+    held.get(); // the initial-value class is loaded now, in premain, not inside a transformation
   }
 
   @Override

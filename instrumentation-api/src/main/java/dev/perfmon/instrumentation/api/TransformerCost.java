@@ -38,7 +38,13 @@ public final class TransformerCost {
    * Per thread, how many transformations are under way (a JDK type in the thread's map: nothing
    * of the agent's stays there after a detach).
    */
-  private static final ThreadLocal<long[]> DEPTH = ThreadLocal.withInitial(() -> new long[2]);
+  private static final ThreadLocal<long[]> DEPTH =
+      new ThreadLocal<>() { // not a lambda: see LambdaFree
+        @Override
+        protected long[] initialValue() {
+          return new long[2];
+        }
+      };
 
   /** What {@link #enter} returns for a transformation inside another: not timed. */
   public static final long NESTED = Long.MIN_VALUE;

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
 import dev.perfmon.instrumentation.api.ClassFileTest;
+import dev.perfmon.instrumentation.api.ClassHeader;
 import dev.perfmon.instrumentation.api.Transformer;
 import dev.perfmon.instrumentation.api.TypeInstrumentation;
 import net.bytebuddy.description.type.TypeDescription;
@@ -20,7 +21,12 @@ public final class DriverManagerInstrumentation implements TypeInstrumentation {
 
   @Override
   public ClassFileTest classFileTest() {
-    return (header, loader) -> header.className().equals("java.sql.DriverManager");
+    return new ClassFileTest() { // not a lambda: see LambdaFree
+      @Override
+      public boolean mayMatch(ClassHeader header, ClassLoader loader) {
+        return header.className().equals("java.sql.DriverManager");
+      }
+    };
   }
 
   @Override

@@ -91,7 +91,12 @@ final class ServletMatchers {
     // the type matcher decide.
     private final LoaderFacts<ClassLoader> sees =
         new LoaderFacts<>(
-            l -> l.getResource("jakarta/servlet/Servlet.class") != null || l.getResource("javax/servlet/Servlet.class") != null,
+            new java.util.function.Predicate<ClassLoader>() { // not a lambda: see LambdaFree
+              @Override
+              public boolean test(ClassLoader l) {
+                return l.getResource("jakarta/servlet/Servlet.class") != null || l.getResource("javax/servlet/Servlet.class") != null;
+              }
+            },
             true);
 
     @Override

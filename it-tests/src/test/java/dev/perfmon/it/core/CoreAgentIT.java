@@ -161,6 +161,12 @@ class CoreAgentIT {
           .doesNotContain("dev.perfmon.shaded.net.bytebuddy.agent.builder.PerfmonTransformerFactory$ModuleAware ")
           .doesNotContain("dev.perfmon.shaded.net.bytebuddy.asm.Advice ")
           .doesNotContain("dev.perfmon.shaded.net.bytebuddy.dynamic.scaffold.TypeWriter ");
+      // No lambda or method reference of the agent is spun from premain to the final snapshot: on
+      // Java 24+ the JDK generates each one's class with its class-file API, which cost a
+      // hello-world 5 MB of peak RSS with the agent's 53 (docs/startup.md).
+      assertThat(classes)
+          .as("lambda classes of the agent spun at start-up, in snapshots or at exit")
+          .doesNotContainPattern("dev\\.perfmon\\.\\S*\\$\\$Lambda");
       assertThat(jvm.stderr()).doesNotContain("could not").doesNotContain("Exception").doesNotContain("[ERROR]");
     }
   }
