@@ -58,22 +58,7 @@ class ApiIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void everyCallUnderJavaagent(Jdk jdk) throws Exception {
-    Path dir = ForkedJvm.workDir("api-" + jdk.name());
-    Files.writeString(dir.resolve("agent.properties"), config(), StandardCharsets.UTF_8);
-    try (ForkedJvm.Running app =
-        ForkedJvm.builder(jdk)
-            .mainClass(ApiApp.class)
-            .classpath(apiJar())
-            .workDir(dir)
-            .agent("config=agent.properties")
-            .jvmArg("-Dexample.handler.file=handler-events.txt")
-            .args("agent")
-            .start()) {
-      int code = app.waitForExit(Duration.ofMinutes(2));
-      assertThat(app.stdout()).as(app.describe()).contains("DONE failures=0").doesNotContain("FAIL");
-      assertThat(code).as(app.describe()).isZero();
-      checkOutputs(dir, app.stderr());
-    }
+    underJavaagent(jdk, ForkedJvm.workDir("api-" + jdk.name()), false);
   }
 
   /**
@@ -85,23 +70,7 @@ class ApiIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void theApiAsANamedModuleOnTheModulePath(Jdk jdk) throws Exception {
-    Path dir = ForkedJvm.workDir("api-module-" + jdk.name());
-    Files.writeString(dir.resolve("agent.properties"), config(), StandardCharsets.UTF_8);
-    try (ForkedJvm.Running app =
-        ForkedJvm.builder(jdk)
-            .mainClass(ApiApp.class)
-            .jvmArg("--module-path=" + apiJar())
-            .jvmArg("--add-modules=dev.perfmon.api")
-            .workDir(dir)
-            .agent("config=agent.properties")
-            .jvmArg("-Dexample.handler.file=handler-events.txt")
-            .args("agent")
-            .start()) {
-      int code = app.waitForExit(Duration.ofMinutes(2));
-      assertThat(app.stdout()).as(app.describe()).contains("OK the API is module dev.perfmon.api", "DONE failures=0").doesNotContain("FAIL");
-      assertThat(code).as(app.describe()).isZero();
-      checkOutputs(dir, app.stderr());
-    }
+    underJavaagent(jdk, ForkedJvm.workDir("api-module-" + jdk.name()), true);
     attachThenDetach(jdk, ForkedJvm.workDir("api-module-attach-" + jdk.name()), true);
   }
 
@@ -111,17 +80,38 @@ class ApiIT {
     attachThenDetach(jdk, ForkedJvm.workDir("api-attach-" + jdk.name()), false);
   }
 
-  private static void attachThenDetach(Jdk jdk, Path dir, boolean namedModule) throws Exception {
+  /** ApiApp with the API jar on its class path, or as the named module {@code dev.perfmon.api}. */
+  private static ForkedJvm.Builder apiApp(Jdk jdk, Path dir, boolean namedModule) throws Exception {
     Files.writeString(dir.resolve("agent.properties"), config(), StandardCharsets.UTF_8);
-    ForkedJvm.Builder builder = ForkedJvm.builder(jdk).mainClass(ApiApp.class);
+    ForkedJvm.Builder builder = ForkedJvm.builder(jdk).mainClass(ApiApp.class).workDir(dir);
     if (namedModule) {
       builder.jvmArg("--module-path=" + apiJar()).jvmArg("--add-modules=dev.perfmon.api");
     } else {
       builder.classpath(apiJar());
     }
+    return builder;
+  }
+
+  private static void underJavaagent(Jdk jdk, Path dir, boolean namedModule) throws Exception {
     try (ForkedJvm.Running app =
-        builder
-            .workDir(dir)
+        apiApp(jdk, dir, namedModule)
+            .agent("config=agent.properties")
+            .jvmArg("-Dexample.handler.file=handler-events.txt")
+            .args("agent")
+            .start()) {
+      int code = app.waitForExit(Duration.ofMinutes(2));
+      assertThat(app.stdout()).as(app.describe()).contains("DONE failures=0").doesNotContain("FAIL");
+      if (namedModule) {
+        assertThat(app.stdout()).as(app.describe()).contains("OK the API is module dev.perfmon.api");
+      }
+      assertThat(code).as(app.describe()).isZero();
+      checkOutputs(dir, app.stderr());
+    }
+  }
+
+  private static void attachThenDetach(Jdk jdk, Path dir, boolean namedModule) throws Exception {
+    try (ForkedJvm.Running app =
+        apiApp(jdk, dir, namedModule)
             .jvmArg("-Dexample.handler.file=handler-events.txt")
             .jvmArg("-Dperfmon.config=agent.properties") // read by the agent when it attaches
             .args("attach")
