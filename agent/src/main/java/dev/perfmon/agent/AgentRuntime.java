@@ -90,10 +90,9 @@ public final class AgentRuntime {
    */
   private volatile java.util.function.Consumer<String> unmatchedWarning = IGNORED;
 
-  // Anonymous classes instead of lambdas and method references in what premain and the final
-  // snapshot run: on Java 24 and later the JDK spins each lambda's class with its class-file API,
-  // which then gets hot enough to be compiled, and a hello-world's peak RSS grew by several MB with
-  // the agent's 53 lambdas (docs/startup.md). CoreAgentIT checks that none is spun.
+  // Anonymous classes instead of lambdas and method references in what premain, the snapshots and
+  // the exit run (the agent's code says "see AgentRuntime" for this note): the reason, Java 24+'s
+  // lambda spinning, is in the package-info of dev.perfmon.instrumentation.api.
   private static final Runnable NOTHING =
       new Runnable() {
         @Override

@@ -278,7 +278,7 @@ public final class Types {
           false,
           null,
           "1 to 100 durations above 0 in strictly ascending order, separated by , or ; (e.g. 1ms;5ms;25ms)",
-          new java.util.function.Consumer<List<String>>() { // not a lambda: a class spun in premain
+          new java.util.function.Consumer<List<String>>() { // not a lambda: see the package-info of dev.perfmon.instrumentation.api
             @Override
             public void accept(List<String> items) {
               if (items.isEmpty() || items.size() > 100) {

@@ -488,7 +488,7 @@ public final class AgentBuilders {
      * {@code int[][]}, a JDK type: nothing of the agent's stays in an application thread's map).
      */
     private static final ThreadLocal<int[][]> ENTRIES =
-        new ThreadLocal<>() { // not a lambda: see LambdaFree
+        new ThreadLocal<>() { // not a lambda: see package-info
           @Override
           protected int[][] initialValue() {
             return new int[][] {new int[512]};

@@ -117,7 +117,7 @@ final class ClassFileReader {
   /** Per loader, whether its own resources may be read first. */
   private static final LoaderFacts<URLClassLoader> OWN_FIRST =
       new LoaderFacts<>(
-          new java.util.function.Predicate<URLClassLoader>() { // not a lambda: see LambdaFree
+          new java.util.function.Predicate<URLClassLoader>() { // not a lambda: see package-info
             @Override
             public boolean test(URLClassLoader l) {
               return keepsUrlClassLoaderLookups(l.getClass()) && allUrlsUncached(l.getURLs());

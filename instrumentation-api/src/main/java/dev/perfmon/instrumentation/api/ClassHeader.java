@@ -269,7 +269,7 @@ public final class ClassHeader {
    * into the string, where decoding through a {@code char[]} allocates three times its length).
    */
   private static final ThreadLocal<byte[]> NAME =
-      new ThreadLocal<>() { // not a lambda: see LambdaFree
+      new ThreadLocal<>() { // not a lambda: see package-info
         @Override
         protected byte[] initialValue() {
           return new byte[256];

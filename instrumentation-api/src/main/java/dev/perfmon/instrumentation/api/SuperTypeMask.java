@@ -92,7 +92,7 @@ public final class SuperTypeMask {
    * loader reachable after a detach, from every thread that loaded a class while the agent ran.
    */
   private static final ThreadLocal<Object[]> SCOPE =
-      new ThreadLocal<>() { // not a lambda: see LambdaFree
+      new ThreadLocal<>() { // not a lambda: see package-info
         @Override
         protected Object[] initialValue() {
           return new Object[1];
@@ -279,7 +279,7 @@ public final class SuperTypeMask {
    * about the same class afterwards, do not walk again.
    */
   public ClassFileTest classFileTest(int bits, boolean all) {
-    return new ClassFileTest() { // not a lambda: see LambdaFree
+    return new ClassFileTest() { // not a lambda: see package-info
       @Override
       public boolean mayMatch(ClassHeader header, ClassLoader loader) {
         if (header.isInterface()) {
@@ -386,7 +386,7 @@ public final class SuperTypeMask {
       }
       Map<String, Integer> all = new HashMap<>(known);
       for (Map.Entry<String, Integer> e : types.entrySet()) {
-        Integer had = all.get(e.getKey()); // no lambda (Map.merge): see LambdaFree
+        Integer had = all.get(e.getKey()); // no lambda (Map.merge): see package-info
         all.put(e.getKey(), (had == null ? 0 : had) | (e.getValue() << shift));
       }
       // A prefix is skipped only when no mask descends into it.
@@ -442,7 +442,7 @@ public final class SuperTypeMask {
       }
       Table table;
       synchronized (t.byLoader) {
-        table = t.byLoader.get((ClassLoader) loader); // no lambda (computeIfAbsent): see LambdaFree
+        table = t.byLoader.get((ClassLoader) loader); // no lambda (computeIfAbsent): see package-info
         if (table == null) {
           table = new Table();
           t.byLoader.put((ClassLoader) loader, table);
@@ -599,7 +599,7 @@ public final class SuperTypeMask {
      * (see {@link #SCOPE}).
      */
     private static final ThreadLocal<Object[]> SCRATCH =
-        new ThreadLocal<>() { // not a lambda: see LambdaFree
+        new ThreadLocal<>() { // not a lambda: see package-info
           @Override
           protected Object[] initialValue() {
             return new Object[] {new byte[][] {new byte[8192]}, new int[512]};

@@ -13,22 +13,19 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  * for Byte Buddy's transformer. Here each thread has its own flag, so acquiring and releasing are a
  * thread-local read and a plain write. The flag is a {@code boolean[]} in the thread's map (a JDK
  * type: nothing of the agent's class loader stays reachable from an application thread after a
- * detach), created by {@link #acquire} the first time a thread asks; creating it loads no class.
+ * detach), created by {@link #acquire} the first time a thread asks; creating it loads no class
+ * (the thread-local's own class is loaded with this lock, in premain).
  * Not reentrant, as Byte Buddy's is not: a second {@link #acquire} on the holding thread fails.
  */
 final class ThreadCircularityLock implements AgentBuilder.CircularityLock {
   @SuppressWarnings("ThreadLocalUsage") // one per agent, referenced from a static final field
   private final ThreadLocal<boolean[]> held =
-      new ThreadLocal<>() { // not a lambda: see LambdaFree
+      new ThreadLocal<>() { // not a lambda: see package-info
         @Override
         protected boolean[] initialValue() {
           return new boolean[1];
         }
       };
-
-  ThreadCircularityLock() {
-    held.get(); // the initial-value class is loaded now, in premain, not inside a transformation
-  }
 
   @Override
   public boolean acquire() {

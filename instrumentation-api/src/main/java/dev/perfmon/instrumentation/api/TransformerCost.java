@@ -39,7 +39,7 @@ public final class TransformerCost {
    * of the agent's stays there after a detach).
    */
   private static final ThreadLocal<long[]> DEPTH =
-      new ThreadLocal<>() { // not a lambda: see LambdaFree
+      new ThreadLocal<>() { // not a lambda: see package-info
         @Override
         protected long[] initialValue() {
           return new long[2];

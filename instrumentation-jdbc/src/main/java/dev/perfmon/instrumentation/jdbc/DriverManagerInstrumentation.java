@@ -21,7 +21,7 @@ public final class DriverManagerInstrumentation implements TypeInstrumentation {
 
   @Override
   public ClassFileTest classFileTest() {
-    return new ClassFileTest() { // not a lambda: see LambdaFree
+    return new ClassFileTest() { // not a lambda: see the package-info of dev.perfmon.instrumentation.api
       @Override
       public boolean mayMatch(ClassHeader header, ClassLoader loader) {
         return header.className().equals("java.sql.DriverManager");

@@ -91,7 +91,7 @@ final class ServletMatchers {
     // the type matcher decide.
     private final LoaderFacts<ClassLoader> sees =
         new LoaderFacts<>(
-            new java.util.function.Predicate<ClassLoader>() { // not a lambda: see LambdaFree
+            new java.util.function.Predicate<ClassLoader>() { // not a lambda: see the package-info of dev.perfmon.instrumentation.api
               @Override
               public boolean test(ClassLoader l) {
                 return l.getResource("jakarta/servlet/Servlet.class") != null || l.getResource("javax/servlet/Servlet.class") != null;
