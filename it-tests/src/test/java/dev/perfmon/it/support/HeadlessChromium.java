@@ -236,18 +236,57 @@ public final class HeadlessChromium implements AutoCloseable {
     try {
       socket.abort();
     } finally {
+      // Chromium's helper processes (network service, GPU, renderers) can outlive the browser
+      // process by a moment and still write into the profile: stop and await them too, and
+      // delete the profile without failing on files that come and go meanwhile (CI once saw
+      // NoSuchFileException for a temp file of the network service's state).
+      List<ProcessHandle> helpers = process.descendants().toList();
       process.destroy();
+      helpers.forEach(ProcessHandle::destroy);
       try {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
           process.destroyForcibly();
         }
+        for (ProcessHandle h : helpers) {
+          h.onExit().get(5, TimeUnit.SECONDS);
+        }
       } catch (InterruptedException e) {
         process.destroyForcibly();
         Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        helpers.forEach(ProcessHandle::destroyForcibly);
       }
-      try (var s = Files.walk(profile)) {
-        s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      deleteProfile();
+    }
+  }
+
+  /** Deletes the temporary profile, a few passes at most; files that vanish meanwhile are fine. */
+  private void deleteProfile() throws IOException {
+    for (int pass = 0; pass < 3 && Files.exists(profile); pass++) {
+      Files.walkFileTree(
+          profile,
+          new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+              Files.deleteIfExists(f);
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
+              return java.nio.file.FileVisitResult.CONTINUE; // gone before it was visited
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) {
+              try {
+                Files.deleteIfExists(d);
+              } catch (IOException notEmpty) {
+                // a file appeared meanwhile: the next pass takes it
+              }
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+          });
     }
   }
 }
