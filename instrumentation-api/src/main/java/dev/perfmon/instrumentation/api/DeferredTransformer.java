@@ -89,10 +89,10 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
       throws IllegalClassFormatException {
     ResettableClassFileTransformer d = delegate;
     if (d != null) {
-      return d.transform(module, loader, internalName, classBeingRedefined, domain, classFile);
+      return OutOfLine.transform(d, module, loader, internalName, classBeingRedefined, domain, classFile);
     }
     d = passOn(loader, internalName, domain, classFile);
-    return d == null ? null : d.transform(module, loader, internalName, classBeingRedefined, domain, classFile);
+    return d == null ? null : OutOfLine.transform(d, module, loader, internalName, classBeingRedefined, domain, classFile);
   }
 
   /** Before the build: Byte Buddy's transformer when this class passes the pre-test, else null. */
@@ -119,7 +119,7 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
     }
     Object scope = SuperTypeMask.enter(loader, domain);
     try {
-      return prefilter.mayMatch(AgentBuilders.CIRCULARITY_LOCK, loader, classFile);
+      return OutOfLine.mayMatch(prefilter, AgentBuilders.CIRCULARITY_LOCK, loader, classFile);
     } finally {
       SuperTypeMask.exit(scope);
     }

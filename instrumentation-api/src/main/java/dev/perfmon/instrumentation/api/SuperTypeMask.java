@@ -296,7 +296,32 @@ public final class SuperTypeMask {
     if (irrelevant.matches(header.className())) {
       return 0;
     }
-    return (walker.mask(header, loader) >>> shift) & width;
+    return (walkerMask(walker, header, loader) >>> shift) & width;
+  }
+
+  /**
+   * {@code walker.mask(header, loader)}, through a method handle that the JIT does not inline
+   * through ({@link OutOfLine}): the walk is compiled once, on its own, not again into each
+   * class-file test that asks for a mask.
+   */
+  private static int walkerMask(Walker walker, ClassHeader header, ClassLoader loader) {
+    try {
+      return (int) headerMask.invokeExact(walker, header, loader);
+    } catch (Throwable t) {
+      return 0; // the walk throws nothing; were it to, the class has none of the types
+    }
+  }
+
+  @SuppressWarnings("FieldCanBeFinal") // final would make it a constant the JIT inlines through
+  private static MethodHandle headerMask = headerMaskHandle();
+
+  private static MethodHandle headerMaskHandle() {
+    try {
+      return MethodHandles.lookup()
+          .findVirtual(Walker.class, "mask", MethodType.methodType(int.class, ClassHeader.class, ClassLoader.class));
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The known super types of {@code type}, as a bit mask. */

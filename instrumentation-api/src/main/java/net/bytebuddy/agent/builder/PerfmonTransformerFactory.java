@@ -3,6 +3,7 @@ package net.bytebuddy.agent.builder;
 import java.security.ProtectionDomain;
 import java.util.List;
 import dev.perfmon.instrumentation.api.AgentBuilders;
+import dev.perfmon.instrumentation.api.OutOfLine;
 import dev.perfmon.instrumentation.api.TransformerCost;
 import dev.perfmon.instrumentation.api.SuperTypeMask;
 import net.bytebuddy.ByteBuddy;
@@ -184,7 +185,7 @@ public enum PerfmonTransformerFactory implements AgentBuilder.Default.ExecutingT
 
     /** The pre-test on the class file's header, under Byte Buddy's circularity lock. */
     private boolean mayMatch(ClassLoader classLoader, byte[] classFile) {
-      return prefilter.mayMatch(circularityLock, classLoader, classFile);
+      return OutOfLine.mayMatch(prefilter, circularityLock, classLoader, classFile);
     }
   }
 }
