@@ -93,7 +93,13 @@ public final class AgentBuilders {
 
   /** The raw matcher of one of {@code module}'s type instrumentations. */
   private static AgentBuilder.RawMatcher matcherOf(InstrumentationModule module, TypeInstrumentation ti) {
-    return matcher(ti.typeMatcher(), module.classLoaderMatcher(), ti.classFileTest());
+    return matcher(ti.typeMatcher(), module.classLoaderMatcher(), classFileTestOf(ti));
+  }
+
+  /** {@code ti}'s class-file test, behind the test of its advice's method names when it has them. */
+  static ClassFileTest classFileTestOf(TypeInstrumentation ti) {
+    String[] names = ti.adviceMethodNames();
+    return names == null ? ti.classFileTest() : ClassFileTest.declaringMethodNamed(names, ti.classFileTest());
   }
 
   /** Estimated heap of one cached type description (parsed signatures, no code). */
@@ -291,14 +297,22 @@ public final class AgentBuilders {
    */
   private static AgentBuilder.RawMatcher ignored() {
     ElementMatcher<TypeDescription> types = ignoredTypes();
-    return (typeDescription, classLoader, module, classBeingRedefined, protectionDomain) -> {
-      // Cheapest checks first: the loader, then the name; only then the matchers that need a
-      // description of the type (synthetic flag), which may mean parsing its class file.
-      if (classLoader == null || classLoader == PLATFORM_LOADER) {
-        String name = typeDescription.getName();
-        return !(name.startsWith("java.sql.") || name.startsWith("javax.sql."));
+    return new AgentBuilder.RawMatcher() { // not a lambda: see package-info
+      @Override
+      public boolean matches(
+          TypeDescription typeDescription,
+          ClassLoader classLoader,
+          net.bytebuddy.utility.JavaModule module,
+          Class<?> classBeingRedefined,
+          java.security.ProtectionDomain protectionDomain) {
+        // Cheapest checks first: the loader, then the name; only then the matchers that need a
+        // description of the type (synthetic flag), which may mean parsing its class file.
+        if (classLoader == null || classLoader == PLATFORM_LOADER) {
+          String name = typeDescription.getName();
+          return !(name.startsWith("java.sql.") || name.startsWith("javax.sql."));
+        }
+        return types.matches(typeDescription);
       }
-      return types.matches(typeDescription);
     };
   }
 

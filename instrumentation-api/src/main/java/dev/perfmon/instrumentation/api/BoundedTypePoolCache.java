@@ -84,7 +84,12 @@ public final class BoundedTypePoolCache extends AgentBuilder.PoolStrategy.WithTy
       return bootstrap;
     }
     synchronized (byLoader) {
-      return byLoader.computeIfAbsent(classLoader, l -> new Table());
+      Table t = byLoader.get(classLoader); // no lambda (computeIfAbsent): see package-info
+      if (t == null) {
+        t = new Table();
+        byLoader.put(classLoader, t);
+      }
+      return t;
     }
   }
 

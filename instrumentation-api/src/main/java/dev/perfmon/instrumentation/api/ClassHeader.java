@@ -221,6 +221,66 @@ public final class ClassHeader {
     return names;
   }
 
+  /**
+   * True when the class declares a method whose name is one of {@code names} (each as {@link
+   * #utf8} encodes it). Skims the field and method tables that follow the header (names and
+   * attribute lengths only), so the whole class file must be in the buffer: a header {@link #of} a
+   * class file, not one {@link #read} in part.
+   *
+   * @throws IllegalArgumentException when the class file ends before its method table does, or a
+   *     method's name is not a UTF-8 constant
+   */
+  public boolean declaresMethodNamed(byte[][] names) {
+    int p = interfaces + 2 + 2 * u2(interfaces);
+    int fields = u2(p);
+    p += 2;
+    for (int i = 0; i < fields; i++) {
+      p = afterMember(p);
+    }
+    int methods = u2(p);
+    p += 2;
+    for (int i = 0; i < methods; i++) {
+      if (isUtf8(u2(p + 2), names)) {
+        return true;
+      }
+      p = afterMember(p);
+    }
+    return false;
+  }
+
+  /** The offset after the field or method at {@code p} (access, name, descriptor, attributes). */
+  private int afterMember(int p) {
+    int attributes = u2(p + 6);
+    p += 8;
+    for (int i = 0; i < attributes; i++) {
+      long next = p + 6L + u4(p + 2);
+      if (next > length) {
+        throw TRUNCATED;
+      }
+      p = (int) next;
+    }
+    return p;
+  }
+
+  private long u4(int p) {
+    return ((long) u2(p) << 16) | u2(p + 2);
+  }
+
+  /** True when constant {@code index} is the UTF-8 constant of one of {@code names}. */
+  private boolean isUtf8(int index, byte[][] names) {
+    int e = index > 0 && index < count ? entries[index] : 0;
+    if (e == 0 || b[e] != 1) {
+      throw new IllegalArgumentException("not a UTF-8 constant: " + index);
+    }
+    int len = u2(e + 1);
+    for (byte[] name : names) {
+      if (name.length == len && Arrays.equals(b, e + 3, e + 3 + len, name, 0, len)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when the constant pool holds the UTF-8 constant {@code utf8} (see {@link #utf8}). */
   public boolean hasUtf8(byte[] utf8) {
     for (int i = 1; i < count; i++) {

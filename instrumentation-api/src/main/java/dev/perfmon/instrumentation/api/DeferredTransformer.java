@@ -129,7 +129,14 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
   private ResettableClassFileTransformer delegate() {
     synchronized (buildLock) {
       if (delegate == null && !off) {
-        FutureTask<ResettableClassFileTransformer> task = new FutureTask<>(build::get);
+        FutureTask<ResettableClassFileTransformer> task =
+            new FutureTask<>(
+                new java.util.concurrent.Callable<ResettableClassFileTransformer>() { // not a lambda: see package-info
+                  @Override
+                  public ResettableClassFileTransformer call() {
+                    return build.get();
+                  }
+                });
         try {
           // Nothing of the loading thread's is passed on: no inheritable thread-locals, and the
           // agent's class loader as context loader instead of the application's.

@@ -60,7 +60,11 @@ final class PackageLocations {
     }
     Table t;
     synchronized (TABLES) {
-      t = TABLES.computeIfAbsent(loader, l -> new Table());
+      t = TABLES.get(loader); // no lambda (computeIfAbsent): see package-info
+      if (t == null) {
+        t = new Table();
+        TABLES.put(loader, t);
+      }
     }
     t.put(key(binaryName, dot), location);
   }

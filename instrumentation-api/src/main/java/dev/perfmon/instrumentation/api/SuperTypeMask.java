@@ -480,6 +480,7 @@ public final class SuperTypeMask {
     }
 
     /** The mask of a class being transformed, from its header; kept in the thread's scope. */
+    @SuppressWarnings("UnusedMethod") // called through the headerMask method handle
     int mask(ClassHeader header, ClassLoader loader) {
       Scope s = scope();
       if (s.header == header && s.walker == this) {

@@ -129,4 +129,65 @@ class ClassHeaderTest {
     assertThat(ClassHeader.read(new ByteArrayInputStream(cut))).isNull();
     assertThatThrownBy(() -> ClassHeader.of(cut)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  /** Declares close(); calls execute() and names a field "service" (constants, not declarations). */
+  abstract static class Declaring implements AutoCloseable {
+    static final int CONSTANT = 42; // a field attribute (ConstantValue) to skip
+    Runnable service;
+
+    @Deprecated // an attribute on the method besides its code
+    @Override
+    public void close() {
+      service.run();
+    }
+
+    abstract void execute();
+
+    void caller(Declaring other) {
+      other.execute();
+    }
+  }
+
+  static class Calling {
+    void use(Declaring d) throws Exception {
+      d.close();
+    }
+  }
+
+  private static byte[][] names(String... names) {
+    byte[][] out = new byte[names.length][];
+    for (int i = 0; i < names.length; i++) {
+      out[i] = ClassHeader.utf8(names[i]);
+    }
+    return out;
+  }
+
+  @Test
+  void declaredMethodsAreFoundInTheMethodTableNotAmongTheConstants() throws IOException {
+    ClassHeader declaring = ClassHeader.of(bytesOf(Declaring.class));
+    assertThat(declaring.declaresMethodNamed(names("close"))).isTrue();
+    assertThat(declaring.declaresMethodNamed(names("execute"))).isTrue(); // abstract, still declared
+    assertThat(declaring.declaresMethodNamed(names("commit", "caller"))).isTrue();
+    assertThat(declaring.declaresMethodNamed(names("service", "run", "CONSTANT"))).isFalse(); // a field, a call
+    assertThat(declaring.declaresMethodNamed(names())).isFalse();
+
+    ClassHeader calling = ClassHeader.of(bytesOf(Calling.class));
+    assertThat(calling.declaresMethodNamed(names("close"))).isFalse(); // only called: in the pool
+    assertThat(calling.hasUtf8(ClassHeader.utf8("close"))).isTrue();
+    assertThat(calling.declaresMethodNamed(names("use"))).isTrue();
+
+    assertThat(ClassHeader.of(bytesOf(Caf\u00e9Cr\u00e8me.class)).declaresMethodNamed(names("run"))).isFalse();
+    assertThat(ClassHeader.of(bytesOf(Sample.class)).declaresMethodNamed(names("run"))).isTrue();
+  }
+
+  @Test
+  void aClassFileCutShortInItsMethodsIsReportedNotMisread() throws IOException {
+    byte[] whole = bytesOf(Declaring.class);
+    ClassHeader header = ClassHeader.of(whole);
+    assertThat(header.declaresMethodNamed(names("caller"))).isTrue();
+    // Cut inside the method table: the header itself still reads, the method table does not.
+    byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 40);
+    assertThatThrownBy(() -> ClassHeader.of(cut).declaresMethodNamed(names("nothing")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

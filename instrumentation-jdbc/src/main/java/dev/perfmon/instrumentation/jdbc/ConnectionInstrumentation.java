@@ -37,6 +37,11 @@ public final class ConnectionInstrumentation implements TypeInstrumentation {
   }
 
   @Override
+  public String[] adviceMethodNames() {
+    return new String[] {"prepareStatement", "prepareCall", "commit", "rollback", "setAutoCommit", "close"};
+  }
+
+  @Override
   public void transform(Transformer transformer) {
     transformer.applyAdvice(
         namedOneOf("prepareStatement", "prepareCall")

@@ -31,6 +31,11 @@ public final class DataSourceInstrumentation implements TypeInstrumentation {
   }
 
   @Override
+  public String[] adviceMethodNames() {
+    return new String[] {"getConnection"};
+  }
+
+  @Override
   public void transform(Transformer transformer) {
     transformer.applyAdvice(
         named("getConnection")

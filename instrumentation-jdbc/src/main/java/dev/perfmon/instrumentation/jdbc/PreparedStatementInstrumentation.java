@@ -30,10 +30,17 @@ public final class PreparedStatementInstrumentation implements TypeInstrumentati
     return JdbcTypes.implementingClassFile(JdbcTypes.PREPARED_STATEMENT);
   }
 
+  private static final String[] EXECUTE_METHODS = {"execute", "executeQuery", "executeUpdate", "executeLargeUpdate"};
+
+  @Override
+  public String[] adviceMethodNames() {
+    return EXECUTE_METHODS.clone();
+  }
+
   @Override
   public void transform(Transformer transformer) {
     transformer.applyAdvice(
-        namedOneOf("execute", "executeQuery", "executeUpdate", "executeLargeUpdate")
+        namedOneOf(EXECUTE_METHODS)
             .and(takesArguments(0))
             .and(isPublic()),
         getClass().getName() + "$ExecuteAdvice");

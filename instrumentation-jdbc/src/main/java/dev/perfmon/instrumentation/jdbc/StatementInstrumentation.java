@@ -32,10 +32,23 @@ public final class StatementInstrumentation implements TypeInstrumentation {
     return JdbcTypes.implementingClassFile(JdbcTypes.STATEMENT);
   }
 
+  /** The SQL-taking methods. */
+  private static final String[] SQL_METHODS = {"execute", "executeQuery", "executeUpdate", "executeLargeUpdate"};
+
+  private static final String[] BATCH_METHODS = {"executeBatch", "executeLargeBatch"};
+
+  @Override
+  public String[] adviceMethodNames() {
+    return new String[] {
+      "execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch", "clearBatch", "executeBatch",
+      "executeLargeBatch"
+    };
+  }
+
   @Override
   public void transform(Transformer transformer) {
     transformer.applyAdvice(
-        namedOneOf("execute", "executeQuery", "executeUpdate", "executeLargeUpdate")
+        namedOneOf(SQL_METHODS)
             .and(takesArgument(0, String.class))
             .and(isPublic()),
         getClass().getName() + "$ExecuteSqlAdvice");
@@ -46,7 +59,7 @@ public final class StatementInstrumentation implements TypeInstrumentation {
         named("clearBatch").and(takesArguments(0)).and(isPublic()),
         getClass().getName() + "$ClearBatchAdvice");
     transformer.applyAdvice(
-        namedOneOf("executeBatch", "executeLargeBatch").and(takesArguments(0)).and(isPublic()),
+        namedOneOf(BATCH_METHODS).and(takesArguments(0)).and(isPublic()),
         getClass().getName() + "$ExecuteBatchAdvice");
   }
 

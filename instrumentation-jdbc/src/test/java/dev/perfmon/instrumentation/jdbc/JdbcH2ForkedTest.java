@@ -63,9 +63,10 @@ class JdbcH2ForkedTest {
             "org.h2.jdbc.JdbcConnection");
     // Interfaces are never woven.
     assertThat(agent.transformed).doesNotContain("java.sql.Statement", "java.sql.Connection");
-    // The four hierarchy matchers evaluated for one loaded class share one walk.
+    // Byte Buddy's type matchers reuse the walk of the class-file test: at least once for each of
+    // the three driver classes woven (a class that declares no JDBC method name is not walked).
     assertThat(JdbcTypes.WALKS.sum()).isPositive();
-    assertThat(JdbcTypes.MEMO_HITS.sum()).isGreaterThanOrEqualTo(2 * JdbcTypes.WALKS.sum());
+    assertThat(JdbcTypes.MEMO_HITS.sum()).isGreaterThanOrEqualTo(3);
   }
 
   @Test

@@ -33,6 +33,11 @@ public final class JakartaServletInstrumentation implements TypeInstrumentation 
   }
 
   @Override
+  public String[] adviceMethodNames() {
+    return ServletMatchers.serviceOrDoFilterNames();
+  }
+
+  @Override
   public void transform(Transformer transformer) {
     transformer.applyAdvice(
         ServletMatchers.serviceOrDoFilter("jakarta.servlet."), getClass().getName() + "$RequestAdvice");

@@ -54,6 +54,11 @@ final class ServletMatchers {
     return pkg.startsWith("javax.") ? JAVAX_SERVLET | JAVAX_FILTER : JAKARTA_SERVLET | JAKARTA_FILTER;
   }
 
+  /** The names {@link #serviceOrDoFilter} matches. */
+  static String[] serviceOrDoFilterNames() {
+    return new String[] {"service", "doFilter"};
+  }
+
   /**
    * {@code public service(ServletRequest, ServletResponse)} and {@code public doFilter(ServletRequest,
    * ServletResponse, FilterChain)} of package {@code pkg}, matched by argument type names.
