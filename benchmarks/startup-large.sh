@@ -4,8 +4,9 @@
 # about 16,700 classes loaded when it serves its first request).
 #
 # For each JDK, runs interleaved (one run of each configuration in turn, <runs> rounds after one
-# warm-up round): no agent; the agent with its default configuration; the agent with methods= over
-# the application's own package (example.large.*). Each run measures, from launch until the first
+# warm-up round; each round starts with the next configuration, so that each takes every place):
+# no agent; the agent with its default configuration; the agent with methods= over the
+# application's own package (example.large.*). Each run measures, from launch until the first
 # HTTP 200 from GET /ping (polled every 50 ms):
 #   - wall time (sensitive to other load on the machine),
 #   - the process's CPU time (user+system, /proc/<pid>/stat; less sensitive to load),
@@ -82,6 +83,7 @@ once() {
   rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
   mem=$(curl -sf "http://127.0.0.1:$p/memory")
   kill "$pid"; wait "$pid" 2>/dev/null || true
+  sleep 1   # the next run starts on a quiet machine (the killed JVM's memory given back)
   local committed=${mem##*committed=}
   local tcpu talloc
   tcpu=$(sed -n 's/.*perfmon transformer: .* ms elapsed, \(-\?[0-9]*\) ms CPU.*/\1/p' "$out/app.log" | tail -1)
@@ -134,7 +136,12 @@ for java in "${javas[@]}"; do
     for cfg in "${cfgs[@]}"; do once "$java" "$cfg" >/dev/null; done   # warm-up: page cache, CDS archive
   fi
   for r in $(seq "$runs"); do
-    for cfg in "${cfgs[@]}"; do
+    # Each round starts with another configuration (the order rotates), so that none always
+    # comes right after the run without the agent or always last: in earlier series the
+    # configuration in the same place of every round came out consistently slower or faster.
+    n=${#cfgs[@]}
+    for ((k = 0; k < n; k++)); do
+      cfg=${cfgs[$(((k + r - 1) % n))]}
       line=$(once "$java" "$cfg")
       echo "$cfg $line" >> "$tsv"
       echo "  run $r ${names[$cfg]}: $line (wall ms, cpu ms, rss MB, heap MB)" >&2
