@@ -110,7 +110,12 @@ final class PropertiesFile {
       }
       for (String name : p.stringPropertyNames()) { // one at most: one logical line
         String key = name.trim();
-        seenOn.computeIfAbsent(key, k -> new ArrayList<>()).add(first + 1);
+        List<Integer> seen = seenOn.get(key); // no lambda in premain (docs/startup.md)
+        if (seen == null) {
+          seen = new ArrayList<>();
+          seenOn.put(key, seen);
+        }
+        seen.add(first + 1);
         out.remove(key); // keep file order = position of the value used
         out.put(key, new Entry(p.getProperty(name), first + 1));
       }

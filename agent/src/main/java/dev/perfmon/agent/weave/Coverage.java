@@ -80,8 +80,8 @@ public final class Coverage {
 
   /** Records that {@code pattern} wove {@code method} (e.g. {@code com.x.Foo#bar}) in a class. */
   public synchronized void matched(String pattern, String className, String method) {
-    Set<String> c = classes.computeIfAbsent(pattern, k -> new LinkedHashSet<>());
-    Set<String> m = methods.computeIfAbsent(pattern, k -> new LinkedHashSet<>());
+    Set<String> c = setOf(classes, pattern);
+    Set<String> m = setOf(methods, pattern);
     boolean changed = c.add(className);
     changed |= m.add(className + "#" + method);
     if (changed) {
@@ -89,11 +89,25 @@ public final class Coverage {
     }
   }
 
+  /** The set of {@code pattern} in {@code sets}, added when missing (no lambda while weaving). */
+  private static Set<String> setOf(Map<String, Set<String>> sets, String pattern) {
+    Set<String> s = sets.get(pattern);
+    if (s == null) {
+      s = new LinkedHashSet<>();
+      sets.put(pattern, s);
+    }
+    return s;
+  }
+
   /** Records that {@code pattern} selected a method that was not woven. */
   public synchronized void skipped(String pattern, Skip skip) {
-    Map<String, Skip> s = skipped.computeIfAbsent(pattern, k -> new LinkedHashMap<>());
-    methods.computeIfAbsent(pattern, k -> new LinkedHashSet<>());
-    classes.computeIfAbsent(pattern, k -> new LinkedHashSet<>());
+    Map<String, Skip> s = skipped.get(pattern); // no lambdas (computeIfAbsent) while weaving
+    if (s == null) {
+      s = new LinkedHashMap<>();
+      skipped.put(pattern, s);
+    }
+    setOf(methods, pattern);
+    setOf(classes, pattern);
     if (!skip.equals(s.put(skip.method(), skip))) {
       version++;
     }

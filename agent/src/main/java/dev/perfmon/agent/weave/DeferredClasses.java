@@ -34,7 +34,12 @@ public final class DeferredClasses {
       if (d.loaderCollected()) {
         continue;
       }
-      Class<?> c = byLoader.computeIfAbsent(d.loader(), this::definedBy).get(d.className());
+      Map<String, Class<?>> defined = byLoader.get(d.loader()); // no lambda (computeIfAbsent)
+      if (defined == null) {
+        defined = definedBy(d.loader());
+        byLoader.put(d.loader(), defined);
+      }
+      Class<?> c = defined.get(d.className());
       if (c == null || !inst.isModifiableClass(c)) {
         continue;
       }

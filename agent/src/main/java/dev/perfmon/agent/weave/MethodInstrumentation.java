@@ -80,7 +80,14 @@ public final class MethodInstrumentation {
       synchronized (this) {
         m = mapping;
         if (m == null) {
-          m = AdviceSupport.withOperationIds(this::operationId);
+          m =
+              AdviceSupport.withOperationIds(
+                  new dev.perfmon.instrumentation.api.OperationIdResolver() { // not a lambda: see below
+                    @Override
+                    public int resolve(TypeDescription type, MethodDescription method) {
+                      return operationId(type, method);
+                    }
+                  });
           mapping = m;
         }
       }
@@ -106,8 +113,15 @@ public final class MethodInstrumentation {
   }
 
   private Advice advice(Class<?> adviceClass) {
-    return advices.computeIfAbsent(
-        adviceClass, c -> mapping().to(c).withExceptionHandler(AdviceSupport.exceptionHandler(dev.perfmon.bootstrap.AgentErrors.METHODS)));
+    Advice a = advices.get(adviceClass); // no lambda (computeIfAbsent): see below
+    if (a == null) {
+      a = mapping().to(adviceClass).withExceptionHandler(AdviceSupport.exceptionHandler(dev.perfmon.bootstrap.AgentErrors.METHODS));
+      Advice had = advices.putIfAbsent(adviceClass, a);
+      if (had != null) {
+        a = had;
+      }
+    }
+    return a;
   }
 
   public boolean isEmpty() {
@@ -119,7 +133,21 @@ public final class MethodInstrumentation {
     if (isEmpty()) {
       return builder;
     }
-    return builder.with(new CoverageCommit()).type(rawMatcher()).transform(this::transform);
+    return builder
+        .with(new CoverageCommit())
+        .type(rawMatcher())
+        .transform(
+            new AgentBuilder.Transformer() { // not a lambda: see below
+              @Override
+              public net.bytebuddy.dynamic.DynamicType.Builder<?> transform(
+                  net.bytebuddy.dynamic.DynamicType.Builder<?> builder,
+                  TypeDescription type,
+                  ClassLoader loader,
+                  net.bytebuddy.utility.JavaModule module,
+                  java.security.ProtectionDomain domain) {
+                return MethodInstrumentation.this.transform(builder, type, loader, module, domain);
+              }
+            });
   }
 
   /** The raw matcher {@link #install} gives Byte Buddy (for the class-file pre-test); none when empty. */
@@ -165,27 +193,51 @@ public final class MethodInstrumentation {
     // Recorded in the coverage once the class is woven (onTransformation), not before: a
     // transformation can still fail, and then nothing of this class is instrumented.
     pending.set(batch);
-    ElementMatcher<MethodDescription> selected =
-        md -> match(type, md) != null && (tooLarge.isEmpty() || find(tooLarge, md) == null);
     if (methods) {
-      builder =
-          builder.visit(
-              advice(MethodAdvice.class)
-                  .on(md -> md.isMethod() && selected.matches(md) && !isSampled(match(type, md))));
+      builder = builder.visit(advice(MethodAdvice.class).on(new Selected(type, tooLarge, Selected.TIMED)));
     }
     if (sampled) {
-      builder =
-          builder.visit(
-              advice(MethodAdvice.Sampled.class)
-                  .on(md -> md.isMethod() && selected.matches(md) && isSampled(match(type, md))));
+      builder = builder.visit(advice(MethodAdvice.Sampled.class).on(new Selected(type, tooLarge, Selected.SAMPLED)));
     }
     if (constructors) {
       builder =
-          builder.visit(
-              advice(MethodAdvice.ForConstructor.class)
-                  .on(md -> md.isConstructor() && selected.matches(md)));
+          builder.visit(advice(MethodAdvice.ForConstructor.class).on(new Selected(type, tooLarge, Selected.CONSTRUCTORS)));
     }
     return builder;
+  }
+
+  /**
+   * The methods of {@code type} that one of the three advices goes on: selected by a pattern and
+   * not too large, and of its kind (methods timed on every call, sampled methods, constructors).
+   * Weaving spins no lambda (like the agent's transformer: see the package-info of {@code
+   * dev.perfmon.instrumentation.api}), so this is a class of its own.
+   */
+  private final class Selected extends ElementMatcher.Junction.AbstractBase<MethodDescription> {
+    static final int TIMED = 0;
+    static final int SAMPLED = 1;
+    static final int CONSTRUCTORS = 2;
+
+    private final TypeDescription type;
+    private final List<TooLargeMethods.Skipped> tooLarge;
+    private final int kind;
+
+    Selected(TypeDescription type, List<TooLargeMethods.Skipped> tooLarge, int kind) {
+      this.type = type;
+      this.tooLarge = tooLarge;
+      this.kind = kind;
+    }
+
+    @Override
+    public boolean matches(MethodDescription md) {
+      if (kind == CONSTRUCTORS ? !md.isConstructor() : !md.isMethod()) {
+        return false;
+      }
+      Match m = match(type, md);
+      if (m == null || (!tooLarge.isEmpty() && find(tooLarge, md) != null)) {
+        return false;
+      }
+      return kind == CONSTRUCTORS || (kind == SAMPLED) == isSampled(m);
+    }
   }
 
   private static TooLargeMethods.Skipped find(List<TooLargeMethods.Skipped> skipped, MethodDescription m) {
@@ -228,24 +280,27 @@ public final class MethodInstrumentation {
   }
 
   ElementMatcher<TypeDescription> typeMatcher() {
-    return type -> {
-      String name = type.getName();
-      if (MethodPattern.excludedClassName(name) || type.isAnnotation()) {
-        return false;
-      }
-      for (MethodPattern p : patterns) {
-        if (typeMatches(p, type)) {
-          return true;
+    return new ElementMatcher<TypeDescription>() { // not a lambda: see Selected
+      @Override
+      public boolean matches(TypeDescription type) {
+        String name = type.getName();
+        if (MethodPattern.excludedClassName(name) || type.isAnnotation()) {
+          return false;
         }
-      }
-      if (!annotations.isEmpty()) {
-        for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
-          if (annotationOf(m) != null) {
+        for (MethodPattern p : patterns) {
+          if (typeMatches(p, type)) {
             return true;
           }
         }
+        if (!annotations.isEmpty()) {
+          for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
+            if (annotationOf(m) != null) {
+              return true;
+            }
+          }
+        }
+        return false;
       }
-      return false;
     };
   }
 
@@ -283,25 +338,28 @@ public final class MethodInstrumentation {
         bases.isEmpty()
             ? null
             : new SuperTypeMask(bases, jdkBase ? new String[0] : new String[] {"java.", "jdk."}, new String[0]);
-    return (header, loader) -> {
-      String name = header.className();
-      if (MethodPattern.excludedClassName(name) || header.isAnnotation()) {
+    return new ClassFileTest() { // not a lambda: see Selected
+      @Override
+      public boolean mayMatch(ClassHeader header, ClassLoader loader) {
+        String name = header.className();
+        if (MethodPattern.excludedClassName(name) || header.isAnnotation()) {
+          return false;
+        }
+        for (MethodPattern p : byName) {
+          if (p.couldMatchClassName(name) && p.classMatches(name)) {
+            return true;
+          }
+        }
+        if (subtypes != null && (bases.containsKey(name) || subtypes.mask(header, loader) != 0)) {
+          return true;
+        }
+        for (byte[] d : descriptors) {
+          if (header.hasUtf8(d)) {
+            return true;
+          }
+        }
         return false;
       }
-      for (MethodPattern p : byName) {
-        if (p.couldMatchClassName(name) && p.classMatches(name)) {
-          return true;
-        }
-      }
-      if (subtypes != null && (bases.containsKey(name) || subtypes.mask(header, loader) != 0)) {
-        return true;
-      }
-      for (byte[] d : descriptors) {
-        if (header.hasUtf8(d)) {
-          return true;
-        }
-      }
-      return false;
     };
   }
 

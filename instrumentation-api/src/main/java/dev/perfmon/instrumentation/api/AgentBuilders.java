@@ -518,10 +518,14 @@ public final class AgentBuilders {
       TypeInstrumentation ti, Advice.WithCustomMapping mapping, ClassLoader adviceLoader, int module) {
     List<AgentBuilder.Transformer> out = new ArrayList<>();
     ti.transform(
-        (methods, adviceClassName) ->
+        new Transformer() { // not a lambda: see package-info
+          @Override
+          public void applyAdvice(ElementMatcher<? super MethodDescription> methods, String adviceClassName) {
             out.add(
                 new CachedAdvice(
-                    mapping, AdviceSupport.exceptionHandler(module), adviceLoader, adviceClassName, abstractFree(methods))));
+                    mapping, AdviceSupport.exceptionHandler(module), adviceLoader, adviceClassName, abstractFree(methods)));
+          }
+        });
     return out;
   }
 

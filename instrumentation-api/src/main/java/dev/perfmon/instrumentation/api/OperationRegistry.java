@@ -110,7 +110,15 @@ public final class OperationRegistry implements Operations {
     if (id == OVERFLOW_ID) {
       return;
     }
-    metadata.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).put(key, value);
+    Map<String, String> m = metadata.get(id); // no lambda (computeIfAbsent): see package-info
+    if (m == null) {
+      m = new ConcurrentHashMap<>();
+      Map<String, String> had = metadata.putIfAbsent(id, m);
+      if (had != null) {
+        m = had;
+      }
+    }
+    m.put(key, value);
   }
 
   /** Metadata of an operation (an unmodifiable view; empty when none). */

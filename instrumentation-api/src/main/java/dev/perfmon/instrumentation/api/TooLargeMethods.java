@@ -77,7 +77,11 @@ public final class TooLargeMethods {
      */
     void skipped(Skipped method, ClassLoader loader, boolean loaded);
 
-    Reporter NONE = (method, loader, loaded) -> {};
+    Reporter NONE =
+        new Reporter() { // not a lambda: see package-info
+          @Override
+          public void skipped(Skipped method, ClassLoader loader, boolean loaded) {}
+        };
   }
 
   private TooLargeMethods() {}

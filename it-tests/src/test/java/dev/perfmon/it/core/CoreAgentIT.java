@@ -91,6 +91,12 @@ class CoreAgentIT {
         .contains("dev.perfmon.shaded.net.bytebuddy.agent.builder.PerfmonTransformerFactory$ModuleAware ")
         .doesNotContain("$ByteBuddy$ModuleSupport")
         .doesNotContain("NexusAccessor");
+    // Reading agent.properties, matching and weaving (here: listed methods, annotations,
+    // constructors) spin no lambda of the agent's either: on Java 24+ each costs a class generated
+    // with the JDK's class-file API at start-up (docs/startup.md).
+    assertThat(classes)
+        .as("lambda classes of the agent's configuration, matching and weaving code")
+        .doesNotContainPattern("dev\\.perfmon\\.(config|instrumentation|agent\\.weave)\\.\\S*\\$\\$Lambda");
     assertThat(run.stdout)
         .as("the application's own logback still owns its SLF4J")
         .contains("LOGBACK|INFO|app|APP-LOG via the application's own logback")
