@@ -145,7 +145,7 @@ public final class MethodInstrumentation {
                   ClassLoader loader,
                   net.bytebuddy.utility.JavaModule module,
                   java.security.ProtectionDomain domain) {
-                return MethodInstrumentation.this.transform(builder, type, loader, module, domain);
+                return MethodInstrumentation.this.transform(builder, type);
               }
             });
   }
@@ -159,12 +159,9 @@ public final class MethodInstrumentation {
     return AgentBuilders.matcher(typeMatcher(), ElementMatchers.any(), classFileTest());
   }
 
+  /** The advice of the methods of {@code type} that the patterns select, on {@code builder}. */
   private net.bytebuddy.dynamic.DynamicType.Builder<?> transform(
-      net.bytebuddy.dynamic.DynamicType.Builder<?> builder,
-      TypeDescription type,
-      ClassLoader loader,
-      net.bytebuddy.utility.JavaModule module,
-      java.security.ProtectionDomain domain) {
+      net.bytebuddy.dynamic.DynamicType.Builder<?> builder, TypeDescription type) {
     boolean methods = false;
     boolean sampled = false;
     boolean constructors = false;
