@@ -33,6 +33,7 @@ public final class OutOfLine {
   @SuppressWarnings("FieldCanBeFinal") // final would make it a constant the JIT inlines through
   private static MethodHandle prefilter =
       virtual(
+          MethodHandles.lookup(),
           AgentBuilders.Prefilter.class,
           "mayMatch",
           MethodType.methodType(boolean.class, AgentBuilder.CircularityLock.class, ClassLoader.class, byte[].class));
@@ -40,6 +41,7 @@ public final class OutOfLine {
   @SuppressWarnings("FieldCanBeFinal") // as above
   private static MethodHandle transform =
       virtual(
+          MethodHandles.lookup(),
           ClassFileTransformer.class,
           "transform",
           MethodType.methodType(
@@ -80,10 +82,13 @@ public final class OutOfLine {
     }
   }
 
-  /** A handle on a public method, found from this class. */
-  static MethodHandle virtual(Class<?> owner, String name, MethodType type) {
+  /**
+   * A handle on a method that {@code lookup} can see (the caller's own lookup, for a method of a
+   * private class), for such a boundary; fails at class initialisation when there is none.
+   */
+  static MethodHandle virtual(MethodHandles.Lookup lookup, Class<?> owner, String name, MethodType type) {
     try {
-      return MethodHandles.lookup().findVirtual(owner, name, type);
+      return lookup.findVirtual(owner, name, type);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
     }

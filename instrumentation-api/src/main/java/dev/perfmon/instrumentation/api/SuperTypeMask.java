@@ -313,16 +313,9 @@ public final class SuperTypeMask {
   }
 
   @SuppressWarnings("FieldCanBeFinal") // final would make it a constant the JIT inlines through
-  private static MethodHandle headerMask = headerMaskHandle();
-
-  private static MethodHandle headerMaskHandle() {
-    try {
-      return MethodHandles.lookup()
-          .findVirtual(Walker.class, "mask", MethodType.methodType(int.class, ClassHeader.class, ClassLoader.class));
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  private static MethodHandle headerMask =
+      OutOfLine.virtual(
+          MethodHandles.lookup(), Walker.class, "mask", MethodType.methodType(int.class, ClassHeader.class, ClassLoader.class));
 
   /** The known super types of {@code type}, as a bit mask. */
   public int mask(TypeDescription type) {
@@ -604,19 +597,12 @@ public final class SuperTypeMask {
      * read costs microseconds, the indirect call a few nanoseconds.
      */
     @SuppressWarnings("FieldCanBeFinal") // final would make it a constant the JIT inlines through
-    private static MethodHandle readAndWalk = readAndWalkHandle();
-
-    private static MethodHandle readAndWalkHandle() {
-      try {
-        return MethodHandles.lookup()
-            .findVirtual(
-                Walker.class,
-                "readAndWalk",
-                MethodType.methodType(int.class, String.class, int.class, Table.class, ClassLoader.class, long.class));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    private static MethodHandle readAndWalk =
+        OutOfLine.virtual(
+            MethodHandles.lookup(),
+            Walker.class,
+            "readAndWalk",
+            MethodType.methodType(int.class, String.class, int.class, Table.class, ClassLoader.class, long.class));
 
     /**
      * Per thread, the buffers a super type's header is read into: the class file's bytes ({@code

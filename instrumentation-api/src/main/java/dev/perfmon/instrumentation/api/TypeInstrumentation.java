@@ -13,7 +13,8 @@ public interface TypeInstrumentation {
 
   /**
    * A test on the class file's header that is true for every type {@link #typeMatcher()} matches
-   * (the agent puts the test of {@link #adviceMethodNames} in front of it), asked before Byte Buddy describes a class being loaded (see {@link ClassFileTest}). The default
+   * (the agent puts the test of {@link #adviceMethodNames} in front of it), asked before Byte
+   * Buddy describes a class being loaded (see {@link ClassFileTest}). The default
    * passes every class, so that Byte Buddy parses every class loaded: give one whenever the type
    * matcher can be decided on the name, the access flags or the super types.
    */

@@ -39,10 +39,11 @@ public final class StatementInstrumentation implements TypeInstrumentation {
 
   @Override
   public String[] adviceMethodNames() {
-    return new String[] {
-      "execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch", "clearBatch", "executeBatch",
-      "executeLargeBatch"
-    };
+    java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of(SQL_METHODS));
+    names.add("addBatch");
+    names.add("clearBatch");
+    names.addAll(java.util.List.of(BATCH_METHODS));
+    return names.toArray(new String[0]);
   }
 
   @Override
