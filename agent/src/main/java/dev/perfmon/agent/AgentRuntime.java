@@ -9,6 +9,7 @@ import dev.perfmon.agent.weave.CoverageReport;
 import dev.perfmon.agent.weave.DeferredClasses;
 import dev.perfmon.agent.weave.TransformListener;
 import dev.perfmon.agent.weave.MethodInstrumentation;
+import dev.perfmon.agent.weave.WeaveWarmUp;
 import dev.perfmon.bootstrap.BootstrapClasses;
 import dev.perfmon.bootstrap.Recorders;
 import dev.perfmon.config.AgentConfig;
@@ -56,6 +57,14 @@ public final class AgentRuntime {
    * need not compete with the application's own start-up.
    */
   static final Duration START_UP_GRACE = Duration.ofSeconds(1);
+
+  /**
+   * After this many of the application's classes have reached the class-file pre-test, Byte
+   * Buddy's transformer is built in the background instead of at the first class that needs it
+   * (DeferredTransformer): a hello-world loads a few, a framework application this many within
+   * its first second, seconds before its first servlet or JDBC class.
+   */
+  static final int PREBUILD_AFTER = 1_000;
 
   /** The agent argument that makes an attach remove the agent instead of (re)configuring it. */
   static final String DETACH = "detach";
@@ -399,8 +408,9 @@ public final class AgentRuntime {
     }
     phases.lap("modules started");
     if (prefilter != null) {
-      // Byte Buddy's builder and transformer are made when the first class passes the pre-test
-      // (DeferredTransformer): an application that never loads such a class never loads them.
+      // Byte Buddy's builder and transformer are made when the first class passes the pre-test,
+      // or in the background once the application has loaded PREBUILD_AFTER classes
+      // (DeferredTransformer): a small application that never loads such a class never loads them.
       DeferredTransformer deferredTransformer =
           new DeferredTransformer(
               prefilter,
@@ -411,9 +421,7 @@ public final class AgentRuntime {
                   TooLargeMethods.Wiring wiring = TooLargeMethods.wiring(transforms);
                   ResettableClassFileTransformer built =
                       AgentBuilders.unregistered(builder(AgentBuilders.base(transforms, wiring), woven, methods), wiring);
-                  log.debug(
-                      "class transformer built in {} ms, at the first class that may be instrumented",
-                      (System.nanoTime() - t0) / 1_000_000);
+                  log.debug("class transformer built in {} ms", (System.nanoTime() - t0) / 1_000_000);
                   return built;
                 }
               },
@@ -421,6 +429,15 @@ public final class AgentRuntime {
                 @Override
                 public void accept(Throwable failed) {
                   log.warn("perfmon could not build its class transformer; nothing is instrumented: {}", failed.toString());
+                }
+              },
+              PREBUILD_AFTER,
+              new Runnable() {
+                @Override
+                public void run() {
+                  long t0 = System.nanoTime();
+                  WeaveWarmUp.run();
+                  log.debug("weaving warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
                 }
               });
       inst.addTransformer(deferredTransformer, true);

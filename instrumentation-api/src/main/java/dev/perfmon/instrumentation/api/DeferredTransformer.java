@@ -32,6 +32,13 @@ import net.bytebuddy.utility.JavaModule;
  * transformer stays the registered one and delegates to it, so that no class is seen by both or by
  * neither while the hand-over happens).
  *
+ * <p>A large application does not wait for the build at its first such class: once {@code
+ * prebuildAfter} of its classes have reached the pre-test (a thousand in the agent: a hello-world
+ * or a small tool loads far fewer, a framework application passes that within its first second),
+ * the build starts in the background, while the application goes on loading classes, and is
+ * usually done before the first class that needs it. Classes loaded meanwhile are pre-tested as
+ * before; one that passes waits for the build under way.
+ *
  * <p>The build runs on a thread of its own while the loading thread waits: the first pass can come
  * deep in an application thread's stack, where Byte Buddy's static initialisers must not run out of
  * stack (and then fail for good), and under that thread's class-loading locks, which the build
@@ -42,23 +49,43 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
   private final AgentBuilders.Prefilter prefilter;
   private final Supplier<ResettableClassFileTransformer> build;
   private final Consumer<Throwable> buildFailed;
+  private final int prebuildAfter;
+  private final Runnable afterBuild;
   private final Object buildLock = new Object();
+  /** The build, once started (guarded by {@link #buildLock}); done when the warm-up is too. */
+  private FutureTask<ResettableClassFileTransformer> buildTask;
+  /** Counted down when the build has ended (built or failed), before any warm-up. */
+  private final java.util.concurrent.CountDownLatch built = new java.util.concurrent.CountDownLatch(1);
   private volatile ResettableClassFileTransformer delegate;
   /** The build failed, or the transformer was removed before any build: nothing is transformed. */
   private volatile boolean off;
 
   private volatile Thread builder;
+  /** Classes that reached the pre-test before the build (counted without synchronisation: about). */
+  private int pretested;
+
+  private volatile boolean prebuildStarted;
 
   /**
    * @param prefilter the transformations' class-file pre-test
    * @param build makes Byte Buddy's transformer (not registered with the JVM)
    * @param buildFailed hears of a failed build (the application runs on, nothing instrumented)
+   * @param prebuildAfter after this many classes have reached the pre-test, the build starts in
+   *     the background without waiting for a class to pass (0: only when one passes)
+   * @param afterBuild run on the build thread once Byte Buddy's transformer is in place, when the
+   *     build started in the background (a warm-up; what it throws is ignored)
    */
   public DeferredTransformer(
-      AgentBuilders.Prefilter prefilter, Supplier<ResettableClassFileTransformer> build, Consumer<Throwable> buildFailed) {
+      AgentBuilders.Prefilter prefilter,
+      Supplier<ResettableClassFileTransformer> build,
+      Consumer<Throwable> buildFailed,
+      int prebuildAfter,
+      Runnable afterBuild) {
     this.prefilter = prefilter;
     this.build = build;
     this.buildFailed = buildFailed;
+    this.prebuildAfter = prebuildAfter;
+    this.afterBuild = afterBuild;
   }
 
   /** Whether Byte Buddy's transformer has been built (diagnostics and tests). */
@@ -117,6 +144,16 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
     if (!AgentBuilders.toBeMatchedNow(loader, internalName)) {
       return false;
     }
+    if (prebuildAfter > 0 && !prebuildStarted && ++pretested >= prebuildAfter) {
+      prebuildStarted = true;
+      synchronized (buildLock) {
+        // Not waited for: a failed build reports itself (buildFailed), and the classes that pass
+        // the pre-test wait for it in delegate().
+        if (startBuild(true) == null) {
+          return false; // off: nothing is transformed
+        }
+      }
+    }
     Object scope = SuperTypeMask.enter(loader, domain);
     try {
       return OutOfLine.mayMatch(prefilter, AgentBuilders.CIRCULARITY_LOCK, loader, classFile);
@@ -125,52 +162,112 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
     }
   }
 
-  /** Byte Buddy's transformer, built on the first call (null if the build failed). */
-  private ResettableClassFileTransformer delegate() {
-    synchronized (buildLock) {
-      if (delegate == null && !off) {
-        FutureTask<ResettableClassFileTransformer> task =
-            new FutureTask<>(
-                new java.util.concurrent.Callable<ResettableClassFileTransformer>() { // not a lambda: see package-info
-                  @Override
-                  public ResettableClassFileTransformer call() {
-                    return build.get();
-                  }
-                });
-        try {
-          // Nothing of the loading thread's is passed on: no inheritable thread-locals, and the
-          // agent's class loader as context loader instead of the application's.
-          Thread t = new Thread(null, task, "perfmon-weaver-start", 0, false);
-          t.setDaemon(true);
-          t.setContextClassLoader(DeferredTransformer.class.getClassLoader());
-          builder = t;
-          t.start();
-        } catch (Throwable cannotStart) { // no thread to be had (native memory): give up, do not retry
-          builder = null;
-          off = true;
-          buildFailed.accept(cannotStart);
-          return null;
-        }
-        boolean interrupted = false;
-        while (true) {
-          try {
-            delegate = task.get();
-            break;
-          } catch (InterruptedException e) {
-            interrupted = true; // the build finishes anyway; the flag is given back below
-          } catch (ExecutionException e) {
-            off = true;
-            buildFailed.accept(e.getCause());
-            break;
-          }
-        }
-        builder = null;
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return delegate;
+  /**
+   * Starts the build on its own thread unless it has started already or the transformer is off.
+   * Returns the build under way or done, or null when there is none (off, or no thread could be
+   * started: then the transformer is off, and the failure reported).
+   */
+  private FutureTask<ResettableClassFileTransformer> startBuild(boolean background) {
+    if (buildTask != null || off) {
+      return buildTask;
     }
+    FutureTask<ResettableClassFileTransformer> task =
+        new FutureTask<>(
+            new java.util.concurrent.Callable<ResettableClassFileTransformer>() { // not a lambda: see package-info
+              @Override
+              public ResettableClassFileTransformer call() {
+                ResettableClassFileTransformer transformer;
+                try {
+                  transformer = build.get();
+                  delegate = transformer;
+                } catch (Throwable t) {
+                  off = true;
+                  builder = null;
+                  try {
+                    buildFailed.accept(t);
+                  } finally {
+                    built.countDown();
+                  }
+                  return null;
+                }
+                // The classes that wait for the build go on now, not after the warm-up (which loads
+                // only the agent's and the JDK's classes: the transformer's fast path skips them).
+                built.countDown();
+                if (background && afterBuild != null) {
+                  try {
+                    afterBuild.run();
+                  } catch (Throwable ignored) { // a warm-up that fails changes nothing
+                  }
+                }
+                builder = null;
+                return transformer;
+              }
+            });
+    try {
+      // Nothing of the loading thread's is passed on: no inheritable thread-locals, and the
+      // agent's class loader as context loader instead of the application's.
+      Thread t = new Thread(null, task, "perfmon-weaver-start", 0, false);
+      t.setDaemon(true);
+      t.setContextClassLoader(DeferredTransformer.class.getClassLoader());
+      builder = t;
+      t.start();
+    } catch (Throwable cannotStart) { // no thread to be had (native memory): give up, do not retry
+      builder = null;
+      off = true;
+      buildFailed.accept(cannotStart);
+      return null;
+    }
+    buildTask = task;
+    return task;
+  }
+
+  /** Waits until the build has ended (not for a warm-up), keeping an interruption for the caller. */
+  private void awaitBuilt() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        built.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // the build finishes anyway; the flag is given back below
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits for {@code task}, warm-up included, keeping an interruption for the caller. */
+  private static void await(FutureTask<ResettableClassFileTransformer> task) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        task.get();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // the build finishes anyway; the flag is given back below
+      } catch (ExecutionException e) {
+        break; // not thrown: the build reports its own failure
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Byte Buddy's transformer, built (or waited for) on the first call; null if the build failed. */
+  private ResettableClassFileTransformer delegate() {
+    ResettableClassFileTransformer d = delegate;
+    if (d != null) {
+      return d; // built in the background (its warm-up may still run)
+    }
+    synchronized (buildLock) {
+      if (startBuild(false) == null) {
+        return null; // off
+      }
+    }
+    awaitBuilt();
+    return delegate;
   }
 
   @Override
@@ -199,14 +296,20 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
       AgentBuilder.RedefinitionStrategy.DiscoveryStrategy discoveryStrategy,
       AgentBuilder.RedefinitionStrategy.BatchAllocator batchAllocator,
       AgentBuilder.RedefinitionStrategy.Listener redefinitionListener) {
+    FutureTask<ResettableClassFileTransformer> task;
     synchronized (buildLock) {
-      ResettableClassFileTransformer d = delegate;
-      if (d == null) {
+      task = buildTask;
+      if (task == null) {
         off = true;
         return instrumentation.removeTransformer(classFileTransformer);
       }
-      return d.reset(
-          instrumentation, classFileTransformer, redefinitionStrategy, discoveryStrategy, batchAllocator, redefinitionListener);
     }
+    await(task);
+    ResettableClassFileTransformer d = delegate;
+    if (d == null) { // the build failed: nothing was transformed
+      return instrumentation.removeTransformer(classFileTransformer);
+    }
+    return d.reset(
+        instrumentation, classFileTransformer, redefinitionStrategy, discoveryStrategy, batchAllocator, redefinitionListener);
   }
 }

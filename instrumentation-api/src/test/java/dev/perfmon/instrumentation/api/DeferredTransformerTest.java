@@ -8,6 +8,7 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,9 +41,18 @@ class DeferredTransformerTest {
     volatile String buildSawInherited = "unset";
     final List<String> discovered = new CopyOnWriteArrayList<>();
     volatile boolean fail;
-    final List<Throwable> failures = new ArrayList<>();
+    final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    final List<String> afterBuild = new CopyOnWriteArrayList<>();
+    /** When set, the warm-up waits for it. */
+    volatile java.util.concurrent.CountDownLatch holdWarmUp;
+    /** When set, the build waits for it before it builds. */
+    volatile java.util.concurrent.CountDownLatch hold;
 
     DeferredTransformer transformer() {
+      return transformer(0);
+    }
+
+    DeferredTransformer transformer(int prebuildAfter) {
       AgentBuilder.RawMatcher runnables =
           AgentBuilders.matcher(
               ElementMatchers.none(),
@@ -55,6 +65,14 @@ class DeferredTransformerTest {
             buildThreads.add(Thread.currentThread().getName());
             buildContextLoader = Thread.currentThread().getContextClassLoader();
             buildSawInherited = INHERITED.get();
+            java.util.concurrent.CountDownLatch h = hold;
+            if (h != null) {
+              try {
+                h.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
             if (fail) {
               throw new IllegalStateException("planted build failure");
             }
@@ -72,7 +90,19 @@ class DeferredTransformerTest {
                     .transform((builder, type, loader, module, domain) -> builder);
             return AgentBuilders.unregistered(b, wiring);
           },
-          failures::add);
+          failures::add,
+          prebuildAfter,
+          () -> {
+            afterBuild.add(Thread.currentThread().getName());
+            java.util.concurrent.CountDownLatch h = holdWarmUp;
+            if (h != null) {
+              try {
+                h.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          });
     }
   }
 
@@ -101,6 +131,7 @@ class DeferredTransformerTest {
     assertThat(built.buildSawInherited).as("no inheritable thread-local of the loading thread").isNull();
     assertThat(t.built()).isTrue();
     assertThat(built.discovered).as("the class that started the build reached Byte Buddy").containsExactly("com.example.Task");
+    assertThat(built.afterBuild).as("no warm-up when a class waits for the build").isEmpty();
 
     transform(t, "com/example/Plain3", Plain.class);
     transform(t, "com/example/Task2", Task.class);
@@ -152,6 +183,143 @@ class DeferredTransformerTest {
     assertThat(built.builds).hasValue(1);
     assertThat(built.failures).hasSize(1);
     assertThat(built.failures.get(0)).hasMessage("planted build failure");
+  }
+
+  @Test
+  void afterEnoughClassesReachThePreTestTheBuildStartsInTheBackground() throws Exception {
+    Built built = new Built();
+    DeferredTransformer t = built.transformer(3);
+    transform(t, "com/example/Plain1", Plain.class);
+    transform(t, "dev/perfmon/agent/monitor/Monitor", Plain.class); // the agent's own: not counted
+    transform(t, "com/example/Plain$$Lambda$1", Plain.class); // skipped before the pre-test: not counted
+    transform(t, "com/example/Plain2", Plain.class);
+    assertThat(built.builds).as("two classes pre-tested: no build yet").hasValue(0);
+    assertThat(transform(t, "com/example/Plain3", Plain.class)).as("the class is not held up").isNull();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!t.built() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(t.built()).as("built in the background, no class having passed").isTrue();
+    assertThat(built.builds).hasValue(1);
+    assertThat(built.buildThreads).containsExactly("perfmon-weaver-start");
+    assertThat(built.discovered).as("no class reached Byte Buddy's transformer yet").isEmpty();
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (built.afterBuild.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(built.afterBuild).as("the warm-up, on the build thread").containsExactly("perfmon-weaver-start");
+
+    transform(t, "com/example/Task", Task.class);
+    transform(t, "com/example/Plain4", Plain.class);
+    assertThat(built.builds).as("built once").hasValue(1);
+    assertThat(built.discovered).containsExactly("com.example.Task");
+    assertThat(built.failures).isEmpty();
+  }
+
+  @Test
+  void aClassThatPassesWhileTheBackgroundBuildRunsWaitsForItAndReachesByteBuddy() throws Exception {
+    Built built = new Built();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    built.hold = release;
+    DeferredTransformer t = built.transformer(1);
+    transform(t, "com/example/Plain1", Plain.class); // starts the build, which waits for release
+    java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread loader =
+        new Thread(
+            () -> {
+              try {
+                transform(t, "com/example/Task", Task.class);
+              } catch (Throwable e) {
+                failed.set(e);
+              }
+            });
+    loader.start();
+    loader.join(200);
+    assertThat(loader.isAlive()).as("the passing class waits for the build under way").isTrue();
+    assertThat(built.builds).hasValue(1);
+    release.countDown();
+    loader.join(30_000);
+    assertThat(failed.get()).isNull();
+    assertThat(built.builds).as("the same build, not a second one").hasValue(1);
+    assertThat(built.discovered).containsExactly("com.example.Task");
+  }
+
+  @Test
+  void aClassThatPassesDuringTheWarmUpDoesNotWaitForIt() throws Exception {
+    Built built = new Built();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    built.holdWarmUp = release;
+    try {
+      DeferredTransformer t = built.transformer(1);
+      transform(t, "com/example/Plain1", Plain.class); // starts the build; its warm-up then waits
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (built.afterBuild.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(built.afterBuild).as("the warm-up runs").hasSize(1);
+      Thread loader =
+          new Thread(
+              () -> {
+                try {
+                  transform(t, "com/example/Task", Task.class);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      loader.start();
+      loader.join(10_000);
+      assertThat(loader.isAlive()).as("the class did not wait for the warm-up, which is still held").isFalse();
+      assertThat(built.discovered).containsExactly("com.example.Task");
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void aFailedBackgroundBuildIsReportedOnceAndNothingIsTransformed() throws Exception {
+    Built built = new Built();
+    built.fail = true;
+    DeferredTransformer t = built.transformer(1);
+    assertThat(transform(t, "com/example/Plain1", Plain.class)).isNull();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (built.failures.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(transform(t, "com/example/Task", Task.class)).isNull();
+    assertThat(built.builds).hasValue(1);
+    assertThat(built.failures).hasSize(1);
+    assertThat(t.built()).isFalse();
+    assertThat(built.afterBuild).as("no warm-up after a failed build").isEmpty();
+  }
+
+  @Test
+  void resetWhileTheBackgroundBuildRunsWaitsForItAndRemovesThroughByteBuddys() throws Exception {
+    Built built = new Built();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    built.hold = release;
+    DeferredTransformer t = built.transformer(1);
+    transform(t, "com/example/Plain1", Plain.class);
+    List<Object> removed = new CopyOnWriteArrayList<>();
+    Instrumentation inst = removing(removed);
+    java.util.concurrent.atomic.AtomicBoolean result = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread resetter =
+        new Thread(
+            () ->
+                result.set(
+                    t.reset(
+                        inst,
+                        AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
+                        AgentBuilders.loadedClassDiscovery(),
+                        AgentBuilders.retransformBatches(),
+                        AgentBuilders.retransformListener())));
+    resetter.start();
+    resetter.join(200);
+    assertThat(resetter.isAlive()).as("the reset waits for the build under way").isTrue();
+    release.countDown();
+    resetter.join(30_000);
+    assertThat(result.get()).isTrue();
+    assertThat(removed).containsExactly(t);
+    assertThat(built.builds).hasValue(1);
   }
 
   @Test

@@ -177,6 +177,39 @@ class CoreAgentIT {
     }
   }
 
+  /**
+   * An application that loads many classes (here 1,500; the agent starts the build at the
+   * thousandth that reaches its pre-test) has Byte Buddy's transformer built in the background
+   * before any class needs it, and
+   * the weaving warmed up: the first class to weave then does not wait for the build. The class
+   * woven afterwards is timed as always.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void aLargeApplicationHasTheTransformerBuiltInTheBackground(Jdk jdk) throws Exception {
+    Path dir = ForkedJvm.workDir("prebuild-" + jdk.name());
+    try (ForkedJvm.Running jvm =
+        ForkedJvm.builder(jdk)
+            .mainClass(example.config.ManyClassesApp.class)
+            .workDir(dir)
+            .agent("interval=200ms,output.file=stats.jsonl,log.level=debug,methods=example.config.LoopApp$Work#alpha")
+            .args("1500", "3000")
+            .start()) {
+      assertThat(jvm.waitForExit(Duration.ofSeconds(60))).as(jvm.describe()).isZero();
+      assertThat(jvm.stdout()).contains("RESULT classes=1500 alpha=5050 sum=true");
+      String log = jvm.stderr();
+      assertThat(log)
+          .as("built, then warmed up, which only a build started in the background does")
+          .contains("class transformer built in")
+          .contains("weaving warmed up in");
+      assertThat(log.indexOf("weaving warmed up in")).isGreaterThan(log.indexOf("class transformer built in"));
+      assertThat(log).doesNotContain("could not").doesNotContain("Exception").doesNotContain("[ERROR]");
+      AgentOutput out = AgentOutput.read(dir.resolve("stats.jsonl"));
+      assertCounts(out, "example.config.LoopApp$Work.alpha", 100, 0);
+      assertThat(out.lastSnapshot().get("agent").get("suppressedErrors").asLong()).isZero();
+    }
+  }
+
   private static long countOf(Path stats, String operation) throws java.io.IOException {
     if (!Files.exists(stats)) {
       return 0;
