@@ -418,10 +418,14 @@ public final class AgentRuntime {
                 @Override
                 public ResettableClassFileTransformer get() {
                   long t0 = System.nanoTime();
+                  long cpu0 = threadCpu();
                   TooLargeMethods.Wiring wiring = TooLargeMethods.wiring(transforms);
                   ResettableClassFileTransformer built =
                       AgentBuilders.unregistered(builder(AgentBuilders.base(transforms, wiring), woven, methods), wiring);
-                  log.debug("class transformer built in {} ms", (System.nanoTime() - t0) / 1_000_000);
+                  log.debug(
+                      "class transformer built in {} ms ({} ms of CPU)",
+                      (System.nanoTime() - t0) / 1_000_000,
+                      (threadCpu() - cpu0) / 1_000_000);
                   return built;
                 }
               },
@@ -436,8 +440,12 @@ public final class AgentRuntime {
                 @Override
                 public void run() {
                   long t0 = System.nanoTime();
+                  long cpu0 = threadCpu();
                   WeaveWarmUp.run();
-                  log.debug("weaving warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
+                  log.debug(
+                      "weaving warmed up in {} ms ({} ms of CPU)",
+                      (System.nanoTime() - t0) / 1_000_000,
+                      (threadCpu() - cpu0) / 1_000_000);
                 }
               });
       inst.addTransformer(deferredTransformer, true);
@@ -449,6 +457,19 @@ public final class AgentRuntime {
     phases.lap("builder");
     transformer = builder.installOn(inst);
     phases.lap("installOn");
+  }
+
+  /** The current thread's CPU time in ns when debug logging is on (for its lines), else 0. */
+  private long threadCpu() {
+    if (!log.isDebugEnabled()) {
+      return 0;
+    }
+    try {
+      java.lang.management.ThreadMXBean t = java.lang.management.ManagementFactory.getThreadMXBean();
+      return t.isCurrentThreadCpuTimeSupported() ? t.getCurrentThreadCpuTime() : 0;
+    } catch (Throwable e) {
+      return 0;
+    }
   }
 
   /** {@code base} with the transformations of {@code woven} and {@code methods}. */

@@ -121,9 +121,19 @@ public final class TransformerCost {
 
   /** At a transformation's end: counts the class, and the time since {@code start} unless nested. */
   public static void exit(long start, long cpuStart) {
+    exit(start, cpuStart, true);
+  }
+
+  /**
+   * As {@link #exit(long, long)}; without counting the class when {@code countClass} is false: the
+   * start-up transformer's pre-test of a class it passes on to Byte Buddy's, which counts it.
+   */
+  public static void exit(long start, long cpuStart, boolean countClass) {
     long[] depth = DEPTH.get();
     depth[0]--;
-    CLASSES.increment();
+    if (countClass) {
+      CLASSES.increment();
+    }
     if (start == NESTED) {
       return;
     }

@@ -43,6 +43,8 @@ class DeferredTransformerTest {
     volatile boolean fail;
     final List<Throwable> failures = new CopyOnWriteArrayList<>();
     final List<String> afterBuild = new CopyOnWriteArrayList<>();
+    /** The classes given to Byte Buddy's transformer. */
+    final List<String> handedOver = new CopyOnWriteArrayList<>();
     /** When set, the warm-up waits for it. */
     volatile java.util.concurrent.CountDownLatch holdWarmUp;
     /** When set, the build waits for it before it builds. */
@@ -88,7 +90,20 @@ class DeferredTransformerTest {
                         wiring)
                     .type(runnables)
                     .transform((builder, type, loader, module, domain) -> builder);
-            return AgentBuilders.unregistered(b, wiring);
+            return new ResettableClassFileTransformer.WithDelegation(AgentBuilders.unregistered(b, wiring)) {
+              @Override
+              public byte[] transform(
+                  Module module,
+                  ClassLoader loader,
+                  String internalName,
+                  Class<?> classBeingRedefined,
+                  java.security.ProtectionDomain domain,
+                  byte[] classFile)
+                  throws java.lang.instrument.IllegalClassFormatException {
+                handedOver.add(internalName);
+                return classFileTransformer.transform(module, loader, internalName, classBeingRedefined, domain, classFile);
+              }
+            };
           },
           failures::add,
           prebuildAfter,
@@ -136,9 +151,13 @@ class DeferredTransformerTest {
     transform(t, "com/example/Plain3", Plain.class);
     transform(t, "com/example/Task2", Task.class);
     assertThat(built.builds).as("built once").hasValue(1);
-    assertThat(built.discovered)
-        .as("after the build every class goes to Byte Buddy's transformer, whose own pre-test leaves Plain3 out")
-        .containsExactly("com.example.Task", "com.example.Task2");
+    assertThat(built.discovered).containsExactly("com.example.Task", "com.example.Task2");
+    assertThat(built.handedOver)
+        .as("after the build too, only the classes that pass the pre-test reach Byte Buddy's transformer")
+        .containsExactly("com/example/Task", "com/example/Task2");
+    ClassLoader app = DeferredTransformerTest.class.getClassLoader();
+    ((ClassFileTransformer) t).transform(app.getUnnamedModule(), app, "com/example/Plain5", Plain.class, null, bytesOf(Plain.class));
+    assertThat(built.handedOver).as("a retransformation goes to Byte Buddy's transformer, which decides").endsWith("com/example/Plain5");
     assertThat(built.failures).isEmpty();
   }
 
