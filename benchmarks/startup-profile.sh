@@ -4,7 +4,7 @@
 # into the local repository on first use) samples every thread's CPU every millisecond; the script
 # then sums, per thread, the samples with an agent frame (dev.perfmon) by what the agent was doing:
 # premain, the class-file pre-test, the stack-headroom probe, Byte Buddy weaving, the rest of Byte
-# Buddy's transformer, the background build's weaving warm-up, other agent code. One sample is
+# Buddy's transformer, building it and the weaving warm-up after a background build, other agent code. One sample is
 # about one millisecond of CPU. Byte Buddy classes of the application's own (Hibernate's, not
 # shaded) are not counted as the agent's.
 #
@@ -49,6 +49,7 @@ threads = collections.Counter()
 agent = collections.Counter()
 def kind(stack):
     if 'WeaveWarmUp' in stack: return 'weaving warm-up (background build)'
+    if 'DeferredTransformer$1.call' in stack: return "building Byte Buddy's transformer"
     if 'PerfmonAgent.premain' in stack: return 'premain'
     if 'shaded/net/bytebuddy/dynamic/scaffold/TypeWriter' in stack or 'shaded/net/bytebuddy/asm/Advice' in stack:
         return 'Byte Buddy weaving'
