@@ -5,8 +5,7 @@ import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -55,10 +54,10 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
   private final int prebuildAfter;
   private final Runnable afterBuild;
   private final Object buildLock = new Object();
-  /** The build, once started (guarded by {@link #buildLock}); done when the warm-up is too. */
-  private FutureTask<ResettableClassFileTransformer> buildTask;
+  /** Whether the build has started (guarded by {@link #buildLock}). */
+  private boolean buildStarted;
   /** Counted down when the build has ended (built or failed), before any warm-up. */
-  private final java.util.concurrent.CountDownLatch built = new java.util.concurrent.CountDownLatch(1);
+  private final CountDownLatch built = new CountDownLatch(1);
   private volatile ResettableClassFileTransformer delegate;
   /** The build failed, or the transformer was removed before any build: nothing is transformed. */
   private volatile boolean off;
@@ -155,7 +154,7 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
       synchronized (buildLock) {
         // Not waited for: a failed build reports itself (buildFailed), and the classes that pass
         // the pre-test wait for it in delegate().
-        if (startBuild(true) == null) {
+        if (!startBuild(true)) {
           return false; // off: nothing is transformed
         }
       }
@@ -170,45 +169,41 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
 
   /**
    * Starts the build on its own thread unless it has started already or the transformer is off.
-   * Returns the build under way or done, or null when there is none (off, or no thread could be
-   * started: then the transformer is off, and the failure reported).
+   * False when there is no build (off, or no thread could be started: then the transformer is off,
+   * and the failure reported). Under {@link #buildLock}.
    */
-  private FutureTask<ResettableClassFileTransformer> startBuild(boolean background) {
-    if (buildTask != null || off) {
-      return buildTask;
+  private boolean startBuild(boolean background) {
+    if (buildStarted || off) {
+      return buildStarted;
     }
-    FutureTask<ResettableClassFileTransformer> task =
-        new FutureTask<>(
-            new java.util.concurrent.Callable<ResettableClassFileTransformer>() { // not a lambda: see package-info
-              @Override
-              public ResettableClassFileTransformer call() {
-                ResettableClassFileTransformer transformer;
-                try {
-                  transformer = build.get();
-                  delegate = transformer;
-                } catch (Throwable t) {
-                  off = true;
-                  builder = null;
-                  try {
-                    buildFailed.accept(t);
-                  } finally {
-                    built.countDown();
-                  }
-                  return null;
-                }
-                // The classes that wait for the build go on now, not after the warm-up (which loads
-                // only the agent's and the JDK's classes: the transformer's fast path skips them).
+    Runnable task =
+        new Runnable() { // not a lambda: see package-info
+          @Override
+          public void run() {
+            try {
+              delegate = build.get();
+            } catch (Throwable t) {
+              off = true;
+              builder = null;
+              try {
+                buildFailed.accept(t);
+              } finally {
                 built.countDown();
-                if (background && afterBuild != null) {
-                  try {
-                    afterBuild.run();
-                  } catch (Throwable ignored) { // a warm-up that fails changes nothing
-                  }
-                }
-                builder = null;
-                return transformer;
               }
-            });
+              return;
+            }
+            // The classes that wait for the build go on now, not after the warm-up (which loads
+            // only the agent's and the JDK's classes: the transformer's fast path skips them).
+            built.countDown();
+            if (background && afterBuild != null) {
+              try {
+                afterBuild.run();
+              } catch (Throwable ignored) { // a warm-up that fails changes nothing
+              }
+            }
+            builder = null;
+          }
+        };
     try {
       // Nothing of the loading thread's is passed on: no inheritable thread-locals, and the
       // agent's class loader as context loader instead of the application's.
@@ -221,10 +216,10 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
       builder = null;
       off = true;
       buildFailed.accept(cannotStart);
-      return null;
+      return false;
     }
-    buildTask = task;
-    return task;
+    buildStarted = true;
+    return true;
   }
 
   /** Waits until the build has ended (not for a warm-up), keeping an interruption for the caller. */
@@ -243,24 +238,6 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
     }
   }
 
-  /** Waits for {@code task}, warm-up included, keeping an interruption for the caller. */
-  private static void await(FutureTask<ResettableClassFileTransformer> task) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        task.get();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true; // the build finishes anyway; the flag is given back below
-      } catch (ExecutionException e) {
-        break; // not thrown: the build reports its own failure
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /** Byte Buddy's transformer, built (or waited for) on the first call; null if the build failed. */
   private ResettableClassFileTransformer delegate() {
     ResettableClassFileTransformer d = delegate;
@@ -268,7 +245,7 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
       return d; // built in the background (its warm-up may still run)
     }
     synchronized (buildLock) {
-      if (startBuild(false) == null) {
+      if (!startBuild(false)) {
         return null; // off
       }
     }
@@ -302,15 +279,13 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
       AgentBuilder.RedefinitionStrategy.DiscoveryStrategy discoveryStrategy,
       AgentBuilder.RedefinitionStrategy.BatchAllocator batchAllocator,
       AgentBuilder.RedefinitionStrategy.Listener redefinitionListener) {
-    FutureTask<ResettableClassFileTransformer> task;
     synchronized (buildLock) {
-      task = buildTask;
-      if (task == null) {
+      if (!buildStarted) {
         off = true;
         return instrumentation.removeTransformer(classFileTransformer);
       }
     }
-    await(task);
+    awaitBuilt(); // not the warm-up, which changes nothing a reset undoes
     ResettableClassFileTransformer d = delegate;
     if (d == null) { // the build failed: nothing was transformed
       return instrumentation.removeTransformer(classFileTransformer);

@@ -214,18 +214,12 @@ class DeferredTransformerTest {
     transform(t, "com/example/Plain2", Plain.class);
     assertThat(built.builds).as("two classes pre-tested: no build yet").hasValue(0);
     assertThat(transform(t, "com/example/Plain3", Plain.class)).as("the class is not held up").isNull();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!t.built() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    awaitTrue(t::built);
     assertThat(t.built()).as("built in the background, no class having passed").isTrue();
     assertThat(built.builds).hasValue(1);
     assertThat(built.buildThreads).containsExactly("perfmon-weaver-start");
     assertThat(built.discovered).as("no class reached Byte Buddy's transformer yet").isEmpty();
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (built.afterBuild.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    awaitTrue(() -> !built.afterBuild.isEmpty());
     assertThat(built.afterBuild).as("the warm-up, on the build thread").containsExactly("perfmon-weaver-start");
 
     transform(t, "com/example/Task", Task.class);
@@ -271,10 +265,7 @@ class DeferredTransformerTest {
     try {
       DeferredTransformer t = built.transformer(1);
       transform(t, "com/example/Plain1", Plain.class); // starts the build; its warm-up then waits
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (built.afterBuild.isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+      awaitTrue(() -> !built.afterBuild.isEmpty());
       assertThat(built.afterBuild).as("the warm-up runs").hasSize(1);
       Thread loader =
           new Thread(
@@ -300,10 +291,7 @@ class DeferredTransformerTest {
     built.fail = true;
     DeferredTransformer t = built.transformer(1);
     assertThat(transform(t, "com/example/Plain1", Plain.class)).isNull();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (built.failures.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    awaitTrue(() -> !built.failures.isEmpty());
     assertThat(transform(t, "com/example/Task", Task.class)).isNull();
     assertThat(built.builds).hasValue(1);
     assertThat(built.failures).hasSize(1);
@@ -369,6 +357,14 @@ class DeferredTransformerTest {
                 AgentBuilders.retransformListener()))
         .isTrue();
     assertThat(removed).as("the registered transformer is this one, not Byte Buddy's").containsExactly(t);
+  }
+
+  /** Waits up to 30 s for {@code condition}; the assertions after it tell whether it came. */
+  private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
   }
 
   /**
