@@ -61,8 +61,8 @@ public final class AgentRuntime {
   /**
    * After this many of the application's classes have reached the class-file pre-test, Byte
    * Buddy's transformer is built in the background instead of at the first class that needs it
-   * (DeferredTransformer): a hello-world loads a few, a framework application this many within
-   * its first second, seconds before its first servlet or JDBC class.
+   * (DeferredTransformer): a hello-world loads a few, a framework application this many early
+   * in its start, seconds before its first servlet or JDBC class.
    */
   static final int PREBUILD_AFTER = 1_000;
 

@@ -25,8 +25,8 @@ import net.bytebuddy.utility.JavaModule;
  * <p>Building Byte Buddy's agent builder and transformer loads some 400 of its classes and
  * allocates about 5 MB: about 170 ms and 15 MB of peak RSS of a hello-world's start (Java 17,
  * measured with the builder left out). An application that never loads a servlet, a JDBC type or a
- * listed method's class never pays it; one that does pays it once, when the first such class is
- * loaded, as it paid it in {@code premain} before.
+ * listed method's class, and has not loaded a thousand classes of its own, never pays it; one that
+ * does pays it once, when the first such class is loaded or in the background (below).
  *
  * <p>No class is missed: until the build, every class that a transformation could match passes the
  * pre-test and starts the build, and a class that failed it cannot be matched, so there is nothing
@@ -36,7 +36,7 @@ import net.bytebuddy.utility.JavaModule;
  *
  * <p>A large application does not wait for the build at its first such class: once {@code
  * prebuildAfter} of its classes have reached the pre-test (a thousand in the agent: a hello-world
- * or a small tool loads far fewer, a framework application passes that within its first second),
+ * or a small tool loads far fewer, a framework application passes that in its first seconds),
  * the build starts in the background, while the application goes on loading classes, and is
  * usually done before the first class that needs it. Classes loaded meanwhile are pre-tested as
  * before; one that passes waits for the build under way.
