@@ -54,8 +54,8 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
   private final int prebuildAfter;
   private final Runnable afterBuild;
   private final Object buildLock = new Object();
-  /** Whether the build has started (guarded by {@link #buildLock}). */
-  private boolean buildStarted;
+  /** Whether the build has started (written under {@link #buildLock}). */
+  private volatile boolean buildStarted;
   /** Counted down when the build has ended (built or failed), before any warm-up. */
   private final CountDownLatch built = new CountDownLatch(1);
   private volatile ResettableClassFileTransformer delegate;
@@ -65,8 +65,6 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
   private volatile Thread builder;
   /** Classes that reached the pre-test before the build (counted without synchronisation: about). */
   private int pretested;
-
-  private volatile boolean prebuildStarted;
 
   /**
    * @param prefilter the transformations' class-file pre-test
@@ -149,8 +147,7 @@ public final class DeferredTransformer extends ResettableClassFileTransformer.Ab
     if (!AgentBuilders.toBeMatchedNow(loader, internalName)) {
       return false;
     }
-    if (prebuildAfter > 0 && !prebuildStarted && ++pretested >= prebuildAfter) {
-      prebuildStarted = true;
+    if (prebuildAfter > 0 && !buildStarted && ++pretested >= prebuildAfter) {
       synchronized (buildLock) {
         // Not waited for: a failed build reports itself (buildFailed), and the classes that pass
         // the pre-test wait for it in delegate().
