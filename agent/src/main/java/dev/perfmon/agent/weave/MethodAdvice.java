@@ -9,6 +9,11 @@ import net.bytebuddy.asm.Advice;
  * JDK and bootstrap classes. The operation id is a constant bound when the class is transformed.
  * Every call is timed (nested and recursive calls of tracked methods each count), success when it
  * returns, error when it throws; the throwable propagates untouched.
+ *
+ * <p>No exit advice here reads an argument, so none asks Byte Buddy to keep a copy of the
+ * arguments for it ({@code backupArguments = false}): the woven method does not copy its arguments
+ * into new local variables on entry, and its own variables keep their slots (smaller woven code,
+ * less work for the weaving).
  */
 @SuppressWarnings("unused")
 public final class MethodAdvice {
@@ -19,7 +24,7 @@ public final class MethodAdvice {
     return System.nanoTime();
   }
 
-  @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+  @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
   public static void exit(
       @OperationId int id, @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
     PerfMon.record(id, start, thrown);
@@ -38,7 +43,7 @@ public final class MethodAdvice {
       return PerfMon.sampleStart(id);
     }
 
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     public static void exit(
         @OperationId int id, @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
       PerfMon.recordSampled(id, start, thrown);
@@ -58,7 +63,7 @@ public final class MethodAdvice {
       return System.nanoTime();
     }
 
-    @Advice.OnMethodExit(suppress = Throwable.class)
+    @Advice.OnMethodExit(suppress = Throwable.class, backupArguments = false)
     public static void exit(@OperationId int id, @Advice.Enter long start) {
       PerfMon.record(id, start, null);
     }
