@@ -12,6 +12,7 @@
 #
 # Needs: mvn -B -DskipTests package -pl agent,it-apps/spring-boot-large -am; curl; python3; a
 # kernel that lets a process profile itself (perf_event_paranoid <= 2; else EVENT=itimer).
+# PROFILE_KEEP=<file> keeps the collapsed stacks (one line per stack and thread, with its count).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 agent=${1:-$root/agent/target/perfmon-agent.jar}
@@ -43,6 +44,7 @@ done
 end=$(date +%s%N)
 kill "$pid"; wait "$pid" 2>/dev/null || true # the profile is written at exit
 echo "first 200 after $(( (end - start) / 1000000 )) ms (under the profiler)"
+[[ -n ${PROFILE_KEEP:-} ]] && cp "$out/cpu.txt" "$PROFILE_KEEP"
 python3 - "$out/cpu.txt" <<'PY'
 import collections, re, sys
 threads = collections.Counter()

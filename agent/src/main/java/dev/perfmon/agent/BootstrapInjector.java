@@ -138,7 +138,7 @@ final class BootstrapInjector {
   }
 
   private static void appendToBootClassPath(Instrumentation inst, byte[] nested) throws IOException {
-    Path jar = newFile();
+    Path jar = newFile(Path.of(System.getProperty("java.io.tmpdir")), "perfmon-bootstrap-", ".jar");
     try {
       try (OutputStream out = Files.newOutputStream(jar, StandardOpenOption.WRITE)) {
         out.write(nested);
@@ -159,16 +159,17 @@ final class BootstrapInjector {
   }
 
   /**
-   * A new, empty file in the temporary directory that no one else can have prepared: created with
-   * {@code CREATE_NEW} (O_EXCL, which also refuses a symbolic link planted at that name). The name
-   * comes from the clock rather than from {@link Files#createTempFile}, whose first use seeds a
-   * {@code SecureRandom}: about 10 ms of every start-up.
+   * A new, empty file {@code <prefix><hex><suffix>} in {@code dir} (a shared temporary directory)
+   * that no one else can have prepared: created with {@code CREATE_NEW} (O_EXCL, which also refuses
+   * a symbolic link planted at that name). The name comes from the clock rather than from {@link
+   * Files#createTempFile}, whose first use seeds a {@code SecureRandom}: about 10 ms of CPU
+   * (premain for the bootstrap jar; the snapshot thread's first status file, during the
+   * application's start-up).
    */
   @SuppressForbidden // createTempFile only after ten names were taken, which does not happen
-  static Path newFile() throws IOException {
-    Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+  static Path newFile(Path dir, String prefix, String suffix) throws IOException {
     for (int attempt = 0; attempt < 10; attempt++) {
-      Path candidate = dir.resolve("perfmon-bootstrap-" + Long.toHexString(System.nanoTime()) + ".jar");
+      Path candidate = dir.resolve(prefix + Long.toHexString(System.nanoTime()) + suffix);
       try {
         Files.newOutputStream(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
         return candidate;
@@ -176,7 +177,7 @@ final class BootstrapInjector {
         // someone else's file (or a link) by that name: try another name
       }
     }
-    return Files.createTempFile("perfmon-bootstrap-", ".jar");
+    return Files.createTempFile(dir, prefix, suffix);
   }
 
   private static boolean alreadyInBootLoader() {

@@ -93,7 +93,7 @@ final class StatusFile {
               }
             });
     try {
-      Path tmp = Files.createTempFile(file.getParent(), ".perfmon-", ".tmp");
+      Path tmp = BootstrapInjector.newFile(file.getParent(), ".perfmon-", ".tmp");
       try {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
       } catch (UnsupportedOperationException ignored) {

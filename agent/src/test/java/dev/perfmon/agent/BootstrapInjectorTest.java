@@ -9,12 +9,13 @@ import org.junit.jupiter.api.Test;
 class BootstrapInjectorTest {
   @Test
   void eachStartGetsItsOwnNewEmptyFileInTheTemporaryDirectory() throws Exception {
-    Path a = BootstrapInjector.newFile();
-    Path b = BootstrapInjector.newFile();
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    Path a = BootstrapInjector.newFile(tmp, "perfmon-bootstrap-", ".jar");
+    Path b = BootstrapInjector.newFile(tmp, "perfmon-bootstrap-", ".jar");
     try {
       assertThat(a).isNotEqualTo(b);
       for (Path p : new Path[] {a, b}) {
-        assertThat(p.getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+        assertThat(p.getParent()).isEqualTo(tmp);
         assertThat(p.getFileName().toString())
             .startsWith("perfmon-bootstrap-")
             .endsWith(".jar");
