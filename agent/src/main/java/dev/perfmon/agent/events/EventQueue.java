@@ -13,9 +13,10 @@ import org.slf4j.Logger;
  *
  * <p>{@link #offer} never blocks: when the queue is full the event is
  * dropped and counted ({@link #dropped()}), so an application thread never waits for the agent.
- * The events thread polls with a short timeout so that {@code onIdle} (the handlers' timeout
- * check) runs even when nothing arrives. {@link #drain()} processes what is queued on the calling
- * thread (shutdown, the final snapshot).
+ * With an {@code onTurn} task (the handlers' timeout check), the events thread polls with a short
+ * timeout so that the task runs even when nothing arrives; without one (no handler installed: the
+ * default configuration) it sleeps until an event comes, and an idle JVM never wakes it. {@link
+ * #drain()} processes what is queued on the calling thread (shutdown, the final snapshot).
  */
 final class EventQueue {
   /** Events waiting for the events thread. */
@@ -25,7 +26,14 @@ final class EventQueue {
   private final AtomicLong dropped = new AtomicLong();
   /** Turns of the events loop completed; see {@link #awaitLoopTurn()}. */
   private final AtomicLong loopTurns = new AtomicLong();
+  /**
+   * Queued by {@link #awaitLoopTurn()} so that an events thread waiting for an event ends its turn;
+   * never processed.
+   */
+  private static final ReactionEvent WAKE = new ReactionEvent.Wake();
+
   private final Consumer<ReactionEvent> process;
+  /** Run after every turn of the events loop, or null: then the loop waits for events only. */
   private final Runnable onTurn;
   private final Logger log;
   private final Thread thread;
@@ -68,6 +76,11 @@ final class EventQueue {
     }
   }
 
+  /** Turns of the events loop completed so far (tests). */
+  long turns() {
+    return loopTurns.get();
+  }
+
   /** Events dropped so far. */
   long dropped() {
     return dropped.get();
@@ -76,11 +89,13 @@ final class EventQueue {
   private void loop() {
     while (running) {
       try {
-        ReactionEvent e = queue.poll(50, TimeUnit.MILLISECONDS);
-        if (e != null) {
+        ReactionEvent e = onTurn == null ? queue.take() : queue.poll(50, TimeUnit.MILLISECONDS);
+        if (e != null && e != WAKE) {
           process.accept(e);
         }
-        onTurn.run();
+        if (onTurn != null) {
+          onTurn.run();
+        }
       } catch (InterruptedException e) {
         // close() interrupts; the loop condition decides
       } catch (Throwable t) {
@@ -95,6 +110,9 @@ final class EventQueue {
   void drain() {
     ReactionEvent e;
     while ((e = queue.poll()) != null) {
+      if (e == WAKE) {
+        continue;
+      }
       try {
         process.accept(e);
       } catch (Throwable t) {
@@ -115,13 +133,16 @@ final class EventQueue {
 
   /**
    * Waits (at most a second) until the events loop has finished the turn it is in: an event it
-   * took from the queue just before {@link #drain()} emptied it is then processed too.
+   * took from the queue just before {@link #drain()} emptied it is then processed too. A loop that
+   * waits for an event is woken by one that is not processed ({@link #WAKE}); when the queue is
+   * full, the loop is busy and its turn ends anyway.
    */
   private void awaitLoopTurn() {
     if (!running || !thread.isAlive() || Thread.currentThread() == thread) {
       return;
     }
     long turn = loopTurns.get();
+    queue.offer(WAKE);
     long end = System.nanoTime() + 1_000_000_000L;
     while (loopTurns.get() == turn && System.nanoTime() < end && thread.isAlive()) {
       try {

@@ -3,7 +3,6 @@ package dev.perfmon.agent.events;
 import dev.perfmon.bootstrap.Faults;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
@@ -114,12 +113,11 @@ final class HandlerWorker {
     while (running) {
       Call c;
       try {
-        c = queue.poll(200, TimeUnit.MILLISECONDS);
+        // Sleeps until a call comes: close() sets running before it interrupts, so the loop
+        // ends whether the interrupt finds it waiting here or in a call.
+        c = queue.take();
       } catch (InterruptedException e) {
         continue; // an interrupt meant for a previous call, or close()
-      }
-      if (c == null) {
-        continue;
       }
       current = c;
       long start = System.nanoTime();

@@ -7,7 +7,8 @@ import java.time.Duration;
 
 /**
  * What the events thread receives through the {@link EventQueue}: one of four kinds, each a
- * record. Never compared or hashed; a record only names its parts.
+ * record, and the queue's own wake-up marker. Never compared or hashed; a record only names its
+ * parts.
  */
 sealed interface ReactionEvent {
 
@@ -33,4 +34,7 @@ sealed interface ReactionEvent {
 
   /** A snapshot just written, for the custom snapshot handlers. */
   record SnapshotTaken(SnapshotView view) implements ReactionEvent {}
+
+  /** The {@link EventQueue}'s wake-up marker: ends a turn of the events loop, never processed. */
+  record Wake() implements ReactionEvent {}
 }

@@ -90,12 +90,15 @@ public final class Reactions {
                 d.process(e);
               }
             },
-            new Runnable() {
-              @Override
-              public void run() {
-                handlers.checkTimeouts();
-              }
-            },
+            // No handler, no timeout to check: the events thread then sleeps until an event comes.
+            handlers.isEmpty()
+                ? null
+                : new Runnable() {
+                  @Override
+                  public void run() {
+                    handlers.checkTimeouts();
+                  }
+                },
             log);
     SnapshotSection sec = new SnapshotSection(budgets, recent, events, handlers);
     this.section = sec;
