@@ -50,9 +50,10 @@ port=$((20000 + RANDOM % 20000))
 names=("no agent" "agent (default configuration)" "agent, methods=example.large.*")
 cfgs=(0 1 2)
 # PERFMON_AGENT_BEFORE=<jar>: a fourth configuration, another build with its default configuration,
-# interleaved with the others (before/after comparisons under the same load).
+# interleaved with the others (before/after comparisons under the same load); BEFORE_OPTS appends
+# agent options to its argument (e.g. ",methods=example.large.*").
 if [[ -n ${PERFMON_AGENT_BEFORE:-} ]]; then
-  names+=("other build $(basename "$PERFMON_AGENT_BEFORE") (default configuration)")
+  names+=("other build $(basename "$PERFMON_AGENT_BEFORE") (${BEFORE_OPTS:-default configuration})")
   cfgs+=(3)
 fi
 args_of() { # configuration index -> agent argument (or nothing)
@@ -61,7 +62,7 @@ args_of() { # configuration index -> agent argument (or nothing)
     0) ;;
     1) echo "-javaagent:$agent=output.file=$out/s.jsonl" ;;
     2) echo "-javaagent:$agent=output.file=$out/s.jsonl,methods=example.large.*" ;;
-    3) echo "-javaagent:$PERFMON_AGENT_BEFORE=output.file=$out/s.jsonl" ;;
+    3) echo "-javaagent:$PERFMON_AGENT_BEFORE=output.file=$out/s.jsonl${BEFORE_OPTS:-}" ;;
   esac
 }
 
