@@ -4,8 +4,6 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.perfmon.bootstrap.Buckets;
-import dev.perfmon.bootstrap.OperationRecorder;
 import dev.perfmon.instrumentation.api.AdviceSupport;
 import dev.perfmon.instrumentation.api.OperationIdResolver;
 import dev.perfmon.instrumentation.api.OperationRegistry;
@@ -107,17 +105,7 @@ class MethodAdviceTest {
   }
 
   private static long count() {
-    OperationRecorder r = REGISTRY.find("MethodAdviceTest.target");
-    long[] counts = new long[Buckets.BUCKETS];
-    long[] totals = {0, 0, Long.MAX_VALUE, Long.MIN_VALUE};
-    synchronized (r) {
-      r.readInto(counts, totals);
-    }
-    long n = 0;
-    for (long c : counts) {
-      n += c;
-    }
-    return n;
+    return RecordedCalls.count(REGISTRY, "MethodAdviceTest.target");
   }
 
   @Test

@@ -3,8 +3,6 @@ package dev.perfmon.agent.weave;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perfmon.bootstrap.AgentErrors;
-import dev.perfmon.bootstrap.Buckets;
-import dev.perfmon.bootstrap.OperationRecorder;
 import dev.perfmon.config.MethodPattern;
 import dev.perfmon.instrumentation.api.AgentBuilders;
 import dev.perfmon.instrumentation.api.OperationRegistry;
@@ -213,19 +211,6 @@ class TooLargeMethodForkedTest {
 
   /** Calls recorded under {@code name}; 0 when the operation was never registered. */
   private static long count(String name) {
-    OperationRecorder r = registry.find(name);
-    if (r == null) {
-      return 0;
-    }
-    long[] counts = new long[Buckets.BUCKETS];
-    long[] totals = {0, 0, Long.MAX_VALUE, Long.MIN_VALUE};
-    synchronized (r) {
-      r.readInto(counts, totals);
-    }
-    long n = 0;
-    for (long c : counts) {
-      n += c;
-    }
-    return n;
+    return RecordedCalls.count(registry, name);
   }
 }
