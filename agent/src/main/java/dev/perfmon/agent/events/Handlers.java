@@ -211,12 +211,12 @@ final class Handlers implements AutoCloseable {
     }
   }
 
-  /** Detects calls past the timeout (called regularly by the events thread). */
   /** Whether no handler is installed (nothing to deliver to, no timeout to check). */
   boolean isEmpty() {
     return installed.isEmpty();
   }
 
+  /** Detects calls past the timeout (called regularly by the events thread). */
   void checkTimeouts() {
     long now = System.nanoTime();
     for (Installed i : installed) {
