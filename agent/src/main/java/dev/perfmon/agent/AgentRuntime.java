@@ -422,10 +422,7 @@ public final class AgentRuntime {
                   TooLargeMethods.Wiring wiring = TooLargeMethods.wiring(transforms);
                   ResettableClassFileTransformer built =
                       AgentBuilders.unregistered(builder(AgentBuilders.base(transforms, wiring), woven, methods), wiring);
-                  log.debug(
-                      "class transformer built in {} ms ({} ms of CPU)",
-                      (System.nanoTime() - t0) / 1_000_000,
-                      (threadCpu() - cpu0) / 1_000_000);
+                  debugTimed("class transformer built", t0, cpu0);
                   return built;
                 }
               },
@@ -442,10 +439,7 @@ public final class AgentRuntime {
                   long t0 = System.nanoTime();
                   long cpu0 = threadCpu();
                   WeaveWarmUp.run();
-                  log.debug(
-                      "weaving warmed up in {} ms ({} ms of CPU)",
-                      (System.nanoTime() - t0) / 1_000_000,
-                      (threadCpu() - cpu0) / 1_000_000);
+                  debugTimed("weaving warmed up", t0, cpu0);
                 }
               });
       inst.addTransformer(deferredTransformer, true);
@@ -457,6 +451,11 @@ public final class AgentRuntime {
     phases.lap("builder");
     transformer = builder.installOn(inst);
     phases.lap("installOn");
+  }
+
+  /** Logs at debug level "{@code what} in N ms (M ms of CPU)" since {@code t0} and {@code cpu0}. */
+  private void debugTimed(String what, long t0, long cpu0) {
+    log.debug("{} in {} ms ({} ms of CPU)", what, (System.nanoTime() - t0) / 1_000_000, (threadCpu() - cpu0) / 1_000_000);
   }
 
   /** The current thread's CPU time in ns when debug logging is on (for its lines), else 0. */
