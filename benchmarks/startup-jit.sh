@@ -10,6 +10,8 @@
 #   benchmarks/startup-jit.sh [agent.jar|none] [java] [agent options, e.g. ,methods=example.large.*]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=large-app.sh
+source "$root/benchmarks/large-app.sh"
 agent=${1:-$root/agent/target/perfmon-agent.jar}
 java=${2:-java}
 opts=${3:-}
@@ -29,10 +31,7 @@ arg=()
 p=$((20000 + RANDOM % 20000))
 "$java" "-XX:StartFlightRecording:filename=$out/r.jfr,settings=$out/jit.jfc" "${arg[@]}" -jar "$app" --server.port=$p >"$out/app.log" 2>&1 &
 pid=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$p/ping"; do
-  kill -0 "$pid" 2>/dev/null || { echo "run failed:" >&2; tail -20 "$out/app.log" >&2; exit 1; }
-  sleep 0.05
-done
+await_first_200 "$pid" "$p" "$out/app.log"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 "$(dirname "$java")/jfr" print --json --events jdk.Compilation,jdk.Deoptimization "$out/r.jfr" >"$out/jit.json"
 python3 - "$out/jit.json" <<'PY'

@@ -27,6 +27,8 @@
 # With it, one more column: the bytes those threads allocated in the transformer (exact, per thread).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=large-app.sh
+source "$root/benchmarks/large-app.sh"
 runs=${1:-5}
 shift || true
 javas=("$@")
@@ -75,10 +77,7 @@ once() {
   # shellcheck disable=SC2046,SC2086
   "$java" ${STARTUP_JVM_OPTS:-} $(args_of "$cfg") -jar "$app" --server.port=$p >"$out/app.log" 2>&1 &
   pid=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$p/ping"; do
-    if ! kill -0 "$pid" 2>/dev/null; then echo "run failed:" >&2; tail -20 "$out/app.log" >&2; exit 1; fi
-    sleep 0.05
-  done
+  await_first_200 "$pid" "$p" "$out/app.log"
   end=$(date +%s%N)
   stat=$(cut -d' ' -f14,15 "/proc/$pid/stat")   # utime stime (no parentheses in "java")
   rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")

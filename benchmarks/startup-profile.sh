@@ -15,6 +15,8 @@
 # PROFILE_KEEP=<file> keeps the collapsed stacks (one line per stack and thread, with its count).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=large-app.sh
+source "$root/benchmarks/large-app.sh"
 agent=${1:-$root/agent/target/perfmon-agent.jar}
 java=${2:-java}
 opts=${3:-}
@@ -37,10 +39,7 @@ start=$(date +%s%N)
 "$java" "-agentpath:$lib=start,event=${EVENT:-cpu},interval=1ms,threads,collapsed,file=$out/cpu.txt" "${arg[@]}" \
   -jar "$app" --server.port=$p >"$out/app.log" 2>&1 &
 pid=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$p/ping"; do
-  kill -0 "$pid" 2>/dev/null || { echo "run failed:" >&2; tail -20 "$out/app.log" >&2; exit 1; }
-  sleep 0.05
-done
+await_first_200 "$pid" "$p" "$out/app.log"
 end=$(date +%s%N)
 kill "$pid"; wait "$pid" 2>/dev/null || true # the profile is written at exit
 echo "first 200 after $(( (end - start) / 1000000 )) ms (under the profiler)"

@@ -15,6 +15,8 @@
 # Needs: mvn -B -DskipTests package -pl agent,it-apps/spring-boot-large -am; curl; python3.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=large-app.sh
+source "$root/benchmarks/large-app.sh"
 rounds=${1:?rounds}; java=${2:?java}; shift 2
 jars=("$@")
 [[ ${#jars[@]} -gt 0 ]] || { echo "give at least one agent jar" >&2; exit 1; }
@@ -37,10 +39,7 @@ for r in $(seq "$rounds"); do
     start=$(date +%s%N)
     "$java" "${arg[@]}" -jar "$app" --server.port=$p >"$out/app.log" 2>&1 &
     pid=$!
-    until curl -sf -o /dev/null "http://127.0.0.1:$p/ping"; do
-      kill -0 "$pid" 2>/dev/null || { echo "run failed:" >&2; tail -20 "$out/app.log" >&2; exit 1; }
-      sleep 0.05
-    done
+    await_first_200 "$pid" "$p" "$out/app.log"
     end=$(date +%s%N)
     rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")
     for t in /proc/$pid/task/*; do
