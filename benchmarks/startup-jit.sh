@@ -33,7 +33,7 @@ p=$((20000 + RANDOM % 20000))
 pid=$!
 await_first_200 "$pid" "$p" "$out/app.log"
 kill "$pid"; wait "$pid" 2>/dev/null || true
-"$(dirname "$java")/jfr" print --json --events jdk.Compilation,jdk.Deoptimization "$out/r.jfr" >"$out/jit.json"
+"$(dirname "$(readlink -f "$(command -v "$java")")")/jfr" print --json --events jdk.Compilation,jdk.Deoptimization "$out/r.jfr" >"$out/jit.json"
 python3 - "$out/jit.json" <<'PY'
 import collections, json, sys
 events = json.load(open(sys.argv[1]))['recording']['events']

@@ -1,6 +1,7 @@
 package dev.perfmon.agent.weave;
 
 import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.PerfmonDecorate;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -34,11 +35,13 @@ public final class WeaveWarmUp {
     TypePool pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
     TypeDescription target = pool.describe(TARGET).resolve();
     Advice advice = Advice.withCustomMapping().to(pool.describe(ADVICE).resolve(), locator);
-    return new ByteBuddy()
-        .with(TypeValidation.DISABLED)
-        .with(Implementation.Context.Disabled.Factory.INSTANCE)
-        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
-        .decorate(target, locator)
+    ByteBuddy byteBuddy =
+        new ByteBuddy()
+            .with(TypeValidation.DISABLED)
+            .with(Implementation.Context.Disabled.Factory.INSTANCE)
+            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
+    // The agent's decoration, as the transformer does it (PerfmonDecorate).
+    return PerfmonDecorate.decorate(byteBuddy, target, locator)
         .visit(advice.on(ElementMatchers.named("run")))
         .make()
         .getBytes()

@@ -17,7 +17,7 @@ import net.bytebuddy.implementation.Implementation;
  *
  * <p>The values equal {@code new AgentBuilder.Default(new
  * ByteBuddy().with(TypeValidation.DISABLED)).disableClassFormatChanges()} followed by {@code
- * with(...)} for the type, description, initialisation and redefinition strategies, the listener,
+ * with(...)} for the type (decoration, {@link net.bytebuddy.PerfmonDecorate}), description, initialisation and redefinition strategies, the listener,
  * the pool strategy, the three redefinition settings and the transformer decorator passed in, a
  * method graph of declared methods only, and a location strategy that holds class loaders weakly
  * ({@code LocationStrategy.ForClassLoader.WEAK}, see {@code BoundedTypePoolCache}); the others are
@@ -46,7 +46,8 @@ public final class PerfmonAgentBuilder extends AgentBuilder.Default {
         listener,
         LOCK,
         poolStrategy,
-        TypeStrategy.Default.DECORATE,
+        // TypeStrategy.Default.DECORATE without resolving the class's annotations (PerfmonDecorate).
+        net.bytebuddy.PerfmonDecorate.INSTANCE,
         // WEAK, not Byte Buddy's default STRONG: the type descriptions that BoundedTypePoolCache
         // keeps reference the class file locator they were read through. A strong locator made
         // them keep their class loader reachable (softly, i.e. until the heap filled), and with it
