@@ -96,10 +96,15 @@ final class ClassFileReader {
    * first ({@link #ownFirst}).
    */
   static void remember(ClassLoader loader, String binaryName, ProtectionDomain domain) {
-    if (loader instanceof URLClassLoader own && ownFirst(own)) {
+    remember(loader, PackageLocations.keyOf(binaryName), domain);
+  }
+
+  /** As {@link #remember(ClassLoader, String, ProtectionDomain)}, by the package's key. */
+  static void remember(ClassLoader loader, long packageKey, ProtectionDomain domain) {
+    if (packageKey != 0 && loader instanceof URLClassLoader own && ownFirst(own)) {
       URL location = location(domain);
       if (location != null) {
-        PackageLocations.remember(loader, binaryName, location);
+        PackageLocations.remember(loader, packageKey, location);
       }
     }
   }

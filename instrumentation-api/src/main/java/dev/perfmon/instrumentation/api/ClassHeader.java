@@ -194,6 +194,50 @@ public final class ClassHeader {
     return n;
   }
 
+  /**
+   * The hash of this class's package that {@link PackageLocations} keys on ({@code
+   * SuperTypeMask.Table.key(className(), lastDot)}), computed on the class file's bytes without
+   * decoding the name; 0 when the class is in no package, and -1 when its name is not ASCII (ask
+   * {@link #className()} then).
+   */
+  public long packageKey() {
+    if (thisIndex <= 0 || thisIndex >= count || entries[thisIndex] == 0 || b[entries[thisIndex]] != 7) {
+      throw new IllegalArgumentException("not a class constant: " + thisIndex);
+    }
+    int index = u2(entries[thisIndex] + 1);
+    if (index <= 0 || index >= count || entries[index] == 0 || b[entries[index]] != 1) {
+      throw new IllegalArgumentException("not a UTF-8 constant: " + index);
+    }
+    int p = entries[index];
+    int start = p + 3;
+    int end = start + u2(p + 1);
+    if (end > length) {
+      throw TRUNCATED;
+    }
+    int slash = -1;
+    for (int i = start; i < end; i++) {
+      byte c = b[i];
+      if (c <= 0) {
+        return -1; // not ASCII (or an encoded NUL)
+      }
+      if (c == '/') {
+        slash = i;
+      }
+    }
+    if (slash <= start) {
+      return 0;
+    }
+    // SuperTypeMask.Table.key over the binary name's characters, '/' read as '.'.
+    long h = 0xcbf29ce484222325L;
+    for (int i = start; i < slash; i++) {
+      byte c = b[i];
+      h ^= c == '/' ? '.' : c;
+      h *= 0x100000001b3L;
+    }
+    h ^= h >>> 29;
+    return h == 0 ? 1 : h;
+  }
+
   /** The super class's binary name, or null ({@code java.lang.Object}, {@code module-info}). */
   public String superName() {
     return superIndex == 0 ? null : classNameAt(superIndex);

@@ -54,19 +54,43 @@ final class PackageLocations {
 
   /** Remembers that {@code binaryName}'s package is at {@code location} for {@code loader}. */
   static void remember(ClassLoader loader, String binaryName, URL location) {
-    int dot = binaryName.lastIndexOf('.');
-    if (loader == null || location == null || dot <= 0) {
+    remember(loader, keyOf(binaryName), location);
+  }
+
+  /**
+   * Remembers that the package whose {@link #keyOf key} is {@code packageKey} is at {@code
+   * location} for {@code loader}; nothing when the key is 0 (no package).
+   */
+  static void remember(ClassLoader loader, long packageKey, URL location) {
+    if (loader == null || location == null || packageKey == 0) {
       return;
     }
-    Table t;
-    synchronized (TABLES) {
-      t = TABLES.get(loader); // no lambda (computeIfAbsent): see package-info
-      if (t == null) {
-        t = new Table();
-        TABLES.put(loader, t);
+    // Classes load in runs from one loader: its table without the map's lock, most of the time.
+    Object[] memo = lastTable;
+    Table t = memo != null && ((WeakReference<?>) memo[0]).get() == loader ? (Table) memo[1] : null;
+    if (t == null) {
+      synchronized (TABLES) {
+        t = TABLES.get(loader); // no lambda (computeIfAbsent): see package-info
+        if (t == null) {
+          t = new Table();
+          TABLES.put(loader, t);
+        }
       }
+      lastTable = new Object[] {new WeakReference<>(loader), t};
     }
-    t.put(key(binaryName, dot), location);
+    t.put(packageKey, location);
+  }
+
+  /**
+   * The loader whose table {@link #remember} used last (weakly) and that table, or null: JDK types
+   * only, so that this holds no loader.
+   */
+  private static volatile Object[] lastTable;
+
+  /** The package key of a binary name ({@link #key}), or 0 when it is in no package. */
+  static long keyOf(String binaryName) {
+    int dot = binaryName.lastIndexOf('.');
+    return dot <= 0 ? 0 : key(binaryName, dot);
   }
 
   /** Where {@code binaryName}'s package was seen for {@code loader}, or null. */
@@ -165,11 +189,18 @@ final class PackageLocations {
     /** The index of the location remembered last (classes load in runs from one jar). */
     private int last = -1;
 
+    /** The key {@link #put} stored last, and its location's index: the same package again is a no-op. */
+    private long lastKey;
+
+    private int lastKeyAt = -1;
+
     synchronized void put(long key, URL location) {
       int index = indexOf(location);
-      if (index < 0) {
-        return;
+      if (index < 0 || (key == lastKey && index == lastKeyAt)) {
+        return; // the next class of the package remembered last, from the same place
       }
+      lastKey = key;
+      lastKeyAt = index;
       int n = keys.length - 1;
       for (int i = (int) key & n; ; i = (i + 1) & n) {
         if (keys[i] == key) {

@@ -206,7 +206,8 @@ public final class SuperTypeMask {
     Scope s = scope();
     if (s.domain != null && loader != null) {
       try {
-        ClassFileReader.remember(loader, header.className(), s.domain);
+        long key = header.packageKey(); // without decoding the name, but for a name not in ASCII
+        ClassFileReader.remember(loader, key == -1 ? PackageLocations.keyOf(header.className()) : key, s.domain);
       } catch (RuntimeException malformed) {
         // a class file whose name cannot be read: nothing to remember
       }

@@ -68,6 +68,25 @@ class ClassHeaderTest {
   }
 
   /**
+   * The package key read off the class file's bytes is the one {@link PackageLocations} computes
+   * from the decoded name; a class in no package has none, and a name not in ASCII says so.
+   */
+  @Test
+  void packageKeyIsTheKeyOfTheDecodedName() throws IOException {
+    for (Class<?> c : List.of(Sample.class, Iface.class, String.class, Object.class, ClassHeaderTest.class, java.util.Map.Entry.class)) {
+      ClassHeader h = ClassHeader.of(bytesOf(c));
+      assertThat(h.packageKey()).as(c.getName()).isEqualTo(PackageLocations.keyOf(c.getName())).isNotIn(0L, -1L);
+    }
+    assertThat(ClassHeader.of(bytesOf(Caf\u00e9Cr\u00e8me.class)).packageKey()).isEqualTo(-1L);
+    byte[] unnamed =
+        new net.bytebuddy.ByteBuddy().subclass(Object.class).name("NoPackage").make().getBytes();
+    assertThat(ClassHeader.of(unnamed).packageKey()).isZero();
+    assertThat(PackageLocations.keyOf("NoPackage")).isZero();
+    assertThat(ClassHeader.of(bytesOf(Sample.class)).packageKey())
+        .isNotEqualTo(ClassHeader.of(bytesOf(String.class)).packageKey());
+  }
+
+  /**
    * A header indexed in a reused array (the transformer's and the walk's per-thread scratch) reads
    * the same as one in an array of its own, also when the array held a longer constant pool with
    * other entries before (long and double constants leave an unused slot).

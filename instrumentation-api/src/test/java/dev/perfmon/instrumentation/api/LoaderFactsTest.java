@@ -21,6 +21,27 @@ class LoaderFactsTest {
     assertThat(asked).hasValue(2);
   }
 
+  /** Asked for two loaders in turn, each gets its own answer (the last answer is remembered, not reused). */
+  @Test
+  void alternatingLoadersGetTheirOwnAnswers() {
+    ClassLoader yes = new URLClassLoader(new URL[0]);
+    ClassLoader no = new URLClassLoader(new URL[0]);
+    AtomicInteger asked = new AtomicInteger();
+    LoaderFacts<ClassLoader> facts =
+        new LoaderFacts<>(
+            l -> {
+              asked.incrementAndGet();
+              return l == yes;
+            },
+            false);
+    for (int i = 0; i < 3; i++) {
+      assertThat(facts.test(yes)).isTrue();
+      assertThat(facts.test(yes)).isTrue();
+      assertThat(facts.test(no)).isFalse();
+    }
+    assertThat(asked).hasValue(2);
+  }
+
   @Test
   void aFactThatCannotBeWorkedOutIsTheGivenDefault() {
     LoaderFacts<ClassLoader> facts =

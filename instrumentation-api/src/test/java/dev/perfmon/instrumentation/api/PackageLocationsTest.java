@@ -36,6 +36,29 @@ class PackageLocationsTest {
     assertThat(PackageLocations.bytes()).as("counted in agent.retainedBytes").isGreaterThanOrEqualTo(256 * 10 + 2 * 48);
   }
 
+  /**
+   * A split package goes where its latest class came from, also after runs of one package from one
+   * place (remembered once) and with two loaders in turn (each its own table).
+   */
+  @Test
+  void theLatestLocationOfAPackageWinsPerLoader() throws IOException {
+    URL a = dir.resolve("a/").toUri().toURL();
+    URL b = dir.resolve("b/").toUri().toURL();
+    ClassLoader one = new URLClassLoader(new URL[0]);
+    ClassLoader two = new URLClassLoader(new URL[0]);
+    PackageLocations.remember(one, "example.split.A1", a);
+    PackageLocations.remember(one, "example.split.A2", a);
+    PackageLocations.remember(two, "example.split.B1", b);
+    assertThat(PackageLocations.find(one, "example.split.X")).isSameAs(a);
+    assertThat(PackageLocations.find(two, "example.split.X")).isSameAs(b);
+    PackageLocations.remember(one, "example.split.B2", b);
+    assertThat(PackageLocations.find(one, "example.split.X")).isSameAs(b);
+    PackageLocations.remember(one, "example.split.A3", a);
+    PackageLocations.remember(one, "example.split.A4", a);
+    assertThat(PackageLocations.find(one, "example.split.X")).isSameAs(a);
+    assertThat(PackageLocations.find(two, "example.split.X")).isSameAs(b);
+  }
+
   @Test
   void thePackagesPerLoaderAreBounded() throws IOException {
     URL a = dir.toUri().toURL();
