@@ -195,6 +195,45 @@ public final class ClassHeader {
   }
 
   /**
+   * Whether this class's binary name is {@code binaryName} ({@code a.b.C$D}), compared on the
+   * class file's bytes: nothing decoded or allocated, and most names differ in length already.
+   */
+  public boolean isNamed(String binaryName) {
+    if (thisIndex <= 0 || thisIndex >= count || entries[thisIndex] == 0 || b[entries[thisIndex]] != 7) {
+      throw new IllegalArgumentException("not a class constant: " + thisIndex);
+    }
+    int index = u2(entries[thisIndex] + 1);
+    if (index <= 0 || index >= count || entries[index] == 0 || b[entries[index]] != 1) {
+      throw new IllegalArgumentException("not a UTF-8 constant: " + index);
+    }
+    int p = entries[index];
+    int len = u2(p + 1);
+    int start = p + 3;
+    if (start + len > length) {
+      throw TRUNCATED;
+    }
+    if (len != binaryName.length()) {
+      // An ASCII name is as long in bytes as in characters: only a name that is not can still match.
+      for (int i = 0; i < binaryName.length(); i++) {
+        if (binaryName.charAt(i) >= 0x80) {
+          return className().equals(binaryName);
+        }
+      }
+      return false;
+    }
+    for (int i = 0; i < len; i++) {
+      byte c = b[start + i];
+      if (c <= 0) {
+        return className().equals(binaryName); // not ASCII: decode
+      }
+      if ((c == '/' ? '.' : (char) c) != binaryName.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * The hash of this class's package that {@link PackageLocations} keys on ({@code
    * SuperTypeMask.Table.key(className(), lastDot)}), computed on the class file's bytes without
    * decoding the name; 0 when the class is in no package, and -1 when its name is not ASCII (ask

@@ -67,6 +67,23 @@ class ClassHeaderTest {
     }
   }
 
+  /** The name compared on the bytes: the same answer as comparing the decoded name. */
+  @Test
+  void isNamedComparesTheBinaryName() throws IOException {
+    ClassHeader string = ClassHeader.of(bytesOf(String.class));
+    assertThat(string.isNamed("java.lang.String")).isTrue();
+    assertThat(string.isNamed("java/lang/String")).as("binary, not internal").isFalse();
+    assertThat(string.isNamed("java.lang.Strin")).isFalse();
+    assertThat(string.isNamed("java.lang.StringX")).isFalse();
+    assertThat(string.isNamed("java.lang.Object")).isFalse();
+    ClassHeader nested = ClassHeader.of(bytesOf(Sample.class));
+    assertThat(nested.isNamed(Sample.class.getName())).isTrue();
+    ClassHeader nonAscii = ClassHeader.of(bytesOf(Caf\u00e9Cr\u00e8me.class));
+    assertThat(nonAscii.isNamed(Caf\u00e9Cr\u00e8me.class.getName())).isTrue();
+    assertThat(nonAscii.isNamed(Caf\u00e9Cr\u00e8me.class.getName().replace('\u00e8', 'e'))).isFalse();
+    assertThat(nonAscii.isNamed(Sample.class.getName())).isFalse();
+  }
+
   /**
    * The package key read off the class file's bytes is the one {@link PackageLocations} computes
    * from the decoded name; a class in no package has none, and a name not in ASCII says so.
