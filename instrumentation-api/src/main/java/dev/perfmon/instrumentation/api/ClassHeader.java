@@ -314,6 +314,30 @@ public final class ClassHeader {
    *     method's name is not a UTF-8 constant
    */
   public boolean declaresMethodNamed(byte[][] names) {
+    if (methodNames == null) {
+      indexMethodNames();
+    }
+    for (int i = methodNamesFrom, end = methodNamesFrom + methodCount; i < end; i++) {
+      if (isUtf8(methodNames[i], names)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The constant-pool indexes of the declared methods' names, read once per header: every type
+   * instrumentation with advised method names asks {@link #declaresMethodNamed} of each class, and
+   * walking the fields and the methods' attributes is most of the cost. Kept after the constant
+   * pool's index in the same array when it has room (the transformer's reused one has), else in an
+   * array of their own.
+   */
+  private int[] methodNames;
+
+  private int methodNamesFrom;
+  private int methodCount;
+
+  private void indexMethodNames() {
     int p = interfaces + 2 + 2 * u2(interfaces);
     int fields = u2(p);
     p += 2;
@@ -322,13 +346,16 @@ public final class ClassHeader {
     }
     int methods = u2(p);
     p += 2;
+    boolean room = entries.length - count >= methods;
+    int[] into = room ? entries : new int[methods];
+    int from = room ? count : 0;
     for (int i = 0; i < methods; i++) {
-      if (isUtf8(u2(p + 2), names)) {
-        return true;
-      }
+      into[from + i] = u2(p + 2);
       p = afterMember(p);
     }
-    return false;
+    methodNamesFrom = from;
+    methodCount = methods;
+    methodNames = into;
   }
 
   /** The offset after the field or method at {@code p} (access, name, descriptor, attributes). */

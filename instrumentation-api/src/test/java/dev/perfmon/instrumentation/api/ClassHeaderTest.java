@@ -198,6 +198,27 @@ class ClassHeaderTest {
     return out;
   }
 
+  /**
+   * The method names are indexed once per header, after the constant pool's index when the
+   * (reused) array has room, else in their own array; a header indexed later in the same array
+   * answers for its own class.
+   */
+  @Test
+  void methodNamesIndexedInAReusedArrayAnswerForTheirOwnClass() throws IOException {
+    byte[] declaring = bytesOf(Declaring.class);
+    byte[] calling = bytesOf(Calling.class);
+    int[] roomy = new int[4096];
+    int[] tight = new int[ClassHeader.of(declaring).entriesArray().length]; // no room after the pool
+    for (int[] scratch : new int[][] {roomy, tight}) {
+      ClassHeader d = ClassHeader.of(declaring, scratch);
+      assertThat(d.declaresMethodNamed(names("execute"))).isTrue();
+      assertThat(d.declaresMethodNamed(names("use"))).isFalse();
+      ClassHeader c = ClassHeader.of(calling, scratch);
+      assertThat(c.declaresMethodNamed(names("use"))).isTrue();
+      assertThat(c.declaresMethodNamed(names("execute", "close"))).isFalse();
+    }
+  }
+
   @Test
   void declaredMethodsAreFoundInTheMethodTableNotAmongTheConstants() throws IOException {
     ClassHeader declaring = ClassHeader.of(bytesOf(Declaring.class));
