@@ -194,11 +194,8 @@ public final class ClassHeader {
     return n;
   }
 
-  /**
-   * Whether this class's binary name is {@code binaryName} ({@code a.b.C$D}), compared on the
-   * class file's bytes: nothing decoded or allocated, and most names differ in length already.
-   */
-  public boolean isNamed(String binaryName) {
+  /** The offset of the UTF-8 constant of this class's name (its tag), checked to be in the bytes. */
+  private int nameUtf8() {
     if (thisIndex <= 0 || thisIndex >= count || entries[thisIndex] == 0 || b[entries[thisIndex]] != 7) {
       throw new IllegalArgumentException("not a class constant: " + thisIndex);
     }
@@ -207,11 +204,20 @@ public final class ClassHeader {
       throw new IllegalArgumentException("not a UTF-8 constant: " + index);
     }
     int p = entries[index];
-    int len = u2(p + 1);
-    int start = p + 3;
-    if (start + len > length) {
+    if (p + 3 + u2(p + 1) > length) {
       throw TRUNCATED;
     }
+    return p;
+  }
+
+  /**
+   * Whether this class's binary name is {@code binaryName} ({@code a.b.C$D}), compared on the
+   * class file's bytes: nothing decoded or allocated, and most names differ in length already.
+   */
+  public boolean isNamed(String binaryName) {
+    int p = nameUtf8();
+    int len = u2(p + 1);
+    int start = p + 3;
     if (len != binaryName.length()) {
       // An ASCII name is as long in bytes as in characters: only a name that is not can still match.
       for (int i = 0; i < binaryName.length(); i++) {
@@ -240,19 +246,9 @@ public final class ClassHeader {
    * {@link #className()} then).
    */
   public long packageKey() {
-    if (thisIndex <= 0 || thisIndex >= count || entries[thisIndex] == 0 || b[entries[thisIndex]] != 7) {
-      throw new IllegalArgumentException("not a class constant: " + thisIndex);
-    }
-    int index = u2(entries[thisIndex] + 1);
-    if (index <= 0 || index >= count || entries[index] == 0 || b[entries[index]] != 1) {
-      throw new IllegalArgumentException("not a UTF-8 constant: " + index);
-    }
-    int p = entries[index];
+    int p = nameUtf8();
     int start = p + 3;
     int end = start + u2(p + 1);
-    if (end > length) {
-      throw TRUNCATED;
-    }
     int slash = -1;
     for (int i = start; i < end; i++) {
       byte c = b[i];
