@@ -43,7 +43,7 @@ for r in $(seq "$rounds"); do
     end=$(date +%s%N)
     rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")
     for t in /proc/$pid/task/*; do
-      read -r comm <"$t/comm" || continue
+      { read -r comm <"$t/comm"; } 2>/dev/null || continue # a thread that ended meanwhile
       s=$(cat "$t/stat" 2>/dev/null) || continue
       s=${s##*) }
       # shellcheck disable=SC2086
