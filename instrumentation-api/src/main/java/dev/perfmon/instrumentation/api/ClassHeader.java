@@ -196,18 +196,29 @@ public final class ClassHeader {
 
   /** The offset of the UTF-8 constant of this class's name (its tag), checked to be in the bytes. */
   private int nameUtf8() {
-    if (thisIndex <= 0 || thisIndex >= count || entries[thisIndex] == 0 || b[entries[thisIndex]] != 7) {
-      throw new IllegalArgumentException("not a class constant: " + thisIndex);
-    }
-    int index = u2(entries[thisIndex] + 1);
-    if (index <= 0 || index >= count || entries[index] == 0 || b[entries[index]] != 1) {
-      throw new IllegalArgumentException("not a UTF-8 constant: " + index);
-    }
-    int p = entries[index];
+    int p = classUtf8At(thisIndex);
     if (p + 3 + u2(p + 1) > length) {
       throw TRUNCATED;
     }
     return p;
+  }
+
+  /** The offset (of the tag) of the UTF-8 constant at {@code index}. */
+  private int utf8At(int index) {
+    int e = index > 0 && index < count ? entries[index] : 0;
+    if (e == 0 || b[e] != 1) {
+      throw new IllegalArgumentException("not a UTF-8 constant: " + index);
+    }
+    return e;
+  }
+
+  /** The offset (of the tag) of the UTF-8 constant that names the CONSTANT_Class at {@code index}. */
+  private int classUtf8At(int index) {
+    int e = index > 0 && index < count ? entries[index] : 0;
+    if (e == 0 || b[e] != 7) {
+      throw new IllegalArgumentException("not a class constant: " + index);
+    }
+    return utf8At(u2(e + 1));
   }
 
   /**
@@ -240,10 +251,9 @@ public final class ClassHeader {
   }
 
   /**
-   * The hash of this class's package that {@link PackageLocations} keys on ({@code
-   * SuperTypeMask.Table.key(className(), lastDot)}), computed on the class file's bytes without
-   * decoding the name; 0 when the class is in no package, and -1 when its name is not ASCII (ask
-   * {@link #className()} then).
+   * The hash of this class's package that {@link PackageLocations} keys on ({@link
+   * PackageLocations#keyOf} of {@link #className()}), computed on the class file's bytes without
+   * decoding the name (but for a name not in ASCII); 0 when the class is in no package.
    */
   public long packageKey() {
     int p = nameUtf8();
@@ -253,7 +263,7 @@ public final class ClassHeader {
     for (int i = start; i < end; i++) {
       byte c = b[i];
       if (c <= 0) {
-        return -1; // not ASCII (or an encoded NUL)
+        return PackageLocations.keyOf(className()); // not ASCII (or an encoded NUL): decode
       }
       if (c == '/') {
         slash = i;
@@ -262,15 +272,11 @@ public final class ClassHeader {
     if (slash <= start) {
       return 0;
     }
-    // SuperTypeMask.Table.key over the binary name's characters, '/' read as '.'.
-    long h = 0xcbf29ce484222325L;
+    long h = SuperTypeMask.Table.KEY_START; // over the binary name's characters, '/' read as '.'
     for (int i = start; i < slash; i++) {
-      byte c = b[i];
-      h ^= c == '/' ? '.' : c;
-      h *= 0x100000001b3L;
+      h = SuperTypeMask.Table.keyStep(h, b[i] == '/' ? '.' : (char) b[i]);
     }
-    h ^= h >>> 29;
-    return h == 0 ? 1 : h;
+    return SuperTypeMask.Table.keyEnd(h);
   }
 
   /** The super class's binary name, or null ({@code java.lang.Object}, {@code module-info}). */
@@ -374,10 +380,7 @@ public final class ClassHeader {
 
   /** True when constant {@code index} is the UTF-8 constant of one of {@code names}. */
   private boolean isUtf8(int index, byte[][] names) {
-    int e = index > 0 && index < count ? entries[index] : 0;
-    if (e == 0 || b[e] != 1) {
-      throw new IllegalArgumentException("not a UTF-8 constant: " + index);
-    }
+    int e = utf8At(index);
     int len = u2(e + 1);
     for (byte[] name : names) {
       if (name.length == len && Arrays.equals(b, e + 3, e + 3 + len, name, 0, len)) {
@@ -424,10 +427,7 @@ public final class ClassHeader {
 
   /** The binary name (dots, not slashes) of the CONSTANT_Class at {@code index}. */
   private String classNameAt(int index) {
-    if (index <= 0 || index >= count || entries[index] == 0 || b[entries[index]] != 7) {
-      throw new IllegalArgumentException("not a class constant: " + index);
-    }
-    return binaryName(u2(entries[index] + 1));
+    return binaryNameAt(classUtf8At(index));
   }
 
   /**
@@ -464,12 +464,8 @@ public final class ClassHeader {
     return new String(name, 0, len, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
-  /** The UTF-8 constant at {@code index}, with '/' read as '.'. */
-  private String binaryName(int index) {
-    if (index <= 0 || index >= count || entries[index] == 0 || b[entries[index]] != 1) {
-      throw new IllegalArgumentException("not a UTF-8 constant: " + index);
-    }
-    int p = entries[index];
+  /** The UTF-8 constant at offset {@code p}, with '/' read as '.'. */
+  private String binaryNameAt(int p) {
     int len = u2(p + 1);
     int start = p + 3;
     String ascii = asciiName(start, len);

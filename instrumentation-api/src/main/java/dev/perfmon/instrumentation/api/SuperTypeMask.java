@@ -206,8 +206,7 @@ public final class SuperTypeMask {
     Scope s = scope();
     if (s.domain != null && loader != null) {
       try {
-        long key = header.packageKey(); // without decoding the name, but for a name not in ASCII
-        ClassFileReader.remember(loader, key == -1 ? PackageLocations.keyOf(header.className()) : key, s.domain);
+        ClassFileReader.remember(loader, header.packageKey(), s.domain);
       } catch (RuntimeException malformed) {
         // a class file whose name cannot be read: nothing to remember
       }
@@ -726,11 +725,25 @@ public final class SuperTypeMask {
      * hash of {@link PackageLocations}).
      */
     static long key(String name, int end) {
-      long h = 0xcbf29ce484222325L;
+      long h = KEY_START;
       for (int i = 0; i < end; i++) {
-        h ^= name.charAt(i);
-        h *= 0x100000001b3L;
+        h = keyStep(h, name.charAt(i));
       }
+      return keyEnd(h);
+    }
+
+    /**
+     * The hash of {@link #key(String, int)}, a character at a time (for {@link
+     * ClassHeader#packageKey}, which hashes a name's bytes): start with this, a {@link #keyStep}
+     * per character, then {@link #keyEnd}.
+     */
+    static final long KEY_START = 0xcbf29ce484222325L;
+
+    static long keyStep(long h, char c) {
+      return (h ^ c) * 0x100000001b3L;
+    }
+
+    static long keyEnd(long h) {
       h ^= h >>> 29;
       return h == 0 ? 1 : h;
     }
