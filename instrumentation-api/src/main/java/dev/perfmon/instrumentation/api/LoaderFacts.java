@@ -1,6 +1,5 @@
 package dev.perfmon.instrumentation.api;
 
-import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.function.Predicate;
@@ -16,8 +15,8 @@ public final class LoaderFacts<L extends ClassLoader> {
   private final Predicate<L> fact;
   private final boolean whenUnknown;
 
-  /** The loader asked last (weakly) and its answer, or null: JDK types only, holding no loader. */
-  private volatile Object[] last;
+  /** The loader asked last and its answer. */
+  private final LastLoader<Boolean> last = new LastLoader<>();
 
   /**
    * @param fact works the fact out (may throw: then {@code whenUnknown} is kept)
@@ -31,14 +30,14 @@ public final class LoaderFacts<L extends ClassLoader> {
   public boolean test(L loader) {
     // Asked for one loader many times in a row (each class it loads): that loader's answer
     // without the lock, most of the time.
-    Object[] memo = last;
-    if (memo != null && loader != null && ((WeakReference<?>) memo[0]).get() == loader) {
-      return (Boolean) memo[1];
+    Boolean remembered = last.get(loader);
+    if (remembered != null) {
+      return remembered;
     }
     synchronized (known) {
       Boolean b = known.get(loader);
       if (b != null) {
-        last = new Object[] {new WeakReference<>(loader), b};
+        last.set(loader, b);
         return b;
       }
     }

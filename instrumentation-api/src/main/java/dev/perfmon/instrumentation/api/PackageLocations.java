@@ -66,8 +66,7 @@ final class PackageLocations {
       return;
     }
     // Classes load in runs from one loader: its table without the map's lock, most of the time.
-    Object[] memo = lastTable;
-    Table t = memo != null && ((WeakReference<?>) memo[0]).get() == loader ? (Table) memo[1] : null;
+    Table t = LAST_TABLE.get(loader);
     if (t == null) {
       synchronized (TABLES) {
         t = TABLES.get(loader); // no lambda (computeIfAbsent): see package-info
@@ -76,16 +75,13 @@ final class PackageLocations {
           TABLES.put(loader, t);
         }
       }
-      lastTable = new Object[] {new WeakReference<>(loader), t};
+      LAST_TABLE.set(loader, t);
     }
     t.put(packageKey, location);
   }
 
-  /**
-   * The loader whose table {@link #remember} used last (weakly) and that table, or null: JDK types
-   * only, so that this holds no loader.
-   */
-  private static volatile Object[] lastTable;
+  /** The loader whose table {@link #remember} used last, and that table. */
+  private static final LastLoader<Table> LAST_TABLE = new LastLoader<>();
 
   /** The package key of a binary name ({@link #key}), or 0 when it is in no package. */
   static long keyOf(String binaryName) {
