@@ -8,3 +8,13 @@ await_first_200() {
     sleep 0.05
   done
 }
+
+# free_port: prints a TCP port below Linux's ephemeral range (32768 and up, where client connections
+# take their local ports) that nothing on 127.0.0.1 accepts connections on now.
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 12000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}

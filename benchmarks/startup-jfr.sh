@@ -8,12 +8,14 @@
 #   AGENT=<jar> (default agent/target/perfmon-agent.jar); NOAGENT=1 runs without the agent.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=large-app.sh
+source "$root/benchmarks/large-app.sh"
 outdir=$1; args=${2:-}; java=${3:-/usr/lib/jvm/java-17-openjdk-amd64/bin/java}
 jcmd=$(dirname "$java")/jcmd; jfr=$(dirname "$java")/jfr
 agent=${AGENT:-$root/agent/target/perfmon-agent.jar}
 app=$root/it-apps/spring-boot-large/target/app.jar
 mkdir -p "$outdir"
-port=$((20000 + RANDOM % 20000))
+port=$(free_port)
 agentopt=()
 [[ ${NOAGENT:-0} == 1 ]] || agentopt=("-javaagent:$agent=output.file=$outdir/s.jsonl${args:+,$args}")
 start=$(date +%s%N)

@@ -28,7 +28,7 @@ cat >"$out/jit.jfc" <<'XML'
 XML
 arg=()
 [[ $agent != none ]] && arg=("-javaagent:$agent=output.file=$out/s.jsonl$opts")
-p=$((20000 + RANDOM % 20000))
+p=$(free_port)
 "$java" "-XX:StartFlightRecording:filename=$out/r.jfr,settings=$out/jit.jfc" "${arg[@]}" -jar "$app" --server.port=$p >"$out/app.log" 2>&1 &
 pid=$!
 await_first_200 "$pid" "$p" "$out/app.log"

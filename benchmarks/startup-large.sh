@@ -47,7 +47,6 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 mkdir -p "$root/benchmarks/target"
 tick=$(getconf CLK_TCK)
-port=$((20000 + RANDOM % 20000))
 
 names=("no agent" "agent (default configuration)" "agent, methods=example.large.*")
 cfgs=(0 1 2)
@@ -71,7 +70,8 @@ args_of() { # configuration index -> agent argument (or nothing)
 # One run: prints "wall_ms cpu_ms rss_mb heap_committed_mb transformer_cpu_ms transformer_alloc_mb"
 # (the last two -1 unless measured).
 once() {
-  local java=$1 cfg=$2 p=$((port++))
+  local java=$1 cfg=$2 p
+  p=$(free_port)
   local start end pid stat rss mem
   start=$(date +%s%N)
   # shellcheck disable=SC2046,SC2086

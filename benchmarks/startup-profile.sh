@@ -34,7 +34,7 @@ trap 'rm -rf "$out"' EXIT
 lib=$out/linux-x64/libasyncProfiler.so
 arg=()
 [[ $agent != none ]] && arg=("-javaagent:$agent=output.file=$out/s.jsonl$opts")
-p=$((20000 + RANDOM % 20000))
+p=$(free_port)
 start=$(date +%s%N)
 "$java" "-agentpath:$lib=start,event=${EVENT:-cpu},interval=1ms,threads,collapsed,file=$out/cpu.txt" "${arg[@]}" \
   -jar "$app" --server.port=$p >"$out/app.log" 2>&1 &

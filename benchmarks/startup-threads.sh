@@ -25,10 +25,9 @@ app=$root/it-apps/spring-boot-large/target/app.jar
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 tick=$(getconf CLK_TCK)
-port=$((20000 + RANDOM % 20000))
 for r in $(seq "$rounds"); do
   for c in $(seq 0 ${#jars[@]}); do
-    p=$((port++))
+    p=$(free_port)
     arg=()
     if [[ $c -gt 0 ]]; then
       spec=${jars[$((c - 1))]}
