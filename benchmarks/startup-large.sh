@@ -57,6 +57,9 @@ if [[ -n ${PERFMON_AGENT_BEFORE:-} ]]; then
   names+=("other build $(basename "$PERFMON_AGENT_BEFORE") (${BEFORE_OPTS:-default configuration})")
   cfgs+=(3)
 fi
+# The script's own PERFMON_* variables are not the agent's: not passed on to the JVMs (the agent
+# would warn about an unknown environment variable).
+export -n PERFMON_AGENT PERFMON_AGENT_BEFORE
 args_of() { # configuration index -> agent argument (or nothing)
   if [[ ${TRANSFORMER_CPU:-0} == 1 && $1 != 0 ]]; then echo -n "-Dperfmon.debug.transformerCpu=true "; fi
   case $1 in

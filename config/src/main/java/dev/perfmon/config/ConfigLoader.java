@@ -155,6 +155,8 @@ public final class ConfigLoader {
                   + s.label(key)
                   + ") is ignored inside the configuration file; name the file with an agent"
                   + " argument, system property or environment variable");
+        } else if (s.kind() == Source.Kind.SYSTEM_PROPERTIES && key.equals(DEBUG_TRANSFORMER_CPU)) {
+          // A measurement switch the transformer reads itself (TransformerCost), not a setting.
         } else if (s.kind() != Source.Kind.ENVIRONMENT) { // its names were checked while mapping them
           checkKnown(key, s.label(key), problems);
         }
@@ -271,6 +273,14 @@ public final class ConfigLoader {
 
   /** The test-only fault switch, read by the bootstrap class {@code Faults}, not a setting. */
   static final String TEST_FAULTS = "test.faults";
+
+  /**
+   * {@code -Dperfmon.debug.transformerCpu=true}: the transformer's CPU time is measured and logged
+   * at exit (docs/troubleshooting.md). Read as a system property only, by the transformer itself;
+   * known here so that it draws no "unknown key" warning, but from another source it still does
+   * (it would have no effect there).
+   */
+  static final String DEBUG_TRANSFORMER_CPU = "debug.transformerCpu";
 
   private static void checkKnown(String key, String where, List<String> problems) {
     if (Keys.byName(key) != null || key.equals(TEST_FAULTS)) {

@@ -354,6 +354,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theTransformerCpuSwitchIsKnownAsASystemPropertyOnly() {
+    AgentConfig c =
+        load("debug.transformerCpu=true", Map.of("perfmon.debug.transformerCpu", "true"), Map.of());
+    assertThat(c.problems())
+        .containsExactly(
+            "unknown key 'debug.transformerCpu' (from agent argument) ignored; the known keys are listed in docs/configuration.md");
+  }
+
+  @Test
   void familyEntriesFromAllSourcesButEnvironment() throws IOException {
     write("agent.properties", "budget.jdbc.*=50ms\nslow.threshold./api/*=300ms\nsample.jdbc.*=0.5\n");
     AgentConfig c =
