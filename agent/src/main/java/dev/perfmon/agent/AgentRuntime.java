@@ -174,7 +174,8 @@ public final class AgentRuntime {
 
   /**
    * Starts, reconfigures or detaches the agent, as {@code args} say. Called by {@link PerfmonAgent}
-   * through reflection (it lives in the application's class loader, this class in the agent's).
+   * through {@link AgentEntry} (it lives in the application's class loader, this class in the
+   * agent's).
    *
    * @return whether the agent runs after this call
    */

@@ -5,20 +5,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
+import java.lang.invoke.MethodHandles;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.ProtectionDomain;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
 import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * Makes the {@code bootstrap} module's classes classes of the boot loader, so that advice woven
@@ -104,13 +107,10 @@ final class BootstrapInjector {
     if (!javaBase.isExported("jdk.internal.misc", self)) {
       inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(self)), Map.of(), Set.of(), Map.of());
     }
-    Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
-    Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
-    Method define =
-        unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class);
+    BiFunction<String, byte[], Class<?>> define = bootLoaderDefiner();
     Set<String> defined = new HashSet<>();
     for (String name : classes.keySet()) {
-      defineAfterSupertypes(name, classes, defined, unsafe, define);
+      defineAfterSupertypes(name, classes, defined, define);
     }
   }
 
@@ -119,7 +119,7 @@ final class BootstrapInjector {
    * loader resolves a class's supertypes when the class is defined and finds only what it holds.
    */
   private static void defineAfterSupertypes(
-      String name, Map<String, byte[]> classes, Set<String> defined, Object unsafe, Method define) throws Exception {
+      String name, Map<String, byte[]> classes, Set<String> defined, BiFunction<String, byte[], Class<?>> define) {
     if (!defined.add(name)) {
       return;
     }
@@ -127,14 +127,90 @@ final class BootstrapInjector {
     ClassReader reader = new ClassReader(bytes);
     String superName = reader.getSuperName();
     if (superName != null && classes.containsKey(superName.replace('/', '.'))) {
-      defineAfterSupertypes(superName.replace('/', '.'), classes, defined, unsafe, define);
+      defineAfterSupertypes(superName.replace('/', '.'), classes, defined, define);
     }
     for (String i : reader.getInterfaces()) {
       if (classes.containsKey(i.replace('/', '.'))) {
-        defineAfterSupertypes(i.replace('/', '.'), classes, defined, unsafe, define);
+        defineAfterSupertypes(i.replace('/', '.'), classes, defined, define);
       }
     }
-    define.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
+    Class<?> unused = define.apply(name, bytes); // defined: the boot loader now holds it
+  }
+
+  /** The definer of this class loader, once made (a second start in the same loader reuses it). */
+  private static BiFunction<String, byte[], Class<?>> definer;
+
+  /**
+   * A function that defines a class in the boot loader: (binary name, class file) to the class.
+   * It calls {@code jdk.internal.misc.Unsafe.defineClass} directly, from a class generated here
+   * ({@link #definerClassFile}; javac cannot name that type when compiling for Java 17) and defined
+   * beside this one, in the agent's class loader, whose module {@code jdk.internal.misc} is exported
+   * to. Reflection ({@code Method.invoke}) would work too, but costs the application's start-up:
+   * on Java 18 and later the first call builds method handles for the method's shape (on Java 25
+   * some 25 classes spun through the JDK's class-file library), and on Java 17 the sixteenth call
+   * generates an accessor class.
+   */
+  @SuppressWarnings("unchecked")
+  static synchronized BiFunction<String, byte[], Class<?>> bootLoaderDefiner() throws ReflectiveOperationException {
+    if (definer == null) {
+      Class<?> type = MethodHandles.lookup().defineClass(definerClassFile());
+      definer = (BiFunction<String, byte[], Class<?>>) type.getDeclaredConstructor().newInstance();
+    }
+    return definer;
+  }
+
+  /** Binary name of the generated definer: a nested name of this class, in its package. */
+  static final String DEFINER = BootstrapInjector.class.getName() + "$BootLoaderDefiner";
+
+  /**
+   * The class file of a {@code BiFunction<String, byte[], Class<?>>} whose {@code apply(name,
+   * bytes)} returns {@code Unsafe.getUnsafe().defineClass(name, bytes, 0, bytes.length, null,
+   * null)}: a null class loader is the boot loader. Straight-line code: no stack map frames.
+   */
+  static byte[] definerClassFile() {
+    String self = DEFINER.replace('.', '/');
+    String unsafe = "jdk/internal/misc/Unsafe";
+    ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    cw.visit(
+        Opcodes.V17,
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC,
+        self,
+        null,
+        "java/lang/Object",
+        new String[] {"java/util/function/BiFunction"});
+    MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+    init.visitCode();
+    init.visitVarInsn(Opcodes.ALOAD, 0);
+    init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+    init.visitInsn(Opcodes.RETURN);
+    init.visitMaxs(0, 0);
+    init.visitEnd();
+    MethodVisitor apply =
+        cw.visitMethod(
+            Opcodes.ACC_PUBLIC, "apply", "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", null, null);
+    apply.visitCode();
+    apply.visitMethodInsn(Opcodes.INVOKESTATIC, unsafe, "getUnsafe", "()L" + unsafe + ";", false);
+    apply.visitVarInsn(Opcodes.ALOAD, 1);
+    apply.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
+    apply.visitVarInsn(Opcodes.ALOAD, 2);
+    apply.visitTypeInsn(Opcodes.CHECKCAST, "[B");
+    apply.visitInsn(Opcodes.ICONST_0);
+    apply.visitVarInsn(Opcodes.ALOAD, 2);
+    apply.visitTypeInsn(Opcodes.CHECKCAST, "[B");
+    apply.visitInsn(Opcodes.ARRAYLENGTH);
+    apply.visitInsn(Opcodes.ACONST_NULL);
+    apply.visitInsn(Opcodes.ACONST_NULL);
+    apply.visitMethodInsn(
+        Opcodes.INVOKEVIRTUAL,
+        unsafe,
+        "defineClass",
+        "(Ljava/lang/String;[BIILjava/lang/ClassLoader;Ljava/security/ProtectionDomain;)Ljava/lang/Class;",
+        false);
+    apply.visitInsn(Opcodes.ARETURN);
+    apply.visitMaxs(0, 0);
+    apply.visitEnd();
+    cw.visitEnd();
+    return cw.toByteArray();
   }
 
   private static void appendToBootClassPath(Instrumentation inst, byte[] nested) throws IOException {

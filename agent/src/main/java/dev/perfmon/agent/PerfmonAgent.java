@@ -5,12 +5,14 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.security.CodeSource;
+import java.util.function.Function;
 
 /**
  * The agent's entry point ({@code Premain-Class}, {@code Agent-Class} and {@code Main-Class}):
  * with {@link AgentClassLoader}, the only classes of the agent that the application's class loader
- * defines. Everything else is loaded by the agent's own class loader and reached by reflection
- * here, so that this class links to nothing the application's loader cannot find.
+ * defines. Everything else is loaded by the agent's own class loader and reached through {@link
+ * java.util.function.Function} ({@code AgentEntry}, made by reflection) here, so that this class
+ * links to nothing the application's loader cannot find.
  *
  * <p>Everything is wrapped so that no failure of the agent ever stops the application from
  * starting: on any error, one line goes to stderr and the application runs without monitoring.
@@ -54,16 +56,11 @@ public final class PerfmonAgent {
       // change the host application's own Byte Buddy.
       System.setProperty("net.bytebuddy.safe", "true");
       ClassLoader loader = running != null ? running : loader(ClassLoader.getPlatformClassLoader());
-      invoke(loader, "dev.perfmon.agent.BootstrapInjector", "inject", new Class<?>[] {Instrumentation.class}, inst);
-      Object on =
-          invoke(
-              loader,
-              "dev.perfmon.agent.AgentRuntime",
-              "startOrReconfigure",
-              new Class<?>[] {String.class, Instrumentation.class, boolean.class},
-              args,
-              inst,
-              attached);
+      @SuppressWarnings("unchecked")
+      Function<Object[], Object> entry =
+          (Function<Object[], Object>)
+              Class.forName("dev.perfmon.agent.AgentEntry", true, loader).getDeclaredConstructor().newInstance();
+      Object on = entry.apply(new Object[] {args, inst, attached});
       running = Boolean.TRUE.equals(on) ? loader : null;
     } catch (Throwable t) {
       System.err.println(
@@ -81,12 +78,5 @@ public final class PerfmonAgent {
     URL jar = source == null ? null : source.getLocation();
     ClassLoader own = AgentClassLoader.open(jar, parent);
     return own != null ? own : PerfmonAgent.class.getClassLoader();
-  }
-
-  private static Object invoke(ClassLoader loader, String type, String method, Class<?>[] params, Object... args)
-      throws Exception {
-    Method m = Class.forName(type, true, loader).getDeclaredMethod(method, params);
-    m.setAccessible(true);
-    return m.invoke(null, args);
   }
 }
