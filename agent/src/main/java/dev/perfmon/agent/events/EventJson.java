@@ -49,8 +49,8 @@ final class EventJson {
   static void slowFields(JsonGenerator g, SlowOperationEvent e) throws IOException {
     g.writeStringField("timestamp", e.timestamp().toString());
     g.writeStringField("operation", e.operation());
-    g.writeNumberField("duration", millis(e.duration()));
-    g.writeNumberField("threshold", millis(e.threshold()));
+    SnapshotJson.numberField(g, "duration", millis(e.duration()));
+    SnapshotJson.numberField(g, "threshold", millis(e.threshold()));
     g.writeStringField("severity", e.severity().label());
     g.writeBooleanField("error", e.error());
     g.writeStringField("thread", e.thread());
@@ -64,36 +64,28 @@ final class EventJson {
   /** {@code operation, budget, actual, percentile, severity}. */
   static void budgetFields(JsonGenerator g, BudgetViolation v) throws IOException {
     g.writeStringField("operation", v.operation());
-    g.writeNumberField("budget", millis(v.budget()));
-    g.writeNumberField("actual", millis(v.actual()));
-    g.writeNumberField("percentile", round(v.percentile(), 6));
-    g.writeNumberField("severity", round(v.severity(), 3));
+    SnapshotJson.numberField(g, "budget", millis(v.budget()));
+    SnapshotJson.numberField(g, "actual", millis(v.actual()));
+    SnapshotJson.numberField(g, "percentile", SnapshotJson.round(v.percentile(), 6));
+    SnapshotJson.numberField(g, "severity", SnapshotJson.round(v.severity(), 3));
   }
 
   static void memoryFields(JsonGenerator g, MemoryWarning w) throws IOException {
     g.writeStringField("timestamp", w.timestamp().toString());
     g.writeStringField("reason", w.reason().label());
-    g.writeNumberField("heapUsed", round(w.heapUsedBytes() / MB, 3));
+    SnapshotJson.numberField(g, "heapUsed", SnapshotJson.round(w.heapUsedBytes() / MB, 3));
     if (w.heapMaxBytes() >= 0) {
-      g.writeNumberField("heapMax", round(w.heapMaxBytes() / MB, 3));
+      SnapshotJson.numberField(g, "heapMax", SnapshotJson.round(w.heapMaxBytes() / MB, 3));
     }
     if (w.reason() == MemoryWarning.Reason.HEAP_USED) {
-      g.writeNumberField("limit", round(w.limit() / MB, 3));
+      SnapshotJson.numberField(g, "limit", SnapshotJson.round(w.limit() / MB, 3));
     } else {
-      g.writeNumberField("limit", round(w.limit(), 6));
-      g.writeNumberField("ratio", round((double) w.heapUsedBytes() / w.heapMaxBytes(), 6));
+      SnapshotJson.numberField(g, "limit", SnapshotJson.round(w.limit(), 6));
+      SnapshotJson.numberField(g, "ratio", SnapshotJson.round((double) w.heapUsedBytes() / w.heapMaxBytes(), 6));
     }
   }
 
-  static java.math.BigDecimal millis(Duration d) {
+  static String millis(Duration d) {
     return SnapshotJson.millis((double) d.toNanos());
-  }
-
-  private static java.math.BigDecimal round(double v, int decimals) {
-    java.math.BigDecimal d =
-        java.math.BigDecimal.valueOf(Math.round(v * Math.pow(10, decimals)))
-            .movePointLeft(decimals)
-            .stripTrailingZeros();
-    return d.scale() < 0 ? d.setScale(0) : d;
   }
 }

@@ -83,14 +83,23 @@ final class LogHandler {
         used, 100.0 * w.heapUsedBytes() / w.heapMaxBytes(), max, trim(w.limit()), 100 * w.limit() * MemoryWatch.REARM);
   }
 
-  /** 0.95 -> "95", 0.999 -> "99.9". */
+  /** A percentile (0 to 1) by its name: 0.95 is "95", 0.999 is "99.9", 0.5 is "50". */
   static String percentileName(double p) {
     return trim(p * 100);
   }
 
-  private static String trim(double v) {
-    java.math.BigDecimal d = java.math.BigDecimal.valueOf(v).round(new java.math.MathContext(10)).stripTrailingZeros();
-    return (d.scale() < 0 ? d.setScale(0) : d).toPlainString();
+  /**
+   * {@code v} to at most 8 decimals, without trailing zeros: 0.9 is "0.9", 99.89999999999999 is
+   * "99.9", 95.0 is "95". Without {@code BigDecimal} for the usual values: this runs in {@code
+   * premain} (the budgets' start-up line), and {@code BigDecimal}'s class initialiser allocates about
+   * 2 MB on Java 25.
+   */
+  static String trim(double v) {
+    String s = Double.toString(Math.round(v * 1e8) / 1e8);
+    if (s.indexOf('E') >= 0) { // below 0.001 or from 10^7: Double.toString writes an exponent
+      return new java.math.BigDecimal(s).stripTrailingZeros().toPlainString();
+    }
+    return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
   }
 
   static String ms(Duration d) {

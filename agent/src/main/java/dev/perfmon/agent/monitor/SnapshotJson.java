@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import java.math.BigDecimal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -299,7 +298,7 @@ public final class SnapshotJson {
       }
       g.writeEndObject();
     }
-    g.writeNumberField("snapshotMs", round(a.snapshotMillis(), 3));
+    numberField(g, "snapshotMs", round(a.snapshotMillis(), 3));
     g.writeNumberField("footprintBytes", a.footprintBytes());
     if (a.matchingBytes() >= 0) {
       g.writeNumberField("retainedBytes", a.footprintBytes() + a.matchingBytes());
@@ -307,21 +306,21 @@ public final class SnapshotJson {
     if (a.transformerClasses() > 0) {
       g.writeObjectFieldStart("transformer");
       g.writeNumberField("classes", a.transformerClasses());
-      g.writeNumberField("ms", round(a.transformerNanos() / 1e6, 1));
+      numberField(g, "ms", round(a.transformerNanos() / 1e6, 1));
       g.writeEndObject();
     }
     g.writeNumberField("callsRecorded", a.callsRecorded());
     if (a.costPerCallNanos() > 0) {
-      g.writeNumberField("costPerCallNs", round(a.costPerCallNanos(), 1));
-      g.writeNumberField("estimatedOverheadMs", round(a.estimatedOverheadMillis(), 3));
-      g.writeNumberField("overheadSharePerThread", round(a.overheadSharePerThread(), 6));
+      numberField(g, "costPerCallNs", round(a.costPerCallNanos(), 1));
+      numberField(g, "estimatedOverheadMs", round(a.estimatedOverheadMillis(), 3));
+      numberField(g, "overheadSharePerThread", round(a.overheadSharePerThread(), 6));
     }
     if (a.lostLines() > 0) {
       g.writeNumberField("lostLines", a.lostLines());
     }
     if (a.late()) {
       g.writeObjectFieldStart("late");
-      g.writeNumberField("byMs", round(a.lateMillis(), 3));
+      numberField(g, "byMs", round(a.lateMillis(), 3));
       g.writeNumberField("skippedIntervals", a.skippedIntervals());
       g.writeEndObject();
     }
@@ -368,14 +367,14 @@ public final class SnapshotJson {
 
   static void writeMemory(JsonGenerator g, MemorySampler.Reading m) throws IOException {
     g.writeObjectFieldStart("memory");
-    g.writeNumberField("heapUsed", round(m.heapUsedMb(), 3));
-    g.writeNumberField("heapCommitted", round(m.heapCommittedMb(), 3));
+    numberField(g, "heapUsed", round(m.heapUsedMb(), 3));
+    numberField(g, "heapCommitted", round(m.heapCommittedMb(), 3));
     if (m.heapMaxMb() >= 0) {
-      g.writeNumberField("heapMax", round(m.heapMaxMb(), 3));
+      numberField(g, "heapMax", round(m.heapMaxMb(), 3));
     }
-    g.writeNumberField("nonHeapUsed", round(m.nonHeapUsedMb(), 3));
+    numberField(g, "nonHeapUsed", round(m.nonHeapUsedMb(), 3));
     if (m.rssMb() >= 0) {
-      g.writeNumberField("rss", round(m.rssMb(), 3));
+      numberField(g, "rss", round(m.rssMb(), 3));
     }
     g.writeObjectFieldStart("gc");
     for (Map.Entry<String, long[]> e : m.gc().entrySet()) {
@@ -387,7 +386,7 @@ public final class SnapshotJson {
     g.writeEndObject();
     g.writeNumberField("threads", m.threads());
     if (m.processCpuLoad() >= 0) {
-      g.writeNumberField("processCpuLoad", round(m.processCpuLoad(), 4));
+      numberField(g, "processCpuLoad", round(m.processCpuLoad(), 4));
     }
     g.writeEndObject();
   }
@@ -451,16 +450,20 @@ public final class SnapshotJson {
    * Nanoseconds to milliseconds, kept to the nanosecond and written as a plain decimal
    * ({@code 0.00008}, never {@code 8.0E-5}).
    */
-  public static BigDecimal millis(double nanos) {
-    return plain(BigDecimal.valueOf(Math.round(nanos)).movePointLeft(6));
+  public static String millis(double nanos) {
+    return JsonBytes.decimal(Math.round(nanos), 6);
   }
 
-  static BigDecimal round(double v, int decimals) {
-    return plain(BigDecimal.valueOf(Math.round(v * Math.pow(10, decimals))).movePointLeft(decimals));
+  /** {@code v} rounded to {@code decimals} (0 to 6) places, as a plain decimal without trailing zeros. */
+  public static String round(double v, int decimals) {
+    return JsonBytes.decimal(Math.round(v * POW10[decimals]), decimals);
   }
 
-  private static BigDecimal plain(BigDecimal d) {
-    BigDecimal s = d.stripTrailingZeros();
-    return s.scale() < 0 ? s.setScale(0) : s;
+  private static final double[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
+
+  /** {@code name: text}, text a number from {@link #millis} or {@link #round}, unquoted. */
+  public static void numberField(JsonGenerator g, String name, String text) throws IOException {
+    g.writeFieldName(name);
+    g.writeNumber(text);
   }
 }

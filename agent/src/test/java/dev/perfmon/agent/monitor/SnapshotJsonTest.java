@@ -105,11 +105,26 @@ class SnapshotJsonTest {
   }
 
   @Test
+  void roundedNumbersAreWrittenAsBigDecimalWroteThem() {
+    java.util.Random r = new java.util.Random(42);
+    double[] fixed = {0, -0.0, 1, -1, 0.5, 0.0005, 99.9, 1e-7, 123456.789, -3.14159, 1e15, Double.NaN};
+    for (int i = 0; i < 20_000; i++) {
+      double v = i < fixed.length ? fixed[i] : (r.nextDouble() - 0.3) * Math.pow(10, r.nextInt(12) - 4);
+      for (int d = 0; d <= 6; d++) {
+        java.math.BigDecimal b =
+            java.math.BigDecimal.valueOf(Math.round(v * Math.pow(10, d))).movePointLeft(d).stripTrailingZeros();
+        String expected = (b.scale() < 0 ? b.setScale(0) : b).toPlainString();
+        assertThat(SnapshotJson.round(v, d)).as("%s to %d places", v, d).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
   void millisecondsAreWrittenAsPlainDecimalsToTheNanosecond() {
-    assertThat(SnapshotJson.millis(1).toPlainString()).isEqualTo("0.000001");
-    assertThat(SnapshotJson.millis(1_840_000).toPlainString()).isEqualTo("1.84");
-    assertThat(SnapshotJson.millis(60_000_000_000L).toPlainString()).isEqualTo("60000");
-    assertThat(SnapshotJson.millis(12.6).toPlainString()).isEqualTo("0.000013");
+    assertThat(SnapshotJson.millis(1)).isEqualTo("0.000001");
+    assertThat(SnapshotJson.millis(1_840_000)).isEqualTo("1.84");
+    assertThat(SnapshotJson.millis(60_000_000_000L)).isEqualTo("60000");
+    assertThat(SnapshotJson.millis(12.6)).isEqualTo("0.000013");
   }
 
   /**
@@ -248,14 +263,14 @@ class SnapshotJsonTest {
       g.writeNumberField("sampledCount", d.sampled());
     }
     g.writeFieldName("avgDuration");
-    g.writeNumber(SnapshotJson.millis(d.avgNanos()).toPlainString());
+    g.writeNumber(SnapshotJson.millis(d.avgNanos()));
     g.writeFieldName("minDuration");
-    g.writeNumber(SnapshotJson.millis((double) d.minNanos()).toPlainString());
+    g.writeNumber(SnapshotJson.millis((double) d.minNanos()));
     g.writeFieldName("maxDuration");
-    g.writeNumber(SnapshotJson.millis((double) d.maxNanos()).toPlainString());
+    g.writeNumber(SnapshotJson.millis((double) d.maxNanos()));
     for (int i = 0; i < d.percentiles().length; i++) {
       g.writeFieldName(Distribution.PERCENTILE_NAMES.get(i));
-      g.writeNumber(SnapshotJson.millis(d.percentiles()[i]).toPlainString());
+      g.writeNumber(SnapshotJson.millis(d.percentiles()[i]));
     }
     for (Map.Entry<String, Long> e : extra.entrySet()) {
       g.writeNumberField(e.getKey(), e.getValue());
