@@ -58,8 +58,10 @@ public final class PerfmonAgent {
       ClassLoader loader = running != null ? running : loader(ClassLoader.getPlatformClassLoader());
       @SuppressWarnings("unchecked")
       Function<Object[], Object> entry =
-          (Function<Object[], Object>)
-              Class.forName("dev.perfmon.agent.AgentEntry", true, loader).getDeclaredConstructor().newInstance();
+          Class.forName("dev.perfmon.agent.AgentEntry", true, loader)
+              .asSubclass(Function.class)
+              .getDeclaredConstructor()
+              .newInstance();
       Object on = entry.apply(new Object[] {args, inst, attached});
       running = Boolean.TRUE.equals(on) ? loader : null;
     } catch (Throwable t) {
