@@ -19,9 +19,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
 import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * Makes the {@code bootstrap} module's classes classes of the boot loader, so that advice woven
@@ -142,9 +139,9 @@ final class BootstrapInjector {
 
   /**
    * A function that defines a class in the boot loader: (binary name, class file) to the class.
-   * It calls {@code jdk.internal.misc.Unsafe.defineClass} directly, from a class generated here
-   * ({@link #definerClassFile}; javac cannot name that type when compiling for Java 17) and defined
-   * beside this one, in the agent's class loader, whose module {@code jdk.internal.misc} is exported
+   * It calls {@code jdk.internal.misc.Unsafe.defineClass} directly, from a class whose bytes are
+   * kept here ({@link #definerClassFile}; javac cannot name that type when compiling for Java 17),
+   * defined beside this one, in the agent's class loader, whose module {@code jdk.internal.misc} is exported
    * to. Reflection ({@code Method.invoke}) would work too, but costs the application's start-up:
    * on Java 18 and later the first call builds method handles for the method's shape (on Java 25
    * some 25 classes spun through the JDK's class-file library), and on Java 17 the sixteenth call
@@ -159,59 +156,30 @@ final class BootstrapInjector {
     return definer;
   }
 
-  /** Binary name of the generated definer: a nested name of this class, in its package. */
+  /** Binary name of the definer: a nested name of this class, in its package. */
   static final String DEFINER = BootstrapInjector.class.getName() + "$BootLoaderDefiner";
 
   /**
    * The class file of a {@code BiFunction<String, byte[], Class<?>>} whose {@code apply(name,
    * bytes)} returns {@code Unsafe.getUnsafe().defineClass(name, bytes, 0, bytes.length, null,
-   * null)}: a null class loader is the boot loader. Straight-line code: no stack map frames.
+   * null)}: a null class loader is the boot loader. Kept as its bytes (557, in Base64), as ASM
+   * writes them in {@code BootstrapInjectorTest}, which checks that they still match: writing them
+   * with ASM here loaded and verified ASM's class writer in {@code premain}, about 10 ms.
    */
   static byte[] definerClassFile() {
-    String self = DEFINER.replace('.', '/');
-    String unsafe = "jdk/internal/misc/Unsafe";
-    ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-    cw.visit(
-        Opcodes.V17,
-        Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC,
-        self,
-        null,
-        "java/lang/Object",
-        new String[] {"java/util/function/BiFunction"});
-    MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
-    init.visitCode();
-    init.visitVarInsn(Opcodes.ALOAD, 0);
-    init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-    init.visitInsn(Opcodes.RETURN);
-    init.visitMaxs(0, 0);
-    init.visitEnd();
-    MethodVisitor apply =
-        cw.visitMethod(
-            Opcodes.ACC_PUBLIC, "apply", "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", null, null);
-    apply.visitCode();
-    apply.visitMethodInsn(Opcodes.INVOKESTATIC, unsafe, "getUnsafe", "()L" + unsafe + ";", false);
-    apply.visitVarInsn(Opcodes.ALOAD, 1);
-    apply.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
-    apply.visitVarInsn(Opcodes.ALOAD, 2);
-    apply.visitTypeInsn(Opcodes.CHECKCAST, "[B");
-    apply.visitInsn(Opcodes.ICONST_0);
-    apply.visitVarInsn(Opcodes.ALOAD, 2);
-    apply.visitTypeInsn(Opcodes.CHECKCAST, "[B");
-    apply.visitInsn(Opcodes.ARRAYLENGTH);
-    apply.visitInsn(Opcodes.ACONST_NULL);
-    apply.visitInsn(Opcodes.ACONST_NULL);
-    apply.visitMethodInsn(
-        Opcodes.INVOKEVIRTUAL,
-        unsafe,
-        "defineClass",
-        "(Ljava/lang/String;[BIILjava/lang/ClassLoader;Ljava/security/ProtectionDomain;)Ljava/lang/Class;",
-        false);
-    apply.visitInsn(Opcodes.ARETURN);
-    apply.visitMaxs(0, 0);
-    apply.visitEnd();
-    cw.visitEnd();
-    return cw.toByteArray();
+    return java.util.Base64.getDecoder().decode(DEFINER_CLASS_FILE);
   }
+
+  private static final String DEFINER_CLASS_FILE =
+      "yv66vgAAAD0AHAEANWRldi9wZXJmbW9uL2FnZW50L0Jvb3RzdHJhcEluamVjdG9yJEJvb3RMb2FkZXJEZWZpbmVy"
+          + "BwABAQAQamF2YS9sYW5nL09iamVjdAcAAwEAHWphdmEvdXRpbC9mdW5jdGlvbi9CaUZ1bmN0aW9uBwAFAQAGPGlu"
+          + "aXQ+AQADKClWDAAHAAgKAAQACQEABWFwcGx5AQA4KExqYXZhL2xhbmcvT2JqZWN0O0xqYXZhL2xhbmcvT2JqZWN0"
+          + "OylMamF2YS9sYW5nL09iamVjdDsBABhqZGsvaW50ZXJuYWwvbWlzYy9VbnNhZmUHAA0BAAlnZXRVbnNhZmUBABwo"
+          + "KUxqZGsvaW50ZXJuYWwvbWlzYy9VbnNhZmU7DAAPABAKAA4AEQEAEGphdmEvbGFuZy9TdHJpbmcHABMBAAJbQgcA"
+          + "FQEAC2RlZmluZUNsYXNzAQBgKExqYXZhL2xhbmcvU3RyaW5nO1tCSUlMamF2YS9sYW5nL0NsYXNzTG9hZGVyO0xq"
+          + "YXZhL3NlY3VyaXR5L1Byb3RlY3Rpb25Eb21haW47KUxqYXZhL2xhbmcvQ2xhc3M7DAAXABgKAA4AGQEABENvZGUQ"
+          + "MQACAAQAAQAGAAAAAgABAAcACAABABsAAAARAAEAAQAAAAUqtwAKsQAAAAAAAQALAAwAAQAbAAAAIwAHAAMAAAAX"
+          + "uAASK8AAFCzAABYDLMAAFr4BAbYAGrAAAAAAAAA=";
 
   private static void appendToBootClassPath(Instrumentation inst, byte[] nested) throws IOException {
     Path jar = newFile(Path.of(System.getProperty("java.io.tmpdir")), "perfmon-bootstrap-", ".jar");
