@@ -211,7 +211,8 @@ final class JsonBytes extends OutputStream {
     }
   }
 
-  private static final long[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
+  /** 10^0 to 10^6: the scales of {@link #scaled} (and of SnapshotJson.round). Never written. */
+  static final long[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
 
   /** Appends the decimal digits of {@code v} (at least 0). */
   private void digits(long v) {

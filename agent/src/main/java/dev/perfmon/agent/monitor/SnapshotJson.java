@@ -456,10 +456,8 @@ public final class SnapshotJson {
 
   /** {@code v} rounded to {@code decimals} (0 to 6) places, as a plain decimal without trailing zeros. */
   public static String round(double v, int decimals) {
-    return JsonBytes.decimal(Math.round(v * POW10[decimals]), decimals);
+    return JsonBytes.decimal(Math.round(v * JsonBytes.POW10[decimals]), decimals);
   }
-
-  private static final double[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
 
   /** {@code name: text}, text a number from {@link #millis} or {@link #round}, unquoted. */
   public static void numberField(JsonGenerator g, String name, String text) throws IOException {
