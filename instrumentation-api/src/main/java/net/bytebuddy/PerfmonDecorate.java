@@ -48,7 +48,8 @@ public enum PerfmonDecorate implements AgentBuilder.TypeStrategy {
     if (type.isArray() || type.isPrimitive()) {
       throw new IllegalArgumentException("Cannot decorate array or primitive type: " + type);
     }
-    return new Builder(byteBuddy, type, locator);
+    // Its methods' types resolved once each, not at every question of the weaving (ResolvedOnce).
+    return new Builder(byteBuddy, dev.perfmon.instrumentation.api.ResolvedOnce.of(type), locator);
   }
 
   /** The first builder; the ones its methods return are Byte Buddy's own, with the same appender. */

@@ -1,5 +1,6 @@
 package dev.perfmon.agent.weave;
 
+import dev.perfmon.instrumentation.api.ResolvedOnce;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.PerfmonDecorate;
 import net.bytebuddy.asm.Advice;
@@ -34,7 +35,7 @@ public final class WeaveWarmUp {
     ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(WeaveWarmUp.class.getClassLoader());
     TypePool pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
     TypeDescription target = pool.describe(TARGET).resolve();
-    Advice advice = Advice.withCustomMapping().to(pool.describe(ADVICE).resolve(), locator);
+    Advice advice = Advice.withCustomMapping().to(ResolvedOnce.resolvedNow(pool.describe(ADVICE).resolve()), locator);
     ByteBuddy byteBuddy =
         new ByteBuddy()
             .with(TypeValidation.DISABLED)

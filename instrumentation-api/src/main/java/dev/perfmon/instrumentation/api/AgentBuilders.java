@@ -587,7 +587,8 @@ public final class AgentBuilders {
                   : net.bytebuddy.dynamic.ClassFileLocator.ForClassLoader.WeaklyReferenced.of(loader));
       net.bytebuddy.pool.TypePool pool = net.bytebuddy.pool.TypePool.Default.of(locator);
       Advice a =
-          mapping.to(pool.describe(adviceClassName).resolve(), locator).withExceptionHandler(exceptionHandler);
+          mapping.to(ResolvedOnce.resolvedNow(pool.describe(adviceClassName).resolve()), locator)
+              .withExceptionHandler(exceptionHandler);
       parsed.increment();
       synchronized (byLoader) {
         if (loader == null) {
