@@ -200,9 +200,47 @@ public final class SuperTypeMask {
   /**
    * Notes where the class being transformed in this thread's scope came from, for reading its
    * package's other classes as super types later ({@link ClassFileReader#remember}). Called by
-   * the agent's transformer with each class's header.
+   * the agent's transformer with each class's header, through a method handle that the JIT does
+   * not inline through ({@link OutOfLine}): compiled into the pre-test, this and its rarely taken
+   * paths (a package or class loader seen for the first time) made the pre-test's C2 compilation
+   * about a third larger, and each such path first taken after it a deoptimisation and another
+   * compilation of the whole pre-test.
    */
   public static void rememberLocation(ClassLoader loader, ClassHeader header) {
+    try {
+      int unused = (int) rememberLocationHandle.invokeExact(REMEMBERING, loader, header);
+    } catch (Throwable t) {
+      // remembering throws nothing; were it to, nothing is remembered (super types are then
+      // looked for through the class loader)
+    }
+  }
+
+  /**
+   * The method behind {@link #rememberLocation}'s handle: an instance method returning an int, so
+   * that the handle has the shape of {@link Walker#mask(ClassHeader, ClassLoader)}'s (three
+   * references in, an int out) and shares the JDK's method-handle forms with that one, which every
+   * application whose classes have super types of their own calls; a static method returning
+   * nothing had two forms of its own generated at start-up (two classes spun, Java 17 and 25).
+   */
+  private static final class Remembering {
+    @SuppressWarnings("SameReturnValue")
+    int remember(ClassLoader loader, ClassHeader header) {
+      rememberLocationNow(loader, header);
+      return 0;
+    }
+  }
+
+  private static final Remembering REMEMBERING = new Remembering();
+
+  @SuppressWarnings("FieldCanBeFinal") // final would make it a constant the JIT inlines through
+  private static MethodHandle rememberLocationHandle =
+      OutOfLine.virtual(
+          MethodHandles.lookup(),
+          Remembering.class,
+          "remember",
+          MethodType.methodType(int.class, ClassLoader.class, ClassHeader.class));
+
+  private static void rememberLocationNow(ClassLoader loader, ClassHeader header) {
     Scope s = scope();
     if (s.domain != null && loader != null) {
       try {

@@ -86,6 +86,31 @@ class ClassFileReaderTest {
   }
 
   @Test
+  void theTransformersCallRemembersWhereAPackageIs() throws IOException {
+    Path first = Files.createDirectories(dir.resolve("first"));
+    Path second = Files.createDirectories(dir.resolve("second"));
+    classFile(first, "example.kept.Base");
+    Files.write(classFile(second, "example.kept.Base"), new byte[] {(byte) 0xCA, (byte) 0xFE});
+    net.bytebuddy.jar.asm.ClassWriter w = new net.bytebuddy.jar.asm.ClassWriter(0);
+    w.visit(net.bytebuddy.jar.asm.Opcodes.V17, net.bytebuddy.jar.asm.Opcodes.ACC_PUBLIC, "example/kept/Sub", null, "example/kept/Base", null);
+    w.visitEnd();
+    ClassHeader sub = ClassHeader.of(w.toByteArray(), new int[64]);
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {first.toUri().toURL(), second.toUri().toURL()}, new CountingParent())) {
+      assertThat(read(loader, "example.kept.Base")).as("nothing remembered: the loader's order").hasSize(7);
+      java.security.ProtectionDomain fromSecond =
+          new java.security.ProtectionDomain(
+              new java.security.CodeSource(second.toUri().toURL(), (java.security.cert.Certificate[]) null), null);
+      Object scope = SuperTypeMask.enter(loader, fromSecond);
+      try {
+        SuperTypeMask.rememberLocation(loader, sub); // through its method handle (OutOfLine)
+      } finally {
+        SuperTypeMask.exit(scope);
+      }
+      assertThat(read(loader, "example.kept.Base")).as("read where its package was defined from").hasSize(2);
+    }
+  }
+
+  @Test
   void theJdksPackagesAlwaysGoThroughTheParents() throws IOException {
     classFile(dir, "java.util.concurrent.Fake");
     CountingParent parent = new CountingParent();
