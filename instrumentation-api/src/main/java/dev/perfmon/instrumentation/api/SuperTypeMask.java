@@ -208,7 +208,7 @@ public final class SuperTypeMask {
    */
   public static void rememberLocation(ClassLoader loader, ClassHeader header) {
     try {
-      int unused = (int) rememberLocationHandle.invokeExact(REMEMBERING, loader, header);
+      boolean unused = (boolean) rememberLocationHandle.invokeExact(REMEMBERING, loader, header, (Object) null);
     } catch (Throwable t) {
       // remembering throws nothing; were it to, nothing is remembered (super types are then
       // looked for through the class loader)
@@ -216,17 +216,18 @@ public final class SuperTypeMask {
   }
 
   /**
-   * The method behind {@link #rememberLocation}'s handle: an instance method returning an int, so
-   * that the handle has the shape of {@link Walker#mask(ClassHeader, ClassLoader)}'s (three
-   * references in, an int out) and shares the JDK's method-handle forms with that one, which every
-   * application whose classes have super types of their own calls; a static method returning
-   * nothing had two forms of its own generated at start-up (two classes spun, Java 17 and 25).
+   * The method behind {@link #rememberLocation}'s handle: an instance method of four references
+   * in (the last unused) and a boolean out, so that the handle has the shape of the pre-test's
+   * own ({@link OutOfLine#mayMatch}, called for every class) and shares the JDK's method-handle
+   * forms made for that one; a static method returning nothing had two forms of its own generated
+   * at start-up (two classes spun, Java 17 and 25), one with the walker's shape still one in a
+   * hello-world, which calls no walk.
    */
   private static final class Remembering {
-    @SuppressWarnings("SameReturnValue")
-    int remember(ClassLoader loader, ClassHeader header) {
+    @SuppressWarnings({"SameReturnValue", "UnusedVariable"})
+    boolean remember(ClassLoader loader, ClassHeader header, Object unused) {
       rememberLocationNow(loader, header);
-      return 0;
+      return true;
     }
   }
 
@@ -238,7 +239,7 @@ public final class SuperTypeMask {
           MethodHandles.lookup(),
           Remembering.class,
           "remember",
-          MethodType.methodType(int.class, ClassLoader.class, ClassHeader.class));
+          MethodType.methodType(boolean.class, ClassLoader.class, ClassHeader.class, Object.class));
 
   private static void rememberLocationNow(ClassLoader loader, ClassHeader header) {
     Scope s = scope();
