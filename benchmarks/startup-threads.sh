@@ -2,7 +2,8 @@
 # Where the agent's extra start-up CPU goes on the large application (it-apps/spring-boot-large):
 # per thread, the CPU time (user + system, /proc/<pid>/task/*/stat) at the first HTTP 200 from
 # GET /ping, grouped by thread name (the main thread, C2 and C1 compiler threads, GC, the agent's
-# own), in interleaved rounds of: no agent, then each agent jar given (default configuration).
+# own), in interleaved rounds of: no agent, then each agent jar given (default configuration), each
+# round starting with the next configuration.
 # Prints per group the median over the rounds and the difference to the run without the agent,
 # then the time to the first 200 and the RSS there (median, min-max).
 #
@@ -25,8 +26,14 @@ app=$root/it-apps/spring-boot-large/target/app.jar
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 tick=$(getconf CLK_TCK)
+configs=$((${#jars[@]} + 1))
 for r in $(seq "$rounds"); do
-  for c in $(seq 0 ${#jars[@]}); do
+  # Each round starts with the next configuration, so that each takes every place in turn: with a
+  # fixed order, a configuration always run right after another (or first) carries whatever that
+  # place costs. Identical jars came out 0.6 s apart in one 8-round series on a noisy machine
+  # (docs/startup.md, tenth session): give the same jar twice to see a machine's noise floor.
+  for k in $(seq 0 $((configs - 1))); do
+    c=$(((r - 1 + k) % configs))
     p=$(free_port)
     arg=()
     if [[ $c -gt 0 ]]; then
