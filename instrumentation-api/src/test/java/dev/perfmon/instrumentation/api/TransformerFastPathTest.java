@@ -151,6 +151,40 @@ class TransformerFastPathTest {
     assertThat(typeAsked).hasValue(1);
   }
 
+  /**
+   * Every test is asked, not up to the first that passes (the pre-test's recursion over them):
+   * of three transformations whose tests pass, fail and pass, Byte Buddy then asks the first and
+   * the third about the class, and the second not.
+   */
+  @Test
+  void everyTransformationWhoseTestPassedIsAsked() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger[] typeAsked = {
+      new java.util.concurrent.atomic.AtomicInteger(),
+      new java.util.concurrent.atomic.AtomicInteger(),
+      new java.util.concurrent.atomic.AtomicInteger()
+    };
+    boolean[] passes = {true, false, true};
+    AgentBuilder builder = AgentBuilders.base(new Discoveries());
+    for (int i = 0; i < 3; i++) {
+      java.util.concurrent.atomic.AtomicInteger asked = typeAsked[i];
+      boolean pass = passes[i];
+      builder =
+          builder
+              .type(
+                  AgentBuilders.matcher(
+                      type -> asked.incrementAndGet() < 0, net.bytebuddy.matcher.ElementMatchers.any(), (header, loader) -> pass))
+              .transform((b, type, loader, module, domain) -> b);
+    }
+    ClassFileTransformer t = builder.makeRaw();
+    ClassLoader app = getClass().getClassLoader();
+    transform(t, app.getUnnamedModule(), app, "com/example/AnyType", bytesOf(AnyType.class));
+    assertThat(typeAsked[0]).hasValue(1);
+    assertThat(typeAsked[1]).as("its test failed").hasValue(0);
+    assertThat(typeAsked[2]).as("passed after one that failed").hasValue(1);
+    AgentBuilders.Prefilter prefilter = ((PerfmonTransformerFactory.ModuleAware) t).prefilter();
+    assertThat(prefilter.passed.sum()).isEqualTo(1);
+  }
+
   @Test
   void theFastPathAgreesWithTheIgnoreRuleOnNames() {
     ClassLoader app = getClass().getClassLoader();
