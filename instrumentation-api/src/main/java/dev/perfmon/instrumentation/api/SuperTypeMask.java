@@ -224,7 +224,7 @@ public final class SuperTypeMask {
    * hello-world, which calls no walk.
    */
   private static final class Remembering {
-    @SuppressWarnings({"SameReturnValue", "UnusedVariable"})
+    @SuppressWarnings({"UnusedMethod", "UnusedVariable"}) // called through the handle below
     boolean remember(ClassLoader loader, ClassHeader header, Object unused) {
       rememberLocationNow(loader, header);
       return true;
