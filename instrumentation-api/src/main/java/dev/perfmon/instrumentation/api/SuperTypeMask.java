@@ -219,9 +219,9 @@ public final class SuperTypeMask {
    * The method behind {@link #rememberLocation}'s handle: an instance method of four references
    * in (the last unused) and a boolean out, so that the handle has the shape of the pre-test's
    * own ({@link OutOfLine#mayMatch}, called for every class) and shares the JDK's method-handle
-   * forms made for that one; a static method returning nothing had two forms of its own generated
-   * at start-up (two classes spun, Java 17 and 25), one with the walker's shape still one in a
-   * hello-world, which calls no walk.
+   * forms made for that one. Other shapes cost classes spun at start-up (Java 17 and 25): a static
+   * method returning nothing two forms of its own; the walker's shape (three references in, an int
+   * out) one in a hello-world, which walks no super type and so had not made that shape's forms.
    */
   private static final class Remembering {
     @SuppressWarnings({"UnusedMethod", "UnusedVariable"}) // called through the handle below
